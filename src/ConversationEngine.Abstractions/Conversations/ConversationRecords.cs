@@ -1,0 +1,184 @@
+namespace ConversationEngine.Conversations;
+
+/// <summary>Conversation states, spelled as on the wire.</summary>
+public static class ConversationStates
+{
+    public const string Initializing = "initializing";
+    public const string Active = "active";
+    public const string Inactive = "inactive";
+    public const string Closed = "closed";
+
+    public static bool IsKnown(string value) =>
+        value is Initializing or Active or Inactive or Closed;
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.ConversationSnapshot")]
+public sealed record ConversationSnapshot
+{
+    [Id(0)] public required string Sid { get; init; }
+    [Id(1)] public required string ChatServiceSid { get; init; }
+    [Id(2)] public string? MessagingServiceSid { get; init; }
+    [Id(3)] public string? FriendlyName { get; init; }
+    [Id(4)] public string? UniqueName { get; init; }
+    [Id(5)] public required string Attributes { get; init; }
+    [Id(6)] public required string State { get; init; }
+    [Id(7)] public required DateTimeOffset DateCreated { get; init; }
+    [Id(8)] public required DateTimeOffset DateUpdated { get; init; }
+    [Id(9)] public DateTimeOffset? DateInactive { get; init; }
+    [Id(10)] public DateTimeOffset? DateClosed { get; init; }
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.CreateConversation")]
+public sealed record CreateConversation
+{
+    [Id(0)] public required string ChatServiceSid { get; init; }
+    [Id(1)] public string? FriendlyName { get; init; }
+    [Id(2)] public string? UniqueName { get; init; }
+    [Id(3)] public string? Attributes { get; init; }
+    [Id(4)] public string? MessagingServiceSid { get; init; }
+    [Id(5)] public string? State { get; init; }
+    [Id(6)] public TimeSpan? InactiveTimer { get; init; }
+    [Id(7)] public TimeSpan? ClosedTimer { get; init; }
+    [Id(8)] public DateTimeOffset? DateCreated { get; init; }
+    [Id(9)] public DateTimeOffset? DateUpdated { get; init; }
+}
+
+/// <summary>An update; a null member leaves that field as it is.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.UpdateConversation")]
+public sealed record UpdateConversation
+{
+    [Id(0)] public string? FriendlyName { get; init; }
+    [Id(1)] public string? UniqueName { get; init; }
+    [Id(2)] public string? Attributes { get; init; }
+    [Id(3)] public string? MessagingServiceSid { get; init; }
+    [Id(4)] public string? State { get; init; }
+    [Id(5)] public TimeSpan? InactiveTimer { get; init; }
+    [Id(6)] public TimeSpan? ClosedTimer { get; init; }
+    [Id(7)] public DateTimeOffset? DateCreated { get; init; }
+    [Id(8)] public DateTimeOffset? DateUpdated { get; init; }
+}
+
+/// <summary>A participant's channel binding: type sms/whatsapp/messenger, as on the wire.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.MessagingBinding")]
+public sealed record MessagingBinding
+{
+    [Id(0)] public required string Type { get; init; }
+    [Id(1)] public string? Address { get; init; }
+    [Id(2)] public string? ProxyAddress { get; init; }
+    [Id(3)] public string? ProjectedAddress { get; init; }
+
+    /// <summary>The key of the system-wide pair index, or null when this binding holds no pair.</summary>
+    public string? PairKey => Address is not null && ProxyAddress is not null ? Address + "|" + ProxyAddress : null;
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.ParticipantSnapshot")]
+public sealed record ParticipantSnapshot
+{
+    [Id(0)] public required string Sid { get; init; }
+    [Id(1)] public required string ConversationSid { get; init; }
+    [Id(2)] public string? Identity { get; init; }
+    [Id(3)] public required string Attributes { get; init; }
+    [Id(4)] public MessagingBinding? MessagingBinding { get; init; }
+    [Id(5)] public string? RoleSid { get; init; }
+    [Id(6)] public required DateTimeOffset DateCreated { get; init; }
+    [Id(7)] public required DateTimeOffset DateUpdated { get; init; }
+    [Id(8)] public long? LastReadMessageIndex { get; init; }
+    [Id(9)] public DateTimeOffset? LastReadTimestamp { get; init; }
+    [Id(10)] public required string ChatServiceSid { get; init; }
+
+    public bool IsChat => MessagingBinding is null || (MessagingBinding.Address is null && Identity is not null);
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.AddParticipant")]
+public sealed record AddParticipant
+{
+    [Id(0)] public string? Identity { get; init; }
+    [Id(1)] public string? Address { get; init; }
+    [Id(2)] public string? ProxyAddress { get; init; }
+    [Id(3)] public string? ProjectedAddress { get; init; }
+    [Id(4)] public string? Attributes { get; init; }
+    [Id(5)] public string? RoleSid { get; init; }
+    [Id(6)] public DateTimeOffset? DateCreated { get; init; }
+    [Id(7)] public DateTimeOffset? DateUpdated { get; init; }
+}
+
+/// <summary>
+/// A participant update; a null member leaves that field as it is. For the proxy and projected
+/// addresses Twilio's literal <c>null</c> removes the value.
+/// </summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.UpdateParticipant")]
+public sealed record UpdateParticipant
+{
+    [Id(0)] public string? Identity { get; init; }
+    [Id(1)] public string? ProxyAddress { get; init; }
+    [Id(2)] public string? ProjectedAddress { get; init; }
+    [Id(3)] public string? Attributes { get; init; }
+    [Id(4)] public string? RoleSid { get; init; }
+    [Id(5)] public DateTimeOffset? DateCreated { get; init; }
+    [Id(6)] public DateTimeOffset? DateUpdated { get; init; }
+    [Id(7)] public long? LastReadMessageIndex { get; init; }
+    [Id(8)] public DateTimeOffset? LastReadTimestamp { get; init; }
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.MediaItem")]
+public sealed record MediaItem
+{
+    [Id(0)] public required string Sid { get; init; }
+    [Id(1)] public long Size { get; init; }
+    [Id(2)] public string? ContentType { get; init; }
+    [Id(3)] public string? Filename { get; init; }
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.MessageSnapshot")]
+public sealed record MessageSnapshot
+{
+    [Id(0)] public required string Sid { get; init; }
+    [Id(1)] public required string ConversationSid { get; init; }
+    [Id(2)] public required long Index { get; init; }
+    [Id(3)] public required string Author { get; init; }
+    [Id(4)] public string? Body { get; init; }
+    [Id(5)] public IReadOnlyList<MediaItem>? Media { get; init; }
+    [Id(6)] public required string Attributes { get; init; }
+    [Id(7)] public string? ParticipantSid { get; init; }
+    [Id(8)] public required DateTimeOffset DateCreated { get; init; }
+    [Id(9)] public required DateTimeOffset DateUpdated { get; init; }
+    [Id(10)] public string? ContentSid { get; init; }
+    [Id(11)] public required string ChatServiceSid { get; init; }
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.AddMessage")]
+public sealed record AddMessage
+{
+    [Id(0)] public string? Author { get; init; }
+    [Id(1)] public string? Body { get; init; }
+    [Id(2)] public string? Attributes { get; init; }
+    [Id(3)] public IReadOnlyList<string>? MediaSids { get; init; }
+    [Id(4)] public string? ContentSid { get; init; }
+    [Id(5)] public string? ContentVariables { get; init; }
+    [Id(6)] public DateTimeOffset? DateCreated { get; init; }
+    [Id(7)] public DateTimeOffset? DateUpdated { get; init; }
+    [Id(8)] public string? Subject { get; init; }
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.UpdateMessage")]
+public sealed record UpdateMessage
+{
+    [Id(0)] public string? Author { get; init; }
+    [Id(1)] public string? Body { get; init; }
+    [Id(2)] public string? Attributes { get; init; }
+    [Id(3)] public DateTimeOffset? DateCreated { get; init; }
+    [Id(4)] public DateTimeOffset? DateUpdated { get; init; }
+    [Id(5)] public string? Subject { get; init; }
+}
+

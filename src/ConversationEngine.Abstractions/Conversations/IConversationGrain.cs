@@ -1,0 +1,98 @@
+using Orleans.Concurrency;
+
+namespace ConversationEngine.Conversations;
+
+/// <summary>A conversation, keyed by its <c>CH…</c> SID: header, participants, and its message log.</summary>
+[Alias("ConversationEngine.IConversationGrain")]
+public interface IConversationGrain : IGrainWithStringKey
+{
+    [Alias("Create")]
+    Task<ConversationSnapshot> CreateAsync(CreateConversation command);
+
+    /// <summary>The conversation, or null when it does not exist.</summary>
+    [ReadOnly]
+    [Alias("Get")]
+    Task<ConversationSnapshot?> GetAsync();
+
+    [Alias("Update")]
+    Task<ConversationSnapshot> UpdateAsync(UpdateConversation command);
+
+    [Alias("Delete")]
+    Task DeleteAsync();
+
+    [Alias("AddParticipant")]
+    Task<ParticipantSnapshot> AddParticipantAsync(AddParticipant command);
+
+    /// <summary>A participant by SID or by identity.</summary>
+    [ReadOnly]
+    [Alias("GetParticipant")]
+    Task<ParticipantSnapshot> GetParticipantAsync(string sidOrIdentity);
+
+    [Alias("UpdateParticipant")]
+    Task<ParticipantSnapshot> UpdateParticipantAsync(string participantSid, UpdateParticipant command);
+
+    [Alias("RemoveParticipant")]
+    Task RemoveParticipantAsync(string participantSid);
+
+    [ReadOnly]
+    [Alias("ListParticipants")]
+    Task<Page<ParticipantSnapshot>> ListParticipantsAsync(long start, int pageSize);
+
+    [Alias("AddMessage")]
+    Task<MessageSnapshot> AddMessageAsync(AddMessage command);
+
+    [ReadOnly]
+    [Alias("GetMessage")]
+    Task<MessageSnapshot> GetMessageAsync(string messageSid);
+
+    [Alias("UpdateMessage")]
+    Task<MessageSnapshot> UpdateMessageAsync(string messageSid, UpdateMessage command);
+
+    [Alias("RemoveMessage")]
+    Task RemoveMessageAsync(string messageSid);
+
+    /// <summary>
+    /// Messages from position <paramref name="start"/> (a message index; null for the first page) in
+    /// ascending or descending index order.
+    /// </summary>
+    [ReadOnly]
+    [Alias("ListMessages")]
+    Task<Page<MessageSnapshot>> ListMessagesAsync(long? start, bool descending, int pageSize);
+}
+
+/// <summary>
+/// A fixed-size slice of a conversation's messages, keyed <c>CH…/n</c>, holding indexes
+/// <c>n*Size</c> to <c>n*Size+Size-1</c>. Only its conversation calls it.
+/// </summary>
+[Alias("ConversationEngine.IMessagePageGrain")]
+public interface IMessagePageGrain : IGrainWithStringKey
+{
+    public const int Size = 50;
+
+    /// <summary>Stores the message; storing the same index again with the same SID is a no-op.</summary>
+    [Alias("Append")]
+    Task AppendAsync(MessageSnapshot message);
+
+    [ReadOnly]
+    [Alias("Get")]
+    Task<MessageSnapshot?> GetAsync(long index);
+
+    [Alias("Replace")]
+    Task ReplaceAsync(MessageSnapshot message);
+
+    [Alias("Remove")]
+    Task<bool> RemoveAsync(long index);
+
+    /// <summary>Stored messages with index in [first, last], in the given order, at most <paramref name="max"/>.</summary>
+    [ReadOnly]
+    [Alias("Range")]
+    Task<IReadOnlyList<MessageSnapshot>> RangeAsync(long first, long last, bool descending, int max);
+
+    /// <summary>The highest index ever appended here (removed or not), or -1.</summary>
+    [ReadOnly]
+    [Alias("HighestIndex")]
+    Task<long> HighestIndexAsync();
+
+    [Alias("Clear")]
+    Task ClearAsync();
+}

@@ -1,0 +1,44 @@
+namespace ConversationEngine;
+
+/// <summary>
+/// Twilio error codes this engine answers with, and the refusals built from them. Codes come from
+/// Twilio's error dictionary; where Twilio defines no code for a case, the generic 20001 is used.
+/// </summary>
+public static class Errors
+{
+    public const int InvalidParameter = 20001;
+    public const int Unauthorized = 20003;
+    public const int NotFound = 20404;
+    public const int MethodNotAllowed = 20004;
+    public const int Internal = 20500;
+    public const int InvalidPageToken = 21481;
+    public const int InvalidAttributes = 50304;
+    public const int UniqueNameTaken = 50353;
+    public const int ClosedConversationUpdate = 50377;
+    public const int UniqueNameLooksLikeSid = 50390;
+    public const int InvalidProxyAddress = 50408;
+    public const int AddressEqualsProxy = 50409;
+    public const int ProxyAddressRequired = 50412;
+    public const int ChannelMismatch = 50414;
+    public const int BindingInUse = 50416;
+    public const int TooManyParticipants = 50417;
+    public const int TooManyNonChatParticipants = 50422;
+    public const int IdentityInUse = 50433;
+    public const int ProjectedAddressRequired = 50434;
+    public const int GroupParticipantExists = 50437;
+    public const int ProjectedAddressOnBinding = 50443;
+    public const int BodyTooLong = 50504;
+
+    public static EngineException BadRequest(int code, string message) => new(code, 400, message);
+
+    public static EngineException Invalid(string parameter, string reason) =>
+        new(InvalidParameter, 400, $"Invalid {parameter}: {reason}");
+
+    public static EngineException Missing(string parameter) =>
+        new(InvalidParameter, 400, $"Missing required parameter {parameter} in the post body");
+
+    public static EngineException Conflict(int code, string message) => new(code, 409, message);
+
+    public static EngineException ResourceNotFound(string path) =>
+        new(NotFound, 404, $"The requested resource {path} was not found");
+}

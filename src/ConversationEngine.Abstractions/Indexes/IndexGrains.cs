@@ -1,0 +1,49 @@
+using Orleans.Concurrency;
+
+namespace ConversationEngine.Indexes;
+
+/// <summary>
+/// The one non-closed conversation holding an (Address, ProxyAddress) pair, keyed
+/// <c>address|proxyAddress</c>. One activation per pair serialises competing claims across silos.
+/// </summary>
+[Alias("ConversationEngine.IBindingIndexGrain")]
+public interface IBindingIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Claims the pair; returns null on success or the SID of the conversation holding it.</summary>
+    [Alias("Claim")]
+    Task<string?> ClaimAsync(string conversationSid);
+
+    /// <summary>Releases the pair if <paramref name="conversationSid"/> holds it.</summary>
+    [Alias("Release")]
+    Task ReleaseAsync(string conversationSid);
+
+    [ReadOnly]
+    [Alias("GetHolder")]
+    Task<string?> GetHolderAsync();
+}
+
+/// <summary>The conversation SID registered under a UniqueName, keyed <c>IS…/uniqueName</c>.</summary>
+[Alias("ConversationEngine.IUniqueNameIndexGrain")]
+public interface IUniqueNameIndexGrain : IGrainWithStringKey
+{
+    [Alias("Claim")]
+    Task<string?> ClaimAsync(string conversationSid);
+
+    [Alias("Release")]
+    Task ReleaseAsync(string conversationSid);
+
+    [ReadOnly]
+    [Alias("GetHolder")]
+    Task<string?> GetHolderAsync();
+}
+
+public static class IndexKeys
+{
+    public static string UniqueName(string chatServiceSid, string uniqueName) => chatServiceSid + "/" + uniqueName;
+
+    public static string MessagePage(string conversationSid, long pageNumber) =>
+        conversationSid + "/" + pageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string DirectoryPage(string chatServiceSid, long pageNumber) =>
+        chatServiceSid + "/conversations/" + pageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,74 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace ConversationEngine;
+
+/// <summary>
+/// Twilio resource identifiers: a two-letter prefix and 32 lowercase hex digits.
+/// </summary>
+public static class Sids
+{
+    public const string Account = "AC";
+    public const string ApiKey = "SK";
+    public const string ChatService = "IS";
+    public const string Conversation = "CH";
+    public const string Participant = "MB";
+    public const string Message = "IM";
+    public const string Media = "ME";
+    public const string Role = "RL";
+    public const string MessagingService = "MG";
+    public const string Content = "HX";
+
+    public static string New(string prefix)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        return prefix + Convert.ToHexStringLower(bytes);
+    }
+
+    public static bool IsValid(string? value, string prefix) =>
+        value is { Length: 34 }
+        && value.StartsWith(prefix, StringComparison.Ordinal)
+        && IsHex(value.AsSpan(2));
+
+    /// <summary>
+    /// A message SID carries its conversation-scoped index in its last 8 hex digits, so a message is
+    /// found in its page without an index that grows with the conversation. The other 24 digits are
+    /// random, and a lookup checks the whole SID, so a guessed index alone finds nothing.
+    /// </summary>
+    public static string NewMessage(long index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, uint.MaxValue);
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes[..12]);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes[12..], (uint)index);
+        return Message + Convert.ToHexStringLower(bytes);
+    }
+
+    public static bool TryGetMessageIndex(string? sid, out long index)
+    {
+        index = -1;
+        if (!IsValid(sid, Message))
+        {
+            return false;
+        }
+
+        index = uint.Parse(sid.AsSpan(26, 8), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        return true;
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> chars)
+    {
+        foreach (var c in chars)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

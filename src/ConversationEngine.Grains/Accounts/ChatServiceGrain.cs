@@ -1,0 +1,74 @@
+using ConversationEngine.Indexes;
+
+namespace ConversationEngine.Accounts;
+
+[GenerateSerializer]
+[Alias("ConversationEngine.ChatServiceGrainState")]
+public sealed class ChatServiceGrainState
+{
+    [Id(0)] public ChatServiceSnapshot? Service { get; set; }
+    [Id(1)] public long NextPosition { get; set; }
+}
+
+public sealed class ChatServiceGrain(
+    [PersistentState("service", "store")] IPersistentState<ChatServiceGrainState> store,
+    IGrainFactory grains,
+    TimeProvider time) : Grain, IChatServiceGrain
+{
+    private ChatServiceGrainState State => store.State;
+
+    public async Task<ChatServiceSnapshot> InitializeAsync(string friendlyName)
+    {
+        if (State.Service is { } existing)
+        {
+            return existing;
+        }
+
+        var now = time.GetUtcNow();
+        now = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        State.Service = new ChatServiceSnapshot
+        {
+            Sid = this.GetPrimaryKeyString(),
+            FriendlyName = friendlyName,
+            DateCreated = now,
+            DateUpdated = now,
+        };
+        await store.WriteStateAsync();
+        return State.Service;
+    }
+
+    public Task<ChatServiceSnapshot?> GetAsync() => Task.FromResult(State.Service);
+
+    public async Task<long> RegisterConversationAsync(string conversationSid)
+    {
+        var position = State.NextPosition;
+        await Page(position / IDirectoryPageGrain.Size).PutAsync(position, conversationSid);
+        State.NextPosition = position + 1;
+        await store.WriteStateAsync();
+        return position;
+    }
+
+    public Task UnregisterConversationAsync(long position) =>
+        Page(position / IDirectoryPageGrain.Size).RemoveAsync(position);
+
+    public async Task<Page<DirectoryEntry>> ListConversationsAsync(long start, int max, bool descending)
+    {
+        var last = State.NextPosition - 1;
+        var found = new List<DirectoryEntry>();
+        var position = descending ? Math.Min(start, last) : Math.Max(start, 0);
+        while (found.Count < max && position >= 0 && position <= last)
+        {
+            var page = position / IDirectoryPageGrain.Size;
+            var pageFirst = page * IDirectoryPageGrain.Size;
+            var pageLast = Math.Min(pageFirst + IDirectoryPageGrain.Size - 1, last);
+            var (first, final) = descending ? (pageFirst, position) : (position, pageLast);
+            found.AddRange(await Page(page).RangeAsync(first, final, descending, max - found.Count));
+            position = descending ? pageFirst - 1 : pageLast + 1;
+        }
+
+        return new Page<DirectoryEntry> { Items = found, Next = position >= 0 && position <= last ? position : null };
+    }
+
+    private IDirectoryPageGrain Page(long number) =>
+        grains.GetGrain<IDirectoryPageGrain>(IndexKeys.DirectoryPage(this.GetPrimaryKeyString(), number));
+}

@@ -1,0 +1,100 @@
+namespace ConversationEngine.Conversations;
+
+[GenerateSerializer]
+[Alias("ConversationEngine.MessagePageState")]
+public sealed class MessagePageState
+{
+    [Id(0)] public Dictionary<long, MessageSnapshot> Messages { get; set; } = [];
+    [Id(1)] public long HighestIndex { get; set; } = -1;
+}
+
+public sealed class MessagePageGrain(
+    [PersistentState("messages", "store")] IPersistentState<MessagePageState> store) : Grain, IMessagePageGrain
+{
+    private MessagePageState State => store.State;
+
+    public async Task AppendAsync(MessageSnapshot message)
+    {
+        if (State.Messages.TryGetValue(message.Index, out var existing))
+        {
+            if (existing.Sid == message.Sid)
+            {
+                return;
+            }
+
+            throw new InvalidOperationException($"Message index {message.Index} is already taken by {existing.Sid}");
+        }
+
+        if (message.Index <= State.HighestIndex)
+        {
+            throw new InvalidOperationException($"Message index {message.Index} was used before (highest {State.HighestIndex})");
+        }
+
+        var previousHighest = State.HighestIndex;
+        State.Messages[message.Index] = message;
+        State.HighestIndex = message.Index;
+        await WriteOrRevertAsync(() =>
+        {
+            State.Messages.Remove(message.Index);
+            State.HighestIndex = previousHighest;
+        });
+    }
+
+    public Task<MessageSnapshot?> GetAsync(long index) =>
+        Task.FromResult(State.Messages.GetValueOrDefault(index));
+
+    public async Task ReplaceAsync(MessageSnapshot message)
+    {
+        if (!State.Messages.TryGetValue(message.Index, out var previous) || previous.Sid != message.Sid)
+        {
+            throw Errors.ResourceNotFound($"/Conversations/{message.ConversationSid}/Messages/{message.Sid}");
+        }
+
+        State.Messages[message.Index] = message;
+        await WriteOrRevertAsync(() => State.Messages[message.Index] = previous);
+    }
+
+    public async Task<bool> RemoveAsync(long index)
+    {
+        if (!State.Messages.Remove(index, out var removed))
+        {
+            return false;
+        }
+
+        await WriteOrRevertAsync(() => State.Messages[index] = removed);
+        return true;
+    }
+
+    public Task<IReadOnlyList<MessageSnapshot>> RangeAsync(long first, long last, bool descending, int max)
+    {
+        var inRange = State.Messages.Values.Where(m => m.Index >= first && m.Index <= last);
+        var ordered = descending ? inRange.OrderByDescending(m => m.Index) : inRange.OrderBy(m => m.Index);
+        return Task.FromResult<IReadOnlyList<MessageSnapshot>>(ordered.Take(max).ToList());
+    }
+
+    public Task<long> HighestIndexAsync() => Task.FromResult(State.HighestIndex);
+
+    public async Task ClearAsync()
+    {
+        if (store.RecordExists)
+        {
+            await store.ClearStateAsync();
+        }
+
+        store.State = new MessagePageState();
+        DeactivateOnIdle();
+    }
+
+    private async Task WriteOrRevertAsync(Action revert)
+    {
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            revert();
+            throw;
+        }
+    }
+}

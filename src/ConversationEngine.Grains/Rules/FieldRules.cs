@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+
+namespace ConversationEngine.Rules;
+
+/// <summary>Field limits from Twilio's Conversations limits page, and the JSON rule for Attributes.</summary>
+public static class FieldRules
+{
+    public const int ConversationAttributesMaxBytes = 16 * 1024;
+    public const int ParticipantAttributesMaxBytes = 4 * 1024;
+    public const int MessageAttributesMaxBytes = 4 * 1024;
+    public const int NameMaxLength = 256;
+    public const int AddressMaxLength = 256;
+    public const int SubjectMaxLength = 256;
+
+    /// <summary>Body limit when any participant is reached over SMS/WhatsApp/Messenger.</summary>
+    public const int ChannelBodyMaxLength = 1600;
+
+    /// <summary>Body limit in chat-only conversations (32 KB).</summary>
+    public const int ChatBodyMaxBytes = 32 * 1024;
+
+    public const string EmptyAttributes = "{}";
+
+    /// <summary>Returns the attributes to store: the text as given when it is structurally valid JSON.</summary>
+    public static string Attributes(string? value, int maxBytes, string? current = null)
+    {
+        if (value is null)
+        {
+            return current ?? EmptyAttributes;
+        }
+
+        if (Encoding.UTF8.GetByteCount(value) > maxBytes)
+        {
+            throw Errors.BadRequest(Errors.InvalidAttributes, $"Attributes must be at most {maxBytes} bytes");
+        }
+
+        try
+        {
+            using var _ = JsonDocument.Parse(value);
+        }
+        catch (JsonException)
+        {
+            throw Errors.BadRequest(Errors.InvalidAttributes, "Attributes must be a valid JSON string");
+        }
+
+        return value;
+    }
+
+    public static string? Bounded(string? value, string parameter, int maxLength = NameMaxLength)
+    {
+        if (value is not null && value.Length > maxLength)
+        {
+            throw Errors.Invalid(parameter, $"must be at most {maxLength} characters");
+        }
+
+        return value;
+    }
+
+    public static string? UniqueName(string? value)
+    {
+        Bounded(value, "UniqueName");
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Length == 0)
+        {
+            throw Errors.Invalid("UniqueName", "must not be empty");
+        }
+
+        if (Sids.IsValid(value, Sids.Conversation))
+        {
+            throw Errors.BadRequest(Errors.UniqueNameLooksLikeSid, "UniqueName must not have the form of a Conversation SID");
+        }
+
+        return value;
+    }
+
+    public static void Body(string? body, bool reachesChannels)
+    {
+        if (body is null)
+        {
+            return;
+        }
+
+        if (reachesChannels && body.Length > ChannelBodyMaxLength)
+        {
+            throw Errors.BadRequest(Errors.BodyTooLong, $"Message body is too long: at most {ChannelBodyMaxLength} characters reach SMS, WhatsApp or Messenger participants");
+        }
+
+        if (Encoding.UTF8.GetByteCount(body) > ChatBodyMaxBytes)
+        {
+            throw Errors.BadRequest(Errors.BodyTooLong, $"Message body is too long: at most {ChatBodyMaxBytes} bytes");
+        }
+    }
+
+    public static string? Sid(string? value, string prefix, string parameter)
+    {
+        if (value is not null && !Sids.IsValid(value, prefix))
+        {
+            throw Errors.Invalid(parameter, $"expected a {prefix} SID ({prefix} followed by 32 hex digits)");
+        }
+
+        return value;
+    }
+}
