@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ConversationEngine.Api.Hosting;
+
+/// <summary>The <c>Engine</c> configuration section.</summary>
+public sealed class EngineOptions
+{
+    public const string Section = "Engine";
+
+    /// <summary>The account that owns everything here (AC…). Generated on first start when unset.</summary>
+    [RegularExpression("^AC[0-9a-f]{32}$", ErrorMessage = "Engine:AccountSid must be AC followed by 32 lowercase hex digits")]
+    public string? AccountSid { get; set; }
+
+    /// <summary>The Auth Token for HTTP Basic and webhook signatures. Generated on first start when unset.</summary>
+    public string? AuthToken { get; set; }
+
+    /// <summary>API keys (SK…) and their secrets, accepted for HTTP Basic like the Account SID and token.</summary>
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    /// <summary>The base URL clients reach this engine at; <c>url</c> and <c>links</c> in responses start with it.</summary>
+    [Required]
+    [Url]
+    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Directory for the SQLite database and generated credentials.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>The SQLite database file; relative paths are under <see cref="DataDirectory"/>.</summary>
+    [Required]
+    public string DatabaseFile { get; set; } = "engine.db";
+
+    public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, DatabaseFile));
+}
+
+public sealed class ApiKeyOptions
+{
+    [RegularExpression("^SK[0-9a-fA-F]{32}$", ErrorMessage = "API key SIDs are SK followed by 32 hex digits")]
+    public string Sid { get; set; } = "";
+
+    [Required]
+    public string Secret { get; set; } = "";
+}
+
+/// <summary>The <c>Orleans</c> configuration section of the embedded silo.</summary>
+public sealed class SiloOptions
+{
+    public const string Section = "Orleans";
+
+    [Required]
+    public string ClusterId { get; set; } = "conversation-engine";
+
+    /// <summary>Storage and reminders are keyed by it: keep it stable across restarts.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "conversation-engine";
+
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources;
+using ConversationEngine.Grains.Persistence;
+using Microsoft.Extensions.Options;
+
+namespace ConversationEngine.Api.Hosting;
+
+public static class HostingExtensions
+{
+    /// <summary>
+    /// The embedded host: front end plus a silo in the same process, with grain storage and
+    /// reminders on a SQLite file (schema created or brought up to date before the silo starts).
+    /// </summary>
+    public static WebApplicationBuilder AddConversationEngine(this WebApplicationBuilder builder)
+    {
+        var engine = builder.Configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+        Credentials.Complete(engine);
+        builder.Services.AddOptions<EngineOptions>()
+            .Bind(builder.Configuration.GetSection(EngineOptions.Section))
+            .PostConfigure(o =>
+            {
+                o.AccountSid ??= engine.AccountSid;
+                if (string.IsNullOrEmpty(o.AuthToken))
+                {
+                    o.AuthToken = engine.AuthToken;
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<SiloOptions>()
+            .Bind(builder.Configuration.GetSection(SiloOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var connectionString = SqliteSchema.BuildConnectionString(engine.DatabasePath);
+        SqliteSchema.EnsureCreatedAsync(connectionString).GetAwaiter().GetResult();
+
+        builder.UseOrleans(orleans =>
+        {
+            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            orleans.UseSqliteStorage(connectionString);
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<EngineStartup>();
+        builder.Services.AddConversationEngineApi();
+        return builder;
+    }
+
+    /// <summary>The front end's services: JSON dialect, OpenAPI, resource helpers.</summary>
+    public static IServiceCollection AddConversationEngineApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o => TwilioJson.Configure(o.SerializerOptions));
+        services.AddOpenApi();
+        services.AddSingleton<ResourceLinks>();
+        services.AddSingleton<ConversationLookup>();
+        services.AddProblemDetails();
+        return services;
+    }
+
+    public static WebApplication MapConversationEngine(this WebApplication app)
+    {
+        app.UseMiddleware<TwilioErrorMiddleware>();
+        app.UseMiddleware<BasicAuthenticationMiddleware>();
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapOpenApi();
+        app.MapConfigurationEndpoints();
+        app.MapConversationEndpoints();
+        app.MapParticipantEndpoints();
+        app.MapMessageEndpoints();
+        return app;
+    }
+}

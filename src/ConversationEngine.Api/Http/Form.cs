@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Xml;
+using Microsoft.Extensions.Primitives;
+
+namespace ConversationEngine.Api.Http;
+
+/// <summary>
+/// A request's form-encoded parameters (Twilio's PascalCase names), with typed readers that refuse
+/// malformed values with Twilio's 400 body instead of failing later.
+/// </summary>
+public sealed class Form(IFormCollection values)
+{
+    private static readonly Form Empty = new(FormCollection.Empty);
+
+    public static async Task<Form> ReadAsync(HttpRequest request)
+    {
+        if (request.HasFormContentType)
+        {
+            try
+            {
+                return new Form(await request.ReadFormAsync(request.HttpContext.RequestAborted));
+            }
+            catch (InvalidDataException error)
+            {
+                throw Errors.Invalid("request body", error.Message);
+            }
+            catch (IOException error) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+            {
+                throw Errors.Invalid("request body", error.Message);
+            }
+        }
+
+        if (request.ContentLength is null or 0 && !request.Headers.ContainsKey("Transfer-Encoding"))
+        {
+            return Empty;
+        }
+
+        throw new EngineException(Errors.InvalidParameter, 415, "Request parameters must be sent as application/x-www-form-urlencoded");
+    }
+
+    public bool Has(string name) => values.ContainsKey(name);
+
+    public string? Value(string name) =>
+        values.TryGetValue(name, out var value) && value.Count > 0 ? value[^1] : null;
+
+    public IReadOnlyList<string> Values(string name) =>
+        values.TryGetValue(name, out var value) ? value.OfType<string>().ToList() : [];
+
+    public DateTimeOffset? Date(string name)
+    {
+        var text = Value(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            ? value
+            : throw Errors.Invalid(name, $"'{text}' is not an ISO-8601 date-time");
+    }
+
+    public long? Number(string name)
+    {
+        var text = Value(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Errors.Invalid(name, $"'{text}' is not an integer");
+    }
+
+    public bool? Flag(string name)
+    {
+        var text = Value(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return bool.TryParse(text, out var value) ? value : throw Errors.Invalid(name, $"'{text}' is not true or false");
+    }
+
+    /// <summary>An ISO-8601 duration such as <c>PT10M</c> or <c>P1DT2H</c>.</summary>
+    public TimeSpan? Duration(string name, int errorCode)
+    {
+        var text = Value(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var value = XmlConvert.ToTimeSpan(text.Trim());
+            return value > TimeSpan.Zero ? value : throw Errors.BadRequest(errorCode, $"{name} must be a positive ISO-8601 duration");
+        }
+        catch (FormatException)
+        {
+            throw Errors.BadRequest(errorCode, $"{name} '{text}' is not an ISO-8601 duration such as PT10M");
+        }
+        catch (OverflowException)
+        {
+            throw Errors.BadRequest(errorCode, $"{name} '{text}' is too long a duration");
+        }
+    }
+
+    /// <summary>Query-string parameter of the same kind, for list filters.</summary>
+    public static string? Query(HttpRequest request, string name) =>
+        request.Query.TryGetValue(name, out StringValues value) && value.Count > 0 ? value[^1] : null;
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+
+namespace ConversationEngine.Api.Http;
+
+/// <summary>
+/// Twilio's list paging: <c>PageSize</c>, <c>Page</c> (client state, echoed) and <c>PageToken</c>
+/// (an opaque position from a previous answer), and the <c>meta</c> envelope built from them.
+/// </summary>
+public sealed class Paging
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 1000;
+    private const string TokenPrefix = "PT";
+
+    private Paging(int pageSize, int page, long? position)
+    {
+        PageSize = pageSize;
+        Page = page;
+        Position = position;
+    }
+
+    public int PageSize { get; }
+
+    public int Page { get; }
+
+    /// <summary>Where this page starts, or null for the first page.</summary>
+    public long? Position { get; }
+
+    public static Paging From(HttpRequest request)
+    {
+        var pageSize = Number(request, "PageSize", DefaultPageSize);
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            throw Errors.Invalid("PageSize", $"must be between 1 and {MaxPageSize}");
+        }
+
+        var page = Number(request, "Page", 0);
+        if (page < 0)
+        {
+            throw Errors.Invalid("Page", "must not be negative");
+        }
+
+        var token = Form.Query(request, "PageToken");
+        return new Paging(pageSize, page, token is null ? null : Decode(token));
+    }
+
+    public object Meta(string key, string listUrl, IReadOnlyDictionary<string, string>? filters, long? next, long? previous) => new
+    {
+        page = Page,
+        page_size = PageSize,
+        first_page_url = Url(listUrl, filters, 0, null),
+        previous_page_url = previous is null ? null : Url(listUrl, filters, Math.Max(Page - 1, 0), previous),
+        url = Url(listUrl, filters, Page, Position),
+        next_page_url = next is null ? null : Url(listUrl, filters, Page + 1, next),
+        key,
+    };
+
+    private string Url(string listUrl, IReadOnlyDictionary<string, string>? filters, int page, long? position)
+    {
+        var url = new StringBuilder(listUrl).Append('?');
+        foreach (var (name, value) in filters ?? new Dictionary<string, string>())
+        {
+            url.Append(name).Append('=').Append(Uri.EscapeDataString(value)).Append('&');
+        }
+
+        url.Append(CultureInfo.InvariantCulture, $"PageSize={PageSize}&Page={page}");
+        if (position is not null)
+        {
+            url.Append("&PageToken=").Append(Encode(position.Value));
+        }
+
+        return url.ToString();
+    }
+
+    private static string Encode(long position) => TokenPrefix + position.ToString(CultureInfo.InvariantCulture);
+
+    private static long Decode(string token) =>
+        token.StartsWith(TokenPrefix, StringComparison.Ordinal)
+        && long.TryParse(token.AsSpan(TokenPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            ? position
+            : throw Errors.BadRequest(Errors.InvalidPageToken, "Invalid PageToken");
+
+    private static int Number(HttpRequest request, string name, int fallback)
+    {
+        var text = Form.Query(request, name);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Errors.Invalid(name, $"'{text}' is not an integer");
+    }
+}

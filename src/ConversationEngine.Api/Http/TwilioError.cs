@@ -1,0 +1,78 @@
+using System.Text.Json;
+
+namespace ConversationEngine.Api.Http;
+
+/// <summary>Twilio's error body.</summary>
+public sealed record TwilioError(int Code, string Message, string MoreInfo, int Status)
+{
+    public static TwilioError From(EngineException error) => Create(error.Code, error.Status, error.Message);
+
+    public static TwilioError Create(int code, int status, string message) =>
+        new(code, message, $"https://www.twilio.com/docs/errors/{code}", status);
+
+    public Task WriteAsync(HttpResponse response)
+    {
+        response.StatusCode = Status;
+        response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(response.Body, this, TwilioJson.Options);
+    }
+}
+
+/// <summary>
+/// Turns every failure into Twilio's error body: refusals with their own code and status, malformed
+/// requests as 400, unknown paths as 404, and only the engine's own faults as 5xx.
+/// </summary>
+public sealed partial class TwilioErrorMiddleware(RequestDelegate next, ILogger<TwilioErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (EngineException error)
+        {
+            await WriteAsync(context, TwilioError.From(error));
+            return;
+        }
+        catch (BadHttpRequestException error)
+        {
+            await WriteAsync(context, TwilioError.Create(Errors.InvalidParameter, 400, error.Message));
+            return;
+        }
+        catch (Exception error) when (error is TimeoutException or Orleans.Runtime.OrleansException)
+        {
+            LogFault(logger, error, context.Request.Method, context.Request.Path);
+            await WriteAsync(context, TwilioError.Create(Errors.Internal, 503, "The service is temporarily unavailable; retry the request"));
+            return;
+        }
+        catch (Exception error) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            LogFault(logger, error, context.Request.Method, context.Request.Path);
+            await WriteAsync(context, TwilioError.Create(Errors.Internal, 500, "An internal server error occurred"));
+            return;
+        }
+
+        if (context.Response is { HasStarted: false, StatusCode: 404 or 405 } response && response.ContentLength is null && response.ContentType is null)
+        {
+            var error = response.StatusCode == 404
+                ? TwilioError.Create(Errors.NotFound, 404, $"The requested resource {context.Request.Path} was not found")
+                : TwilioError.Create(Errors.MethodNotAllowed, 405, $"Method {context.Request.Method} not allowed on {context.Request.Path}");
+            await error.WriteAsync(response);
+        }
+    }
+
+    private static Task WriteAsync(HttpContext context, TwilioError error)
+    {
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        context.Response.Clear();
+        return error.WriteAsync(context.Response);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
+    private static partial void LogFault(ILogger logger, Exception error, string method, string path);
+}

@@ -1,0 +1,222 @@
+using System.Globalization;
+using ConversationEngine.Api.Http;
+using ConversationEngine.Conversations;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConversationEngine.Api.Resources;
+
+/// <summary><c>/v1/Conversations</c>: create, fetch (by SID or UniqueName), update, delete, list.</summary>
+public static class ConversationEndpoints
+{
+    public static readonly TimeSpan MinimumInactiveTimer = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MinimumClosedTimer = TimeSpan.FromMinutes(10);
+
+    public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/Conversations").WithTags("Conversations");
+        group.MapPost("/", CreateAsync).WithName("CreateConversation");
+        group.MapGet("/", ListAsync).WithName("ListConversation");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversation");
+        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversation");
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteConversation");
+        return routes;
+    }
+
+    public static async Task<Created<ConversationResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        WebhookHeader.Check(request);
+        var form = await Form.ReadAsync(request);
+        RefuseEmailBindings(form);
+        var (inactive, closed) = Timers(form);
+        if ((inactive is not null || closed is not null) && !form.Has("State"))
+        {
+            throw Errors.BadRequest(50382, "Timers can only be set together with State");
+        }
+
+        var command = new CreateConversation
+        {
+            ChatServiceSid = await lookup.DefaultServiceSidAsync(),
+            FriendlyName = form.Value("FriendlyName"),
+            UniqueName = form.Value("UniqueName"),
+            Attributes = form.Value("Attributes"),
+            MessagingServiceSid = form.Value("MessagingServiceSid"),
+            State = form.Value("State"),
+            InactiveTimer = inactive,
+            ClosedTimer = closed,
+            DateCreated = form.Date("DateCreated"),
+            DateUpdated = form.Date("DateUpdated"),
+        };
+
+        var sid = Sids.New(Sids.Conversation);
+        var conversation = await lookup.Grains.GetGrain<IConversationGrain>(sid).CreateAsync(command);
+        var resource = links.Conversation(conversation);
+        return TypedResults.Created(resource.Url, resource);
+    }
+
+    public static async Task<Ok<ConversationResource>> FetchAsync(string sid, ConversationLookup lookup, ResourceLinks links)
+    {
+        var (_, conversation) = await lookup.ExistingAsync(sid);
+        return TypedResults.Ok(links.Conversation(conversation));
+    }
+
+    public static async Task<Ok<ConversationResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        WebhookHeader.Check(request);
+        var form = await Form.ReadAsync(request);
+        RefuseEmailBindings(form);
+        var (inactive, closed) = Timers(form);
+        var grain = await lookup.GrainAsync(sid);
+        var conversation = await grain.UpdateAsync(new UpdateConversation
+        {
+            FriendlyName = form.Value("FriendlyName"),
+            UniqueName = form.Value("UniqueName"),
+            Attributes = form.Value("Attributes"),
+            MessagingServiceSid = form.Value("MessagingServiceSid"),
+            State = form.Value("State"),
+            InactiveTimer = inactive,
+            ClosedTimer = closed,
+            DateCreated = form.Date("DateCreated"),
+            DateUpdated = form.Date("DateUpdated"),
+        });
+        return TypedResults.Ok(links.Conversation(conversation));
+    }
+
+    public static async Task<NoContent> DeleteAsync(string sid, HttpRequest request, ConversationLookup lookup)
+    {
+        WebhookHeader.Check(request);
+        var (grain, _) = await lookup.ExistingAsync(sid);
+        await grain.DeleteAsync();
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var paging = Paging.From(request);
+        var filters = new Dictionary<string, string>();
+        var state = Form.Query(request, "State");
+        if (state is not null)
+        {
+            if (!ConversationStates.IsKnown(state))
+            {
+                throw Errors.Invalid("State", $"'{state}' is not one of initializing, active, inactive, closed");
+            }
+
+            filters["State"] = state;
+        }
+
+        var startDate = QueryDate(request, "StartDate", filters);
+        var endDate = QueryDate(request, "EndDate", filters);
+
+        // Twilio sorts newest first when a date filter is given.
+        var descending = startDate is not null || endDate is not null;
+        bool Matches(ConversationSnapshot c) =>
+            (state is null || c.State == state)
+            && (startDate is null || c.DateCreated >= startDate)
+            && (endDate is null || c.DateCreated < endDate.Value.AddDays(1));
+
+        var serviceSid = await lookup.DefaultServiceSidAsync();
+        var directory = new ConversationDirectory(lookup.Grains, serviceSid, Matches);
+        var start = paging.Position ?? (descending ? long.MaxValue : 0);
+        var page = await directory.ScanAsync(start, descending, paging.PageSize + 1);
+        long? previous = null;
+        if (paging.Position is { } position && (descending ? position < long.MaxValue : position > 0))
+        {
+            var before = await directory.ScanAsync(descending ? position + 1 : position - 1, !descending, paging.PageSize);
+            previous = before.Count > 0 ? before[^1].Position : null;
+        }
+
+        var items = page.Take(paging.PageSize).Select(e => links.Conversation(e.Conversation)).ToList();
+        var next = page.Count > paging.PageSize ? page[paging.PageSize].Position : (long?)null;
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["conversations"] = items,
+            ["meta"] = paging.Meta("conversations", links.ConversationsUrl, filters, next, previous),
+        }, TwilioJson.Options);
+    }
+
+    private static DateTimeOffset? QueryDate(HttpRequest request, string name, Dictionary<string, string> filters)
+    {
+        var text = Form.Query(request, name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            throw Errors.Invalid(name, $"'{text}' is not an ISO-8601 date");
+        }
+
+        filters[name] = text;
+        return value;
+    }
+
+    private static (TimeSpan? Inactive, TimeSpan? Closed) Timers(Form form)
+    {
+        var inactive = form.Duration("Timers.Inactive", 50379);
+        var closed = form.Duration("Timers.Closed", 50380);
+        if (inactive < MinimumInactiveTimer)
+        {
+            throw Errors.BadRequest(50375, "Timers.Inactive must be at least 1 minute (PT1M)");
+        }
+
+        if (closed < MinimumClosedTimer)
+        {
+            throw Errors.BadRequest(50376, "Timers.Closed must be at least 10 minutes (PT10M)");
+        }
+
+        return (inactive, closed);
+    }
+
+    private static void RefuseEmailBindings(Form form)
+    {
+        if (form.Has("Bindings.Email.Address") || form.Has("Bindings.Email.Name"))
+        {
+            throw Errors.Invalid("Bindings.Email", "the email channel is not supported by this engine");
+        }
+    }
+}
+
+/// <summary>Walks a service's conversation directory, reading each conversation and keeping those that match.</summary>
+internal sealed class ConversationDirectory(IGrainFactory grains, string serviceSid, Func<ConversationSnapshot, bool> matches)
+{
+    private const int Batch = 100;
+
+    public async Task<List<(long Position, ConversationSnapshot Conversation)>> ScanAsync(long start, bool descending, int max)
+    {
+        var service = grains.GetGrain<Accounts.IChatServiceGrain>(serviceSid);
+        var found = new List<(long, ConversationSnapshot)>();
+        long? position = start;
+        while (found.Count < max && position is { } from)
+        {
+            var entries = await service.ListConversationsAsync(from, Math.Max(Batch, max - found.Count), descending);
+            var conversations = await Task.WhenAll(entries.Items.Select(e => grains.GetGrain<IConversationGrain>(e.ConversationSid).GetAsync()));
+            for (var i = 0; i < entries.Items.Count && found.Count < max; i++)
+            {
+                if (conversations[i] is { } conversation && matches(conversation))
+                {
+                    found.Add((entries.Items[i].Position, conversation));
+                }
+            }
+
+            position = entries.Next;
+        }
+
+        return found;
+    }
+}
+
+/// <summary>The optional <c>X-Twilio-Webhook-Enabled</c> header: accepted as <c>true</c> or <c>false</c>.</summary>
+internal static class WebhookHeader
+{
+    public static bool Check(HttpRequest request)
+    {
+        var value = request.Headers["X-Twilio-Webhook-Enabled"].ToString();
+        return value.Length switch
+        {
+            0 => false,
+            _ when bool.TryParse(value, out var enabled) => enabled,
+            _ => throw Errors.Invalid("X-Twilio-Webhook-Enabled", "must be true or false"),
+        };
+    }
+}

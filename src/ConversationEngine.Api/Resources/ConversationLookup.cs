@@ -1,0 +1,39 @@
+using ConversationEngine.Accounts;
+using ConversationEngine.Conversations;
+using ConversationEngine.Indexes;
+using Microsoft.Extensions.Options;
+
+namespace ConversationEngine.Api.Resources;
+
+/// <summary>Finds the conversation a path names, by SID or by UniqueName, in the default service.</summary>
+public sealed class ConversationLookup(IGrainFactory grains, IOptions<Hosting.EngineOptions> options)
+{
+    private string? defaultServiceSid;
+
+    public IGrainFactory Grains => grains;
+
+    public async Task<string> DefaultServiceSidAsync() =>
+        defaultServiceSid ??= (await grains.GetGrain<IAccountGrain>(options.Value.AccountSid!).GetConfigurationAsync()).DefaultChatServiceSid;
+
+    /// <summary>The conversation's grain; 404 when the path names none.</summary>
+    public async Task<IConversationGrain> GrainAsync(string sidOrUniqueName)
+    {
+        if (Sids.IsValid(sidOrUniqueName, Sids.Conversation))
+        {
+            return grains.GetGrain<IConversationGrain>(sidOrUniqueName);
+        }
+
+        var serviceSid = await DefaultServiceSidAsync();
+        var holder = await grains.GetGrain<IUniqueNameIndexGrain>(IndexKeys.UniqueName(serviceSid, sidOrUniqueName)).GetHolderAsync();
+        return holder is not null
+            ? grains.GetGrain<IConversationGrain>(holder)
+            : throw Errors.ResourceNotFound($"/Conversations/{sidOrUniqueName}");
+    }
+
+    public async Task<(IConversationGrain Grain, ConversationSnapshot Conversation)> ExistingAsync(string sidOrUniqueName)
+    {
+        var grain = await GrainAsync(sidOrUniqueName);
+        var conversation = await grain.GetAsync() ?? throw Errors.ResourceNotFound($"/Conversations/{sidOrUniqueName}");
+        return (grain, conversation);
+    }
+}

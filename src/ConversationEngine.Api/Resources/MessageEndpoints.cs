@@ -1,0 +1,97 @@
+using ConversationEngine.Api.Http;
+using ConversationEngine.Conversations;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConversationEngine.Api.Resources;
+
+/// <summary><c>/v1/Conversations/{ConversationSid}/Messages</c>.</summary>
+public static class MessageEndpoints
+{
+    public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/Conversations/{ConversationSid}/Messages").WithTags("Messages");
+        group.MapPost("/", CreateAsync).WithName("CreateConversationMessage");
+        group.MapGet("/", ListAsync).WithName("ListConversationMessage");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversationMessage");
+        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversationMessage");
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteConversationMessage");
+        return routes;
+    }
+
+    public static async Task<Created<MessageResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        WebhookHeader.Check(request);
+        var form = await Form.ReadAsync(request);
+        var contentVariables = form.Value("ContentVariables");
+        if (contentVariables is not null)
+        {
+            Rules.FieldRules.Attributes(contentVariables, Rules.FieldRules.MessageAttributesMaxBytes);
+        }
+
+        var grain = await lookup.GrainAsync(conversationSid);
+        var message = await grain.AddMessageAsync(new AddMessage
+        {
+            Author = form.Value("Author"),
+            Body = form.Value("Body"),
+            Attributes = form.Value("Attributes"),
+            MediaSids = form.Values("MediaSid"),
+            ContentSid = form.Value("ContentSid"),
+            ContentVariables = contentVariables,
+            Subject = form.Value("Subject"),
+            DateCreated = form.Date("DateCreated"),
+            DateUpdated = form.Date("DateUpdated"),
+        });
+        var resource = links.Message(message);
+        return TypedResults.Created(resource.Url, resource);
+    }
+
+    public static async Task<Ok<MessageResource>> FetchAsync(string conversationSid, string sid, ConversationLookup lookup, ResourceLinks links)
+    {
+        var grain = await lookup.GrainAsync(conversationSid);
+        return TypedResults.Ok(links.Message(await grain.GetMessageAsync(sid)));
+    }
+
+    public static async Task<Ok<MessageResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        WebhookHeader.Check(request);
+        var form = await Form.ReadAsync(request);
+        var grain = await lookup.GrainAsync(conversationSid);
+        var message = await grain.UpdateMessageAsync(sid, new UpdateMessage
+        {
+            Author = form.Value("Author"),
+            Body = form.Value("Body"),
+            Attributes = form.Value("Attributes"),
+            Subject = form.Value("Subject"),
+            DateCreated = form.Date("DateCreated"),
+            DateUpdated = form.Date("DateUpdated"),
+        });
+        return TypedResults.Ok(links.Message(message));
+    }
+
+    public static async Task<NoContent> DeleteAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup)
+    {
+        WebhookHeader.Check(request);
+        var grain = await lookup.GrainAsync(conversationSid);
+        await grain.RemoveMessageAsync(sid);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<IResult> ListAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var paging = Paging.From(request);
+        var order = Form.Query(request, "Order") ?? "asc";
+        if (order is not ("asc" or "desc"))
+        {
+            throw Errors.Invalid("Order", "must be asc or desc");
+        }
+
+        var (grain, conversation) = await lookup.ExistingAsync(conversationSid);
+        var page = await grain.ListMessagesAsync(paging.Position, order == "desc", paging.PageSize);
+        var filters = Form.Query(request, "Order") is null ? null : new Dictionary<string, string> { ["Order"] = order };
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["messages"] = page.Items.Select(links.Message).ToList(),
+            ["meta"] = paging.Meta("messages", links.MessagesUrl(conversation.Sid), filters, page.Next, page.Previous),
+        }, TwilioJson.Options);
+    }
+}

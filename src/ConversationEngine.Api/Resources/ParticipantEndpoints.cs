@@ -1,0 +1,86 @@
+using ConversationEngine.Api.Http;
+using ConversationEngine.Conversations;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConversationEngine.Api.Resources;
+
+/// <summary><c>/v1/Conversations/{ConversationSid}/Participants</c>.</summary>
+public static class ParticipantEndpoints
+{
+    public static IEndpointRouteBuilder MapParticipantEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/Conversations/{ConversationSid}/Participants").WithTags("Participants");
+        group.MapPost("/", CreateAsync).WithName("CreateConversationParticipant");
+        group.MapGet("/", ListAsync).WithName("ListConversationParticipant");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversationParticipant");
+        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversationParticipant");
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteConversationParticipant");
+        return routes;
+    }
+
+    public static async Task<Created<ParticipantResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        WebhookHeader.Check(request);
+        var form = await Form.ReadAsync(request);
+        var grain = await lookup.GrainAsync(conversationSid);
+        var participant = await grain.AddParticipantAsync(new AddParticipant
+        {
+            Identity = form.Value("Identity"),
+            Address = form.Value("MessagingBinding.Address"),
+            ProxyAddress = form.Value("MessagingBinding.ProxyAddress"),
+            ProjectedAddress = form.Value("MessagingBinding.ProjectedAddress"),
+            Attributes = form.Value("Attributes"),
+            RoleSid = form.Value("RoleSid"),
+            DateCreated = form.Date("DateCreated"),
+            DateUpdated = form.Date("DateUpdated"),
+        });
+        var resource = links.Participant(participant);
+        return TypedResults.Created(resource.Url, resource);
+    }
+
+    public static async Task<Ok<ParticipantResource>> FetchAsync(string conversationSid, string sid, ConversationLookup lookup, ResourceLinks links)
+    {
+        var grain = await lookup.GrainAsync(conversationSid);
+        return TypedResults.Ok(links.Participant(await grain.GetParticipantAsync(sid)));
+    }
+
+    public static async Task<Ok<ParticipantResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        WebhookHeader.Check(request);
+        var form = await Form.ReadAsync(request);
+        var grain = await lookup.GrainAsync(conversationSid);
+        var participant = await grain.UpdateParticipantAsync(sid, new UpdateParticipant
+        {
+            Identity = form.Value("Identity"),
+            ProxyAddress = form.Value("MessagingBinding.ProxyAddress"),
+            ProjectedAddress = form.Value("MessagingBinding.ProjectedAddress"),
+            Attributes = form.Value("Attributes"),
+            RoleSid = form.Value("RoleSid"),
+            DateCreated = form.Date("DateCreated"),
+            DateUpdated = form.Date("DateUpdated"),
+            LastReadMessageIndex = form.Number("LastReadMessageIndex"),
+            LastReadTimestamp = form.Date("LastReadTimestamp"),
+        });
+        return TypedResults.Ok(links.Participant(participant));
+    }
+
+    public static async Task<NoContent> DeleteAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup)
+    {
+        WebhookHeader.Check(request);
+        var grain = await lookup.GrainAsync(conversationSid);
+        await grain.RemoveParticipantAsync(sid);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<IResult> ListAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var paging = Paging.From(request);
+        var (grain, conversation) = await lookup.ExistingAsync(conversationSid);
+        var page = await grain.ListParticipantsAsync(paging.Position ?? 0, paging.PageSize);
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["participants"] = page.Items.Select(links.Participant).ToList(),
+            ["meta"] = paging.Meta("participants", links.ParticipantsUrl(conversation.Sid), null, page.Next, page.Previous),
+        }, TwilioJson.Options);
+    }
+}
