@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using ConversationEngine.Api.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ConversationEngine.Tests.Support;
+
+/// <summary>
+/// The embedded engine exactly as <c>dotnet run</c> composes it, on real Kestrel bound to a free
+/// loopback port, with its SQLite file in a directory the test owns (so a second host can reopen it).
+/// </summary>
+public sealed class EngineHost : IAsyncDisposable
+{
+    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    public const string AuthToken = "test-auth-token";
+    public const string ApiKeySid = "SK0123456789abcdef0123456789abcdef";
+    public const string ApiKeySecret = "test-api-key-secret";
+
+    private readonly WebApplication app;
+
+    private EngineHost(WebApplication app, string baseUrl, string dataDirectory)
+    {
+        this.app = app;
+        BaseUrl = baseUrl;
+        DataDirectory = dataDirectory;
+        Client = CreateClient(AccountSid, AuthToken);
+    }
+
+    public string BaseUrl { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>Authenticated with the Account SID and Auth Token.</summary>
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    public static async Task<EngineHost> StartAsync(string? dataDirectory = null)
+    {
+        dataDirectory ??= Directory.CreateTempSubdirectory("engine-test-").FullName;
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Testing",
+            ApplicationName = typeof(Program).Assembly.GetName().Name,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = baseUrl,
+            ["Engine:AccountSid"] = AccountSid,
+            ["Engine:AuthToken"] = AuthToken,
+            ["Engine:ApiKeys:0:Sid"] = ApiKeySid,
+            ["Engine:ApiKeys:0:Secret"] = ApiKeySecret,
+            ["Engine:PublicBaseUrl"] = baseUrl,
+            ["Engine:DataDirectory"] = dataDirectory,
+            ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddFilter(_ => false);
+        builder.AddConversationEngine();
+        var app = builder.Build();
+        app.MapConversationEngine();
+        await app.StartAsync();
+        return new EngineHost(app, baseUrl, dataDirectory);
+    }
+
+    public HttpClient CreateClient(string? user = null, string? password = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        if (user is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+
+        return client;
+    }
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Form posts and JSON reads in Twilio's dialect.</summary>
+public static class TwilioHttp
+{
+    public static Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string path, params (string Name, string Value)[] fields) =>
+        client.PostAsync(path, new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))));
+
+    public static async Task<JsonObject> JsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonNode.Parse(text)?.AsObject() ?? throw new InvalidOperationException("empty body");
+    }
+
+    /// <summary>Asserts the status and returns the body.</summary>
+    public static async Task<JsonObject> ExpectAsync(this Task<HttpResponseMessage> request, HttpStatusCode status)
+    {
+        using var response = await request;
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? [] : JsonNode.Parse(text)!.AsObject();
+    }
+
+    /// <summary>Asserts a Twilio error body with the given HTTP status and Twilio code.</summary>
+    public static async Task<JsonObject> ExpectErrorAsync(this Task<HttpResponseMessage> request, HttpStatusCode status, int code)
+    {
+        var body = await request.ExpectAsync(status);
+        Assert.Equal(code, (int)body["code"]!);
+        Assert.Equal((int)status, (int)body["status"]!);
+        Assert.False(string.IsNullOrWhiteSpace((string?)body["message"]));
+        Assert.Equal($"https://www.twilio.com/docs/errors/{code}", (string?)body["more_info"]);
+        return body;
+    }
+}
+
+/// <summary>One engine shared by the HTTP tests of a collection; each test uses fresh conversations.</summary>
+public sealed class EngineFixture : IAsyncLifetime
+{
+    public EngineHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await EngineHost.StartAsync();
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedEngine : ICollectionFixture<EngineFixture>
+{
+    public const string Name = "engine";
+}
