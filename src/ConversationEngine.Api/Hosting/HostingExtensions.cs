@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ConversationEngine.Api.Http;
 using ConversationEngine.Api.Resources;
+using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
 using Microsoft.Extensions.Options;
 
@@ -41,9 +42,9 @@ public static class HostingExtensions
         {
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
             orleans.UseSqliteStorage(connectionString);
+            orleans.AddConversationEngineGrains();
         });
 
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<EngineStartup>();
         builder.Services.AddConversationEngineApi();
         return builder;

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ConversationEngine.Tests.Support;
+
+namespace ConversationEngine.Tests.Http;
+
+/// <summary>Everything acknowledged is on the SQLite file: a new host on the same file serves it unchanged.</summary>
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task A_new_host_on_the_same_database_reads_everything_back_the_same()
+    {
+        var name = "restart-" + Guid.NewGuid().ToString("N");
+        var address = Numbers.NextUs();
+        string dataDirectory;
+        string conversation;
+        JsonObject before;
+        string configurationBefore;
+
+        await using (var host = await EngineHost.StartAsync())
+        {
+            dataDirectory = host.DataDirectory;
+            var client = host.Client;
+            var created = await client.PostFormAsync("/v1/Conversations", ("UniqueName", name), ("FriendlyName", "before restart"), ("Attributes", "{\"k\":[1,2]}"))
+                .ExpectAsync(HttpStatusCode.Created);
+            conversation = (string)created["sid"]!;
+            await client.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("Identity", "agent")).ExpectAsync(HttpStatusCode.Created);
+            await client.PostFormAsync($"/v1/Conversations/{conversation}/Participants",
+                ("MessagingBinding.Address", address), ("MessagingBinding.ProxyAddress", "+15005550006")).ExpectAsync(HttpStatusCode.Created);
+            for (var i = 0; i < 120; i++)
+            {
+                await client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Author", i % 2 == 0 ? "agent" : address), ("Body", $"message {i}"))
+                    .ExpectAsync(HttpStatusCode.Created);
+            }
+
+            before = await SnapshotAsync(client, conversation);
+            configurationBefore = (await client.GetAsync("/v1/Configuration").ExpectAsync(HttpStatusCode.OK)).ToJsonString();
+        }
+
+        await using (var host = await EngineHost.StartAsync(dataDirectory))
+        {
+            var client = host.Client;
+            var after = await SnapshotAsync(client, conversation);
+            var configurationAfter = (await client.GetAsync("/v1/Configuration").ExpectAsync(HttpStatusCode.OK)).ToJsonString();
+
+            Assert.Equal(Rebase(before.ToJsonString(), host), after.ToJsonString());
+            Assert.Equal(Rebase(configurationBefore, host), configurationAfter);
+            await client.GetAsync($"/v1/Conversations/{name}").ExpectAsync(HttpStatusCode.OK);
+
+            var next = await client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Body", "after restart")).ExpectAsync(HttpStatusCode.Created);
+            Assert.Equal(120, (long)next["index"]!);
+
+            var other = await client.PostFormAsync("/v1/Conversations").ExpectAsync(HttpStatusCode.Created);
+            await client.PostFormAsync($"/v1/Conversations/{other["sid"]}/Participants",
+                ("MessagingBinding.Address", address), ("MessagingBinding.ProxyAddress", "+15005550006")).ExpectErrorAsync(HttpStatusCode.Conflict, 50416);
+            await client.PostFormAsync("/v1/Conversations", ("UniqueName", name)).ExpectErrorAsync(HttpStatusCode.Conflict, 50353);
+        }
+    }
+
+    private static async Task<JsonObject> SnapshotAsync(HttpClient client, string conversation) => new()
+    {
+        ["conversation"] = await client.GetAsync($"/v1/Conversations/{conversation}").ExpectAsync(HttpStatusCode.OK),
+        ["participants"] = await client.GetAsync($"/v1/Conversations/{conversation}/Participants").ExpectAsync(HttpStatusCode.OK),
+        ["messages"] = await client.GetAsync($"/v1/Conversations/{conversation}/Messages?PageSize=1000").ExpectAsync(HttpStatusCode.OK),
+    };
+
+    /// <summary>The second host listens on another port, so its URLs differ by that alone.</summary>
+    private static string Rebase(string json, EngineHost host) =>
+        System.Text.RegularExpressions.Regex.Replace(json, @"http://127\.0\.0\.1:\d+", host.BaseUrl);
+}
