@@ -37,7 +37,7 @@ public sealed partial class TwilioErrorMiddleware(RequestDelegate next, ILogger<
         }
         catch (BadHttpRequestException error)
         {
-            await WriteAsync(context, TwilioError.Create(Errors.InvalidParameter, 400, error.Message));
+            await WriteAsync(context, TwilioError.Create(Errors.InvalidParameter, error.StatusCode is >= 400 and < 500 ? error.StatusCode : 400, error.Message));
             return;
         }
         catch (Exception error) when (error is TimeoutException or Orleans.Runtime.OrleansException)
