@@ -193,7 +193,7 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
         await using var connection = new SqliteConnection(cluster.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM OrleansStorage WHERE GrainIdExtensionString LIKE $key || '%' AND PayloadBinary IS NOT NULL";
+        command.CommandText = "SELECT COUNT(*) FROM OrleansStorage WHERE GrainIdExtensionString LIKE $key || '%'";
         command.Parameters.AddWithValue("$key", conversationSid);
         return (long)(await command.ExecuteScalarAsync())!;
     }

@@ -1,0 +1,39 @@
+using Orleans.Hosting;
+
+namespace ConversationEngine.Grains.Persistence;
+
+/// <summary>Wires Orleans' ADO.NET grain storage and reminders to a SQLite file.</summary>
+public static class SqliteHostingExtensions
+{
+    /// <summary>
+    /// Registers ADO.NET grain storage named <paramref name="storageName"/> and the ADO.NET
+    /// reminder service, both on the SQLite database of <paramref name="connectionString"/>.
+    /// The schema is not created here: call <see cref="SqliteSchema.EnsureCreatedAsync"/>
+    /// before the silo starts, because both providers read their queries from the database
+    /// while the silo starts and fail if they are missing.
+    /// </summary>
+    public static ISiloBuilder UseSqliteStorage(this ISiloBuilder builder, string connectionString, string storageName = "store")
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentException.ThrowIfNullOrWhiteSpace(storageName);
+
+        builder.AddAdoNetGrainStorage(storageName, options =>
+        {
+            options.Invariant = SqliteSchema.Invariant;
+            options.ConnectionString = connectionString;
+
+            // Released index entries, deleted conversations and their message pages must not
+            // leave a row per key behind forever.
+            options.DeleteStateOnClear = true;
+        });
+
+        builder.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = SqliteSchema.Invariant;
+            options.ConnectionString = connectionString;
+        });
+
+        return builder;
+    }
+}
