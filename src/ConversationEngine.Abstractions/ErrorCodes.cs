@@ -28,6 +28,7 @@ public static class Errors
     public const int GroupParticipantExists = 50437;
     public const int ProjectedAddressOnBinding = 50443;
     public const int BodyTooLong = 50504;
+    public const int InvalidContentVariables = 50527;
 
     public static EngineException BadRequest(int code, string message) => new(code, 400, message);
 

@@ -52,7 +52,7 @@ public sealed class Paging
         first_page_url = Url(listUrl, filters, 0, null),
         previous_page_url = previous is null ? null : Url(listUrl, filters, Math.Max(Page - 1, 0), previous),
         url = Url(listUrl, filters, Page, Position),
-        next_page_url = next is null ? null : Url(listUrl, filters, Page + 1, next),
+        next_page_url = next is null ? null : Url(listUrl, filters, Page == int.MaxValue ? Page : Page + 1, next),
         key,
     };
 

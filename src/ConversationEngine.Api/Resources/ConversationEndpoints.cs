@@ -112,7 +112,7 @@ public static class ConversationEndpoints
         bool Matches(ConversationSnapshot c) =>
             (state is null || c.State == state)
             && (startDate is null || c.DateCreated >= startDate)
-            && (endDate is null || c.DateCreated < endDate.Value.AddDays(1));
+            && (endDate is null || c.DateCreated.UtcDateTime.Date <= endDate.Value.UtcDateTime.Date);
 
         var serviceSid = await lookup.DefaultServiceSidAsync();
         var directory = new ConversationDirectory(lookup.Grains, serviceSid, Matches);

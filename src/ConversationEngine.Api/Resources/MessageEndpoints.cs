@@ -22,12 +22,6 @@ public static class MessageEndpoints
     {
         WebhookHeader.Check(request);
         var form = await Form.ReadAsync(request);
-        var contentVariables = form.Value("ContentVariables");
-        if (contentVariables is not null)
-        {
-            Rules.FieldRules.Attributes(contentVariables, Rules.FieldRules.MessageAttributesMaxBytes);
-        }
-
         var grain = await lookup.GrainAsync(conversationSid);
         var message = await grain.AddMessageAsync(new AddMessage
         {
@@ -36,7 +30,7 @@ public static class MessageEndpoints
             Attributes = form.Value("Attributes"),
             MediaSids = form.Values("MediaSid"),
             ContentSid = form.Value("ContentSid"),
-            ContentVariables = contentVariables,
+            ContentVariables = form.Value("ContentVariables"),
             Subject = form.Value("Subject"),
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),

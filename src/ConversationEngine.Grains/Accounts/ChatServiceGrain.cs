@@ -62,8 +62,13 @@ public sealed class ChatServiceGrain(
             var pageFirst = page * IDirectoryPageGrain.Size;
             var pageLast = Math.Min(pageFirst + IDirectoryPageGrain.Size - 1, last);
             var (first, final) = descending ? (pageFirst, position) : (position, pageLast);
-            found.AddRange(await Page(page).RangeAsync(first, final, descending, max - found.Count));
-            position = descending ? pageFirst - 1 : pageLast + 1;
+            var entries = await Page(page).RangeAsync(first, final, descending, max - found.Count);
+            found.AddRange(entries);
+
+            // A full answer may have stopped inside the page: go on right after its last entry.
+            position = found.Count >= max
+                ? found[^1].Position + (descending ? -1 : 1)
+                : descending ? pageFirst - 1 : pageLast + 1;
         }
 
         return new Page<DirectoryEntry> { Items = found, Next = position >= 0 && position <= last ? position : null };

@@ -46,8 +46,7 @@ public sealed class ConversationGrain(
             DateUpdated = command.DateUpdated ?? command.DateCreated ?? now,
         };
 
-        State.InactiveTimer = command.InactiveTimer;
-        State.ClosedTimer = command.ClosedTimer;
+        header = WithTimers(header, command.InactiveTimer, command.ClosedTimer);
         if (header.UniqueName is not null)
         {
             await ClaimUniqueNameAsync(header.ChatServiceSid, header.UniqueName);
@@ -56,7 +55,7 @@ public sealed class ConversationGrain(
         try
         {
             State.DirectoryPosition = await Service(header.ChatServiceSid).RegisterConversationAsync(Sid);
-            State.Header = WithTimers(header);
+            (State.Header, State.InactiveTimer, State.ClosedTimer) = (header, command.InactiveTimer, command.ClosedTimer);
             await store.WriteStateAsync();
         }
         catch
@@ -100,6 +99,9 @@ public sealed class ConversationGrain(
             DateUpdated = command.DateUpdated ?? Now(),
         };
 
+        var inactiveTimer = command.InactiveTimer ?? State.InactiveTimer;
+        var closedTimer = command.ClosedTimer ?? State.ClosedTimer;
+        updated = WithTimers(updated, inactiveTimer, closedTimer);
         var renamed = uniqueName != header.UniqueName;
         if (renamed && uniqueName is not null)
         {
@@ -107,11 +109,9 @@ public sealed class ConversationGrain(
         }
 
         var previousTimers = (State.InactiveTimer, State.ClosedTimer);
-        State.InactiveTimer = command.InactiveTimer ?? State.InactiveTimer;
-        State.ClosedTimer = command.ClosedTimer ?? State.ClosedTimer;
+        (State.Header, State.InactiveTimer, State.ClosedTimer) = (updated, inactiveTimer, closedTimer);
         try
         {
-            State.Header = WithTimers(updated);
             await store.WriteStateAsync();
         }
         catch
@@ -317,6 +317,7 @@ public sealed class ConversationGrain(
         }
 
         var contentSid = FieldRules.Sid(command.ContentSid, Sids.Content, "ContentSid");
+        FieldRules.ContentVariables(command.ContentVariables);
         FieldRules.Bounded(command.Subject, "Subject", FieldRules.SubjectMaxLength);
         var media = Media(command.MediaSids);
 
@@ -519,15 +520,21 @@ public sealed class ConversationGrain(
         }
     }
 
-    private ConversationSnapshot WithTimers(ConversationSnapshot header)
+    /// <summary>Both timers run from the same instant, the last update (as in Twilio's examples).</summary>
+    private static ConversationSnapshot WithTimers(ConversationSnapshot header, TimeSpan? inactiveTimer, TimeSpan? closedTimer)
     {
         var reference = header.DateUpdated;
         return header with
         {
-            DateInactive = State.InactiveTimer is { } inactive && header.State == ConversationStates.Active ? reference + inactive : null,
-            DateClosed = State.ClosedTimer is { } closed && header.State != ConversationStates.Closed ? reference + closed : null,
+            DateInactive = inactiveTimer is { } inactive && header.State == ConversationStates.Active ? Due(reference, inactive, "Timers.Inactive") : null,
+            DateClosed = closedTimer is { } closed && header.State != ConversationStates.Closed ? Due(reference, closed, "Timers.Closed") : null,
         };
     }
+
+    private static DateTimeOffset Due(DateTimeOffset reference, TimeSpan timer, string parameter) =>
+        timer <= DateTimeOffset.MaxValue - reference
+            ? reference + timer
+            : throw Errors.Invalid(parameter, "the timer would end beyond the year 9999");
 
     private static void CheckState(string state)
     {

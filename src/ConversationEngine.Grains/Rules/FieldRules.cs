@@ -46,6 +46,30 @@ public static class FieldRules
         return value;
     }
 
+    /// <summary>ContentVariables: a JSON object of template variables (Twilio's 50527 otherwise).</summary>
+    public static string? ContentVariables(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(value);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Errors.BadRequest(Errors.InvalidContentVariables, "ContentVariables must be a JSON object");
+            }
+        }
+        catch (JsonException)
+        {
+            throw Errors.BadRequest(Errors.InvalidContentVariables, "ContentVariables must be a valid JSON object");
+        }
+
+        return value;
+    }
+
     public static string? Bounded(string? value, string parameter, int maxLength = NameMaxLength)
     {
         if (value is not null && value.Length > maxLength)

@@ -180,6 +180,34 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
         Assert.Null(listed.Next);
     }
 
+    [Fact]
+    public async Task Service_directory_pages_resume_inside_a_directory_page()
+    {
+        var service = Sids.New(Sids.ChatService);
+        var directory = cluster.Grains.GetGrain<IChatServiceGrain>(service);
+        await directory.InitializeAsync("resume test");
+        var created = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            created.Add((await CreateAsync(service: service)).GetPrimaryKeyString());
+        }
+
+        foreach (var descending in new[] { false, true })
+        {
+            var seen = new List<string>();
+            long? position = descending ? long.MaxValue : 0;
+            while (position is { } from)
+            {
+                var page = await directory.ListConversationsAsync(from, 2, descending);
+                Assert.True(page.Items.Count <= 2);
+                seen.AddRange(page.Items.Select(e => e.ConversationSid));
+                position = page.Next;
+            }
+
+            Assert.Equal(descending ? created.AsEnumerable().Reverse() : created, seen);
+        }
+    }
+
     private async Task<IConversationGrain> CreateAsync(string? uniqueName = null, string? service = null)
     {
         var grain = cluster.Grains.GetGrain<IConversationGrain>(Sids.New(Sids.Conversation));
