@@ -3,17 +3,17 @@ using Orleans.Concurrency;
 namespace ConversationEngine.Indexes;
 
 /// <summary>
-/// The one non-closed conversation holding an (Address, ProxyAddress) pair, keyed
-/// <c>address|proxyAddress</c>. One activation per pair serialises competing claims across silos.
+/// A key that at most one conversation holds at a time. One activation per key serialises
+/// competing claims across silos.
 /// </summary>
-[Alias("ConversationEngine.IBindingIndexGrain")]
-public interface IBindingIndexGrain : IGrainWithStringKey
+[Alias("ConversationEngine.ISingleHolderIndexGrain")]
+public interface ISingleHolderIndexGrain : IGrainWithStringKey
 {
-    /// <summary>Claims the pair; returns null on success or the SID of the conversation holding it.</summary>
+    /// <summary>Claims the key; returns null on success or the SID of the conversation holding it.</summary>
     [Alias("Claim")]
     Task<string?> ClaimAsync(string conversationSid);
 
-    /// <summary>Releases the pair if <paramref name="conversationSid"/> holds it.</summary>
+    /// <summary>Releases the key if <paramref name="conversationSid"/> holds it.</summary>
     [Alias("Release")]
     Task ReleaseAsync(string conversationSid);
 
@@ -21,21 +21,14 @@ public interface IBindingIndexGrain : IGrainWithStringKey
     [Alias("GetHolder")]
     Task<string?> GetHolderAsync();
 }
+
+/// <summary>The one non-closed conversation holding an (Address, ProxyAddress) pair, keyed <c>address|proxyAddress</c>.</summary>
+[Alias("ConversationEngine.IBindingIndexGrain")]
+public interface IBindingIndexGrain : ISingleHolderIndexGrain;
 
 /// <summary>The conversation SID registered under a UniqueName, keyed <c>IS…/uniqueName</c>.</summary>
 [Alias("ConversationEngine.IUniqueNameIndexGrain")]
-public interface IUniqueNameIndexGrain : IGrainWithStringKey
-{
-    [Alias("Claim")]
-    Task<string?> ClaimAsync(string conversationSid);
-
-    [Alias("Release")]
-    Task ReleaseAsync(string conversationSid);
-
-    [ReadOnly]
-    [Alias("GetHolder")]
-    Task<string?> GetHolderAsync();
-}
+public interface IUniqueNameIndexGrain : ISingleHolderIndexGrain;
 
 public static class IndexKeys
 {

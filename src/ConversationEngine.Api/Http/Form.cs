@@ -46,18 +46,7 @@ public sealed class Form(IFormCollection values)
     public IReadOnlyList<string> Values(string name) =>
         values.TryGetValue(name, out var value) ? value.OfType<string>().ToList() : [];
 
-    public DateTimeOffset? Date(string name)
-    {
-        var text = Value(name);
-        if (text is null)
-        {
-            return null;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
-            ? value
-            : throw Errors.Invalid(name, $"'{text}' is not an ISO-8601 date-time");
-    }
+    public DateTimeOffset? Date(string name) => ParseDate(name, Value(name));
 
     public long? Number(string name)
     {
@@ -70,6 +59,19 @@ public sealed class Form(IFormCollection values)
         return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw Errors.Invalid(name, $"'{text}' is not an integer");
+    }
+
+    /// <summary>An ISO-8601 date-time; UTC when it names no offset.</summary>
+    public static DateTimeOffset? ParseDate(string name, string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            ? value
+            : throw Errors.Invalid(name, $"'{text}' is not an ISO-8601 date-time");
     }
 
     public bool? Flag(string name)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -137,17 +136,12 @@ public static class ConversationEndpoints
     private static DateTimeOffset? QueryDate(HttpRequest request, string name, Dictionary<string, string> filters)
     {
         var text = Form.Query(request, name);
-        if (text is null)
+        var value = Form.ParseDate(name, text);
+        if (text is not null)
         {
-            return null;
+            filters[name] = text;
         }
 
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
-        {
-            throw Errors.Invalid(name, $"'{text}' is not an ISO-8601 date");
-        }
-
-        filters[name] = text;
         return value;
     }
 
