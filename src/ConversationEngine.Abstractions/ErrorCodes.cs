@@ -14,7 +14,12 @@ public static class Errors
     public const int InvalidPageToken = 21481;
     public const int InvalidAttributes = 50304;
     public const int UniqueNameTaken = 50353;
+    public const int InactiveTimerTooShort = 50375;
+    public const int ClosedTimerTooShort = 50376;
     public const int ClosedConversationUpdate = 50377;
+    public const int InvalidInactiveTimer = 50379;
+    public const int InvalidClosedTimer = 50380;
+    public const int TimersWithoutState = 50382;
     public const int UniqueNameLooksLikeSid = 50390;
     public const int InvalidProxyAddress = 50408;
     public const int AddressEqualsProxy = 50409;

@@ -13,6 +13,20 @@ public sealed record AccountConfiguration
     [Id(4)] public TimeSpan? DefaultClosedTimer { get; init; }
 }
 
+/// <summary>An update of the account configuration; null leaves a value, the Remove flags clear one.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.UpdateAccountConfiguration")]
+public sealed record UpdateAccountConfiguration
+{
+    [Id(0)] public string? DefaultChatServiceSid { get; init; }
+    [Id(1)] public string? DefaultMessagingServiceSid { get; init; }
+    [Id(2)] public TimeSpan? DefaultInactiveTimer { get; init; }
+    [Id(3)] public TimeSpan? DefaultClosedTimer { get; init; }
+    [Id(4)] public bool RemoveDefaultMessagingServiceSid { get; init; }
+    [Id(5)] public bool RemoveDefaultInactiveTimer { get; init; }
+    [Id(6)] public bool RemoveDefaultClosedTimer { get; init; }
+}
+
 /// <summary>The account (<c>AC…</c>): its Conversations configuration and default service.</summary>
 [Alias("ConversationEngine.IAccountGrain")]
 public interface IAccountGrain : IGrainWithStringKey
@@ -20,6 +34,31 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>The configuration; the default conversation service is created on first call.</summary>
     [Alias("GetConfiguration")]
     Task<AccountConfiguration> GetConfigurationAsync();
+
+    [Alias("UpdateConfiguration")]
+    Task<AccountConfiguration> UpdateConfigurationAsync(UpdateAccountConfiguration update);
+}
+
+/// <summary>A conversation service's configuration (<c>/v1/Services/{IS}/Configuration</c>).</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.ChatServiceConfiguration")]
+public sealed record ChatServiceConfiguration
+{
+    [Id(0)] public required string ChatServiceSid { get; init; }
+    [Id(1)] public string? DefaultConversationCreatorRoleSid { get; init; }
+    [Id(2)] public string? DefaultConversationRoleSid { get; init; }
+    [Id(3)] public string? DefaultChatServiceRoleSid { get; init; }
+    [Id(4)] public bool ReachabilityEnabled { get; init; }
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.UpdateChatServiceConfiguration")]
+public sealed record UpdateChatServiceConfiguration
+{
+    [Id(0)] public string? DefaultConversationCreatorRoleSid { get; init; }
+    [Id(1)] public string? DefaultConversationRoleSid { get; init; }
+    [Id(2)] public string? DefaultChatServiceRoleSid { get; init; }
+    [Id(3)] public bool? ReachabilityEnabled { get; init; }
 }
 
 [GenerateSerializer]
@@ -50,6 +89,14 @@ public interface IChatServiceGrain : IGrainWithStringKey
     [ReadOnly]
     [Alias("Get")]
     Task<ChatServiceSnapshot?> GetAsync();
+
+    /// <summary>The service's configuration; 404 when the service does not exist.</summary>
+    [ReadOnly]
+    [Alias("GetConfiguration")]
+    Task<ChatServiceConfiguration> GetConfigurationAsync();
+
+    [Alias("UpdateConfiguration")]
+    Task<ChatServiceConfiguration> UpdateConfigurationAsync(UpdateChatServiceConfiguration update);
 
     /// <summary>Appends a conversation to the directory and returns its position there.</summary>
     [Alias("RegisterConversation")]

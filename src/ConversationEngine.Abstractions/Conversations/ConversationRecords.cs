@@ -59,6 +59,11 @@ public sealed record UpdateConversation
     [Id(6)] public TimeSpan? ClosedTimer { get; init; }
     [Id(7)] public DateTimeOffset? DateCreated { get; init; }
     [Id(8)] public DateTimeOffset? DateUpdated { get; init; }
+
+    /// <summary>Removes the inactive timer (Twilio's form: an empty <c>Timers.Inactive</c>).</summary>
+    [Id(9)] public bool RemoveInactiveTimer { get; init; }
+
+    [Id(10)] public bool RemoveClosedTimer { get; init; }
 }
 
 /// <summary>A participant's channel binding: type sms/whatsapp/messenger, as on the wire.</summary>

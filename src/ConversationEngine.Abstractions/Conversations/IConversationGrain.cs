@@ -17,6 +17,15 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Update")]
     Task<ConversationSnapshot> UpdateAsync(UpdateConversation command);
 
+    /// <summary>
+    /// The conversation as <see cref="GetAsync"/> shows it (due timers applied), answered even
+    /// while the grain is busy: another conversation asks it before reporting a key conflict, and
+    /// two conversations asking each other must not wait on each other.
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("Peek")]
+    Task<ConversationSnapshot?> PeekAsync();
+
     [Alias("Delete")]
     Task DeleteAsync();
 

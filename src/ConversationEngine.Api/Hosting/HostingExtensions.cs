@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ConversationEngine.Api.Http;
 using ConversationEngine.Api.Resources;
+using ConversationEngine.Conversations;
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public static class HostingExtensions
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<LifecycleOptions>().Bind(builder.Configuration.GetSection(LifecycleOptions.Section));
         builder.Services.AddOptions<SiloOptions>()
             .Bind(builder.Configuration.GetSection(SiloOptions.Section))
             .ValidateDataAnnotations()

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Xml;
+using ConversationEngine.Rules;
 using Microsoft.Extensions.Primitives;
 
 namespace ConversationEngine.Api.Http;
@@ -85,29 +85,25 @@ public sealed class Form(IFormCollection values)
         return bool.TryParse(text, out var value) ? value : throw Errors.Invalid(name, $"'{text}' is not true or false");
     }
 
-    /// <summary>An ISO-8601 duration such as <c>PT10M</c> or <c>P1DT2H</c>.</summary>
+    /// <summary>An ISO-8601 duration such as <c>PT10M</c> or <c>P1DT2H</c>; null when absent or empty.</summary>
     public TimeSpan? Duration(string name, int errorCode)
     {
         var text = Value(name);
-        if (text is null)
+        if (string.IsNullOrEmpty(text))
         {
             return null;
         }
 
-        try
-        {
-            var value = XmlConvert.ToTimeSpan(text.Trim());
-            return value > TimeSpan.Zero ? value : throw Errors.BadRequest(errorCode, $"{name} must be a positive ISO-8601 duration");
-        }
-        catch (FormatException)
+        if (!Iso8601Duration.TryParse(text.Trim(), out var value))
         {
             throw Errors.BadRequest(errorCode, $"{name} '{text}' is not an ISO-8601 duration such as PT10M");
         }
-        catch (OverflowException)
-        {
-            throw Errors.BadRequest(errorCode, $"{name} '{text}' is too long a duration");
-        }
+
+        return value > TimeSpan.Zero ? value : throw Errors.BadRequest(errorCode, $"{name} must be a positive ISO-8601 duration");
     }
+
+    /// <summary>True when the parameter is sent empty: Twilio's way of clearing a value.</summary>
+    public bool IsEmpty(string name) => Has(name) && Value(name) is "";
 
     /// <summary>Query-string parameter of the same kind, for list filters.</summary>
     public static string? Query(HttpRequest request, string name) =>

@@ -7,9 +7,6 @@ namespace ConversationEngine.Api.Resources;
 /// <summary><c>/v1/Conversations</c>: create, fetch (by SID or UniqueName), update, delete, list.</summary>
 public static class ConversationEndpoints
 {
-    public static readonly TimeSpan MinimumInactiveTimer = TimeSpan.FromMinutes(1);
-    public static readonly TimeSpan MinimumClosedTimer = TimeSpan.FromMinutes(10);
-
     public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Conversations").WithTags("Conversations");
@@ -29,12 +26,19 @@ public static class ConversationEndpoints
         var (inactive, closed) = Timers(form);
         if ((inactive is not null || closed is not null) && !form.Has("State"))
         {
-            throw Errors.BadRequest(50382, "Timers can only be set together with State");
+            throw Errors.BadRequest(Errors.TimersWithoutState, "Timers can only be set together with State");
+        }
+
+        // A conversation without timers of its own takes the account's defaults.
+        var configuration = await lookup.ConfigurationAsync();
+        if (inactive is null && closed is null)
+        {
+            (inactive, closed) = (configuration.DefaultInactiveTimer, configuration.DefaultClosedTimer);
         }
 
         var command = new CreateConversation
         {
-            ChatServiceSid = await lookup.DefaultServiceSidAsync(),
+            ChatServiceSid = configuration.DefaultChatServiceSid,
             FriendlyName = form.Value("FriendlyName"),
             UniqueName = form.Value("UniqueName"),
             Attributes = form.Value("Attributes"),
@@ -74,6 +78,8 @@ public static class ConversationEndpoints
             State = form.Value("State"),
             InactiveTimer = inactive,
             ClosedTimer = closed,
+            RemoveInactiveTimer = form.IsEmpty("Timers.Inactive"),
+            RemoveClosedTimer = form.IsEmpty("Timers.Closed"),
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
         });
@@ -145,22 +151,8 @@ public static class ConversationEndpoints
         return value;
     }
 
-    private static (TimeSpan? Inactive, TimeSpan? Closed) Timers(Form form)
-    {
-        var inactive = form.Duration("Timers.Inactive", 50379);
-        var closed = form.Duration("Timers.Closed", 50380);
-        if (inactive < MinimumInactiveTimer)
-        {
-            throw Errors.BadRequest(50375, "Timers.Inactive must be at least 1 minute (PT1M)");
-        }
-
-        if (closed < MinimumClosedTimer)
-        {
-            throw Errors.BadRequest(50376, "Timers.Closed must be at least 10 minutes (PT10M)");
-        }
-
-        return (inactive, closed);
-    }
+    private static (TimeSpan? Inactive, TimeSpan? Closed) Timers(Form form) =>
+        (form.Duration("Timers.Inactive", Errors.InvalidInactiveTimer), form.Duration("Timers.Closed", Errors.InvalidClosedTimer));
 
     private static void RefuseEmailBindings(Form form)
     {

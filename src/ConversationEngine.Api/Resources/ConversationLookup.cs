@@ -8,12 +8,13 @@ namespace ConversationEngine.Api.Resources;
 /// <summary>Finds the conversation a path names, by SID or by UniqueName, in the default service.</summary>
 public sealed class ConversationLookup(IGrainFactory grains, IOptions<Hosting.EngineOptions> options)
 {
-    private string? defaultServiceSid;
-
     public IGrainFactory Grains => grains;
 
-    public async Task<string> DefaultServiceSidAsync() =>
-        defaultServiceSid ??= (await grains.GetGrain<IAccountGrain>(options.Value.AccountSid!).GetConfigurationAsync()).DefaultChatServiceSid;
+    /// <summary>The account configuration: default service, default timers.</summary>
+    public Task<AccountConfiguration> ConfigurationAsync() =>
+        grains.GetGrain<IAccountGrain>(options.Value.AccountSid!).GetConfigurationAsync();
+
+    public async Task<string> DefaultServiceSidAsync() => (await ConfigurationAsync()).DefaultChatServiceSid;
 
     /// <summary>The conversation's grain; 404 when the path names none.</summary>
     public async Task<IConversationGrain> GrainAsync(string sidOrUniqueName)

@@ -63,6 +63,15 @@ public sealed record ConfigurationResource(
     string Url,
     Dictionary<string, string> Links);
 
+public sealed record ServiceConfigurationResource(
+    string ChatServiceSid,
+    string? DefaultConversationCreatorRoleSid,
+    string? DefaultConversationRoleSid,
+    string? DefaultChatServiceRoleSid,
+    string Url,
+    Dictionary<string, string> Links,
+    bool ReachabilityEnabled);
+
 /// <summary>Maps snapshots to their wire shapes; every <c>url</c> is absolute, from the public base URL.</summary>
 public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.EngineOptions> options)
 {

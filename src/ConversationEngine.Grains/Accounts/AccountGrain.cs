@@ -1,3 +1,7 @@
+using ConversationEngine.Conversations;
+using ConversationEngine.Rules;
+using Microsoft.Extensions.Options;
+
 namespace ConversationEngine.Accounts;
 
 [GenerateSerializer]
@@ -9,7 +13,8 @@ public sealed class AccountGrainState
 
 public sealed class AccountGrain(
     [PersistentState("account", "store")] IPersistentState<AccountGrainState> store,
-    IGrainFactory grains) : Grain, IAccountGrain
+    IGrainFactory grains,
+    IOptions<LifecycleOptions> lifecycle) : Grain, IAccountGrain
 {
     private const string DefaultServiceName = "Default Conversations Service";
 
@@ -29,5 +34,38 @@ public sealed class AccountGrain(
         };
         await store.WriteStateAsync();
         return store.State.Configuration;
+    }
+
+    public async Task<AccountConfiguration> UpdateConfigurationAsync(UpdateAccountConfiguration update)
+    {
+        var current = await GetConfigurationAsync();
+        FieldRules.Sid(update.DefaultMessagingServiceSid, Sids.MessagingService, "DefaultMessagingServiceSid");
+        if (FieldRules.Sid(update.DefaultChatServiceSid, Sids.ChatService, "DefaultChatServiceSid") is { } serviceSid
+            && await grains.GetGrain<IChatServiceGrain>(serviceSid).GetAsync() is null)
+        {
+            throw Errors.ResourceNotFound($"/Services/{serviceSid}");
+        }
+
+        ConversationLifecycle.CheckMinimums(update.DefaultInactiveTimer, update.DefaultClosedTimer, lifecycle.Value.TestingOnlyMinimumTimer);
+        var updated = current with
+        {
+            DefaultChatServiceSid = update.DefaultChatServiceSid ?? current.DefaultChatServiceSid,
+            DefaultMessagingServiceSid = update.RemoveDefaultMessagingServiceSid ? null : update.DefaultMessagingServiceSid ?? current.DefaultMessagingServiceSid,
+            DefaultInactiveTimer = update.RemoveDefaultInactiveTimer ? null : update.DefaultInactiveTimer ?? current.DefaultInactiveTimer,
+            DefaultClosedTimer = update.RemoveDefaultClosedTimer ? null : update.DefaultClosedTimer ?? current.DefaultClosedTimer,
+        };
+
+        store.State.Configuration = updated;
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            store.State.Configuration = current;
+            throw;
+        }
+
+        return updated;
     }
 }

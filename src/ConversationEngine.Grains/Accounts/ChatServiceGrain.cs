@@ -1,4 +1,5 @@
 using ConversationEngine.Indexes;
+using ConversationEngine.Rules;
 
 namespace ConversationEngine.Accounts;
 
@@ -8,6 +9,7 @@ public sealed class ChatServiceGrainState
 {
     [Id(0)] public ChatServiceSnapshot? Service { get; set; }
     [Id(1)] public long NextPosition { get; set; }
+    [Id(2)] public UpdateChatServiceConfiguration Configuration { get; set; } = new();
 }
 
 public sealed class ChatServiceGrain(
@@ -38,6 +40,46 @@ public sealed class ChatServiceGrain(
     }
 
     public Task<ChatServiceSnapshot?> GetAsync() => Task.FromResult(State.Service);
+
+    public Task<ChatServiceConfiguration> GetConfigurationAsync() => Task.FromResult(Configuration());
+
+    public async Task<ChatServiceConfiguration> UpdateConfigurationAsync(UpdateChatServiceConfiguration update)
+    {
+        Configuration();
+        var current = State.Configuration;
+        State.Configuration = new UpdateChatServiceConfiguration
+        {
+            DefaultConversationCreatorRoleSid = FieldRules.Sid(update.DefaultConversationCreatorRoleSid, Sids.Role, "DefaultConversationCreatorRoleSid") ?? current.DefaultConversationCreatorRoleSid,
+            DefaultConversationRoleSid = FieldRules.Sid(update.DefaultConversationRoleSid, Sids.Role, "DefaultConversationRoleSid") ?? current.DefaultConversationRoleSid,
+            DefaultChatServiceRoleSid = FieldRules.Sid(update.DefaultChatServiceRoleSid, Sids.Role, "DefaultChatServiceRoleSid") ?? current.DefaultChatServiceRoleSid,
+            ReachabilityEnabled = update.ReachabilityEnabled ?? current.ReachabilityEnabled,
+        };
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            State.Configuration = current;
+            throw;
+        }
+
+        return Configuration();
+    }
+
+    private ChatServiceConfiguration Configuration()
+    {
+        var service = State.Service ?? throw Errors.ResourceNotFound($"/Services/{this.GetPrimaryKeyString()}");
+        var configuration = State.Configuration;
+        return new ChatServiceConfiguration
+        {
+            ChatServiceSid = service.Sid,
+            DefaultConversationCreatorRoleSid = configuration.DefaultConversationCreatorRoleSid,
+            DefaultConversationRoleSid = configuration.DefaultConversationRoleSid,
+            DefaultChatServiceRoleSid = configuration.DefaultChatServiceRoleSid,
+            ReachabilityEnabled = configuration.ReachabilityEnabled ?? false,
+        };
+    }
 
     public async Task<long> RegisterConversationAsync(string conversationSid)
     {

@@ -1,25 +1,49 @@
 using ConversationEngine.Accounts;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
+using Microsoft.Extensions.Options;
 
 namespace ConversationEngine.Conversations;
 
 public sealed class ConversationGrain(
     [PersistentState("conversation", "store")] IPersistentState<ConversationGrainState> store,
     IGrainFactory grains,
-    TimeProvider time) : Grain, IConversationGrain
+    TimeProvider time,
+    IOptions<LifecycleOptions> lifecycle) : Grain, IConversationGrain, IRemindable
 {
     private const string SystemAuthor = "system";
+    private const string TimerReminder = "timers";
+
+    /// <summary>When the registered reminder next fires, as far as this activation knows.</summary>
+    private DateTimeOffset? reminderDue;
 
     private ConversationGrainState State => store.State;
 
     private string Sid => this.GetPrimaryKeyString();
 
+    private ConversationTimers Timers => new(State.InactiveTimer, State.ClosedTimer, State.LastActivity);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (State.Header is not null)
         {
-            await RecoverNextMessageIndexAsync();
+            await RecoverMessageLogAsync();
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (State.Header is not { } header)
+        {
+            await UnregisterTimerReminderAsync();
+            return;
+        }
+
+        // The reminder has fired: whatever it was set for, it must be set again for what is due now.
+        reminderDue = null;
+        if (!await ElapseDueTimersAsync())
+        {
+            await ScheduleTimersAsync();
         }
     }
 
@@ -33,6 +57,7 @@ public sealed class ConversationGrain(
         var now = Now();
         var state = command.State ?? ConversationStates.Active;
         CheckState(state);
+        CheckTimerMinimums(command.InactiveTimer, command.ClosedTimer);
         var header = new ConversationSnapshot
         {
             Sid = Sid,
@@ -46,7 +71,8 @@ public sealed class ConversationGrain(
             DateUpdated = command.DateUpdated ?? command.DateCreated ?? now,
         };
 
-        header = WithTimers(header, command.InactiveTimer, command.ClosedTimer);
+        var timers = new ConversationTimers(command.InactiveTimer, command.ClosedTimer, now);
+        timers.NextDue(state);
         if (header.UniqueName is not null)
         {
             await ClaimUniqueNameAsync(header.ChatServiceSid, header.UniqueName);
@@ -55,7 +81,10 @@ public sealed class ConversationGrain(
         try
         {
             State.DirectoryPosition = await Service(header.ChatServiceSid).RegisterConversationAsync(Sid);
-            (State.Header, State.InactiveTimer, State.ClosedTimer) = (header, command.InactiveTimer, command.ClosedTimer);
+            (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (header, command.InactiveTimer, command.ClosedTimer, now);
+
+            // The reminder first: if the write then fails, it fires for nothing and goes away.
+            await ScheduleTimersAsync();
             await store.WriteStateAsync();
         }
         catch
@@ -69,13 +98,16 @@ public sealed class ConversationGrain(
             throw;
         }
 
-        return State.Header;
+        return Snapshot();
     }
 
-    public Task<ConversationSnapshot?> GetAsync() => Task.FromResult(State.Header);
+    public Task<ConversationSnapshot?> GetAsync() => Task.FromResult(State.Header is null ? null : Snapshot());
+
+    public Task<ConversationSnapshot?> PeekAsync() => GetAsync();
 
     public async Task<ConversationSnapshot> UpdateAsync(UpdateConversation command)
     {
+        await ElapseDueTimersAsync();
         var header = Existing();
         if (header.State == ConversationStates.Closed)
         {
@@ -85,7 +117,10 @@ public sealed class ConversationGrain(
         if (command.State is not null)
         {
             CheckState(command.State);
+            ConversationLifecycle.CheckTransition(header.State, command.State);
         }
+
+        CheckTimerMinimums(command.InactiveTimer, command.ClosedTimer);
 
         var uniqueName = command.UniqueName is null ? header.UniqueName : FieldRules.UniqueName(command.UniqueName);
         var updated = header with
@@ -99,25 +134,31 @@ public sealed class ConversationGrain(
             DateUpdated = command.DateUpdated ?? Now(),
         };
 
-        var inactiveTimer = command.InactiveTimer ?? State.InactiveTimer;
-        var closedTimer = command.ClosedTimer ?? State.ClosedTimer;
-        updated = WithTimers(updated, inactiveTimer, closedTimer);
+        var inactiveTimer = command.RemoveInactiveTimer ? null : command.InactiveTimer ?? State.InactiveTimer;
+        var closedTimer = command.RemoveClosedTimer ? null : command.ClosedTimer ?? State.ClosedTimer;
+
+        // Setting a timer or waking the conversation up restarts the timers; a rename does not.
+        var restarts = command.InactiveTimer is not null || command.ClosedTimer is not null
+            || (updated.State == ConversationStates.Active && header.State != ConversationStates.Active);
+        var lastActivity = restarts ? Now() : State.LastActivity;
+        new ConversationTimers(inactiveTimer, closedTimer, lastActivity).NextDue(updated.State);
         var renamed = uniqueName != header.UniqueName;
         if (renamed && uniqueName is not null)
         {
             await ClaimUniqueNameAsync(header.ChatServiceSid, uniqueName);
         }
 
-        var previousTimers = (State.InactiveTimer, State.ClosedTimer);
-        (State.Header, State.InactiveTimer, State.ClosedTimer) = (updated, inactiveTimer, closedTimer);
+        var previous = (State.InactiveTimer, State.ClosedTimer, State.LastActivity);
+        (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (updated, inactiveTimer, closedTimer, lastActivity);
         try
         {
+            await ScheduleTimersAsync();
             await store.WriteStateAsync();
         }
         catch
         {
             State.Header = header;
-            (State.InactiveTimer, State.ClosedTimer) = previousTimers;
+            (State.InactiveTimer, State.ClosedTimer, State.LastActivity) = previous;
             if (renamed && uniqueName is not null)
             {
                 await UniqueNameIndex(header.ChatServiceSid, uniqueName).ReleaseAsync(Sid);
@@ -136,7 +177,8 @@ public sealed class ConversationGrain(
             await ReleaseBindingsAsync(State.Participants);
         }
 
-        return State.Header;
+        await ScheduleTimersAsync();
+        return Snapshot();
     }
 
     public async Task DeleteAsync()
@@ -161,6 +203,7 @@ public sealed class ConversationGrain(
             await MessagePage(page).ClearAsync();
         }
 
+        await UnregisterTimerReminderAsync();
         await store.ClearStateAsync();
         store.State = new ConversationGrainState();
         DeactivateOnIdle();
@@ -168,7 +211,9 @@ public sealed class ConversationGrain(
 
     public async Task<ParticipantSnapshot> AddParticipantAsync(AddParticipant command)
     {
+        await ElapseDueTimersAsync();
         var header = Existing();
+        ConversationLifecycle.CheckWritable(header.State, "add a participant");
         var binding = ParticipantRules.Admit(command, State.Participants);
         var now = Now();
         var participant = new ParticipantSnapshot
@@ -184,20 +229,24 @@ public sealed class ConversationGrain(
             DateUpdated = command.DateUpdated ?? command.DateCreated ?? now,
         };
 
-        var claimed = header.State != ConversationStates.Closed ? binding?.PairKey : null;
+        var claimed = binding?.PairKey;
         if (claimed is not null)
         {
             await ClaimBindingAsync(claimed);
         }
 
+        var previous = (State.Header, State.LastActivity);
         State.Participants.Add(participant);
+        MarkActivity(now);
         try
         {
+            await ScheduleTimersAsync();
             await store.WriteStateAsync();
         }
         catch
         {
             State.Participants.Remove(participant);
+            (State.Header, State.LastActivity) = previous;
             if (claimed is not null)
             {
                 await BindingIndex(claimed).ReleaseAsync(Sid);
@@ -220,6 +269,7 @@ public sealed class ConversationGrain(
 
     public async Task<ParticipantSnapshot> UpdateParticipantAsync(string participantSid, UpdateParticipant command)
     {
+        await ElapseDueTimersAsync();
         var header = Existing();
         var position = ParticipantPosition(participantSid);
         var current = State.Participants[position];
@@ -251,14 +301,22 @@ public sealed class ConversationGrain(
             await ClaimBindingAsync(claimed);
         }
 
+        var previous = (State.Header, State.LastActivity);
         State.Participants[position] = updated;
+        if (holdsPairs)
+        {
+            MarkActivity(Now());
+        }
+
         try
         {
+            await ScheduleTimersAsync();
             await store.WriteStateAsync();
         }
         catch
         {
             State.Participants[position] = current;
+            (State.Header, State.LastActivity) = previous;
             if (claimed is not null)
             {
                 await BindingIndex(claimed).ReleaseAsync(Sid);
@@ -309,7 +367,9 @@ public sealed class ConversationGrain(
 
     public async Task<MessageSnapshot> AddMessageAsync(AddMessage command)
     {
+        await ElapseDueTimersAsync();
         var header = Existing();
+        ConversationLifecycle.CheckWritable(header.State, "add a message");
         var author = FieldRules.Bounded(command.Author, "Author") ?? SystemAuthor;
         if (author.Length == 0)
         {
@@ -355,11 +415,22 @@ public sealed class ConversationGrain(
         {
             // The append may have been stored even though its answer was lost: never hand the
             // same index out twice.
-            await RecoverNextMessageIndexAsync();
+            await RecoverMessageLogAsync();
             throw;
         }
 
         State.NextMessageIndex = index + 1;
+
+        // The page holds the message, and activation recovers the activity time from it, so only
+        // waking an inactive conversation needs a write here.
+        var wakes = header.State == ConversationStates.Inactive;
+        MarkActivity(now);
+        if (wakes)
+        {
+            await ScheduleTimersAsync();
+            await store.WriteStateAsync();
+        }
+
         return message;
     }
 
@@ -461,7 +532,7 @@ public sealed class ConversationGrain(
     /// An append is acknowledged once its page holds it, before this grain writes anything; so after
     /// a crash the pages, not this grain's state, say where the log ends.
     /// </summary>
-    private async Task RecoverNextMessageIndexAsync()
+    private async Task RecoverMessageLogAsync()
     {
         while (true)
         {
@@ -469,10 +540,17 @@ public sealed class ConversationGrain(
             var highest = await MessagePage(page).HighestIndexAsync();
             if (highest < State.NextMessageIndex)
             {
-                return;
+                break;
             }
 
             State.NextMessageIndex = highest + 1;
+        }
+
+        if (State.NextMessageIndex > 0 && await MessagePage(PageNumber(State.NextMessageIndex - 1)).GetAsync(State.NextMessageIndex - 1) is { } last)
+        {
+            // A message dated in the future by its author must not hold the timers off.
+            var appended = last.DateCreated < Now() ? last.DateCreated : Now();
+            State.LastActivity = appended > State.LastActivity ? appended : State.LastActivity;
         }
     }
 
@@ -496,7 +574,7 @@ public sealed class ConversationGrain(
 
     private async Task ClaimUniqueNameAsync(string chatServiceSid, string uniqueName)
     {
-        var holder = await UniqueNameIndex(chatServiceSid, uniqueName).ClaimAsync(Sid);
+        var holder = await ClaimAsync(UniqueNameIndex(chatServiceSid, uniqueName), holder => holder is null);
         if (holder is not null)
         {
             throw Errors.Conflict(Errors.UniqueNameTaken, $"A conversation with UniqueName '{uniqueName}' already exists: {holder}");
@@ -505,11 +583,29 @@ public sealed class ConversationGrain(
 
     private async Task ClaimBindingAsync(string pairKey)
     {
-        var holder = await BindingIndex(pairKey).ClaimAsync(Sid);
+        var holder = await ClaimAsync(BindingIndex(pairKey), holder => holder is null || holder.State == ConversationStates.Closed);
         if (holder is not null)
         {
             throw Errors.Conflict(Errors.BindingInUse, $"A binding for this participant and proxy address already exists in Conversation {holder}");
         }
+    }
+
+    /// <summary>
+    /// Claims an index key; returns null on success or the holder's SID. A holder that no longer
+    /// holds by right (gone, or closed by a timer whose reminder has not run yet) loses the key
+    /// first: a late reminder or a crash midway through a delete must not keep a key taken. Its
+    /// own release later finds another holder and does nothing.
+    /// </summary>
+    private async Task<string?> ClaimAsync(ISingleHolderIndexGrain index, Func<ConversationSnapshot?, bool> forfeits)
+    {
+        var holder = await index.ClaimAsync(Sid);
+        if (holder is null || !forfeits(await grains.GetGrain<IConversationGrain>(holder).PeekAsync()))
+        {
+            return holder;
+        }
+
+        await index.ReleaseAsync(holder);
+        return await index.ClaimAsync(Sid);
     }
 
     private async Task ReleaseBindingsAsync(IEnumerable<ParticipantSnapshot> participants)
@@ -520,21 +616,111 @@ public sealed class ConversationGrain(
         }
     }
 
-    /// <summary>Both timers run from the same instant, the last update (as in Twilio's examples).</summary>
-    private static ConversationSnapshot WithTimers(ConversationSnapshot header, TimeSpan? inactiveTimer, TimeSpan? closedTimer)
+    /// <summary>
+    /// The conversation as a client should see it now: a timer already due shows its effect even
+    /// if its reminder has not run yet (it persists the change when it does).
+    /// </summary>
+    private ConversationSnapshot Snapshot()
     {
-        var reference = header.DateUpdated;
+        var header = State.Header!;
+        var state = ConversationLifecycle.Elapse(header.State, Timers, Now());
         return header with
         {
-            DateInactive = inactiveTimer is { } inactive && header.State == ConversationStates.Active ? Due(reference, inactive, "Timers.Inactive") : null,
-            DateClosed = closedTimer is { } closed && header.State != ConversationStates.Closed ? Due(reference, closed, "Timers.Closed") : null,
+            State = state,
+            DateInactive = Timers.InactiveDue(state),
+            DateClosed = Timers.ClosedDue(state),
         };
     }
 
-    private static DateTimeOffset Due(DateTimeOffset reference, TimeSpan timer, string parameter) =>
-        timer <= DateTimeOffset.MaxValue - reference
-            ? reference + timer
-            : throw Errors.Invalid(parameter, "the timer would end beyond the year 9999");
+    /// <summary>
+    /// Applies the timers due by now before anything else touches the conversation, so a late
+    /// reminder (after downtime, say) never lets a write see a state that should have moved on.
+    /// Returns whether the state changed (and the reminder was set again).
+    /// </summary>
+    private async Task<bool> ElapseDueTimersAsync()
+    {
+        if (State.Header is not { } header)
+        {
+            return false;
+        }
+
+        var next = ConversationLifecycle.Elapse(header.State, Timers, Now());
+        if (next == header.State)
+        {
+            return false;
+        }
+
+        await ChangeStateAsync(header, next);
+        await ScheduleTimersAsync();
+        return true;
+    }
+
+    /// <summary>Activity restarts the timers and wakes an inactive conversation (in memory).</summary>
+    private void MarkActivity(DateTimeOffset now)
+    {
+        State.LastActivity = now;
+        var header = State.Header!;
+        var state = ConversationLifecycle.AfterActivity(header.State);
+        if (state != header.State)
+        {
+            State.Header = header with { State = state, DateUpdated = now };
+        }
+    }
+
+    private async Task ChangeStateAsync(ConversationSnapshot header, string state)
+    {
+        State.Header = header with { State = state, DateUpdated = Now() };
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            State.Header = header;
+            throw;
+        }
+
+        if (state == ConversationStates.Closed)
+        {
+            await ReleaseBindingsAsync(State.Participants);
+        }
+    }
+
+    /// <summary>
+    /// Keeps one reminder due no later than the next timer, or none. Activity only postpones
+    /// timers, so a reminder that fires early just re-checks and is set again.
+    /// </summary>
+    private async Task ScheduleTimersAsync()
+    {
+        var next = State.Header is { } header ? Timers.NextDue(header.State) : null;
+        if (next is null)
+        {
+            await UnregisterTimerReminderAsync();
+            return;
+        }
+
+        if (reminderDue is { } registered && registered <= next)
+        {
+            return;
+        }
+
+        var dueIn = next.Value - Now();
+        await this.RegisterOrUpdateReminder(TimerReminder, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, lifecycle.Value.ReminderPeriod);
+        reminderDue = next;
+    }
+
+    private async Task UnregisterTimerReminderAsync()
+    {
+        if (await this.GetReminder(TimerReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        reminderDue = null;
+    }
+
+    private void CheckTimerMinimums(TimeSpan? inactive, TimeSpan? closed) =>
+        ConversationLifecycle.CheckMinimums(inactive, closed, lifecycle.Value.TestingOnlyMinimumTimer);
 
     private static void CheckState(string state)
     {

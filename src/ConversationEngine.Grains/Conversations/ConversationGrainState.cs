@@ -4,6 +4,7 @@ namespace ConversationEngine.Conversations;
 [Alias("ConversationEngine.ConversationGrainState")]
 public sealed class ConversationGrainState
 {
+    /// <summary>The header as last written; its due dates are derived, not stored.</summary>
     [Id(0)] public ConversationSnapshot? Header { get; set; }
     [Id(1)] public List<ParticipantSnapshot> Participants { get; set; } = [];
 
@@ -16,4 +17,10 @@ public sealed class ConversationGrainState
     [Id(3)] public long DirectoryPosition { get; set; } = -1;
     [Id(4)] public TimeSpan? InactiveTimer { get; set; }
     [Id(5)] public TimeSpan? ClosedTimer { get; set; }
+
+    /// <summary>
+    /// When the timers last restarted. Appends do not write it either: activation takes the later
+    /// of this and the last message's time.
+    /// </summary>
+    [Id(6)] public DateTimeOffset LastActivity { get; set; }
 }

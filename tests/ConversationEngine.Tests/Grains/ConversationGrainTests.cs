@@ -27,7 +27,11 @@ public sealed class TwoSiloCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.UseSqliteStorage(ConnectionString);
-            silo.AddConversationEngineGrains();
+            silo.AddConversationEngineGrains(lifecycle =>
+            {
+                lifecycle.TestingOnlyMinimumTimer = TimeSpan.FromSeconds(1);
+                lifecycle.ReminderPeriod = TimeSpan.FromSeconds(1);
+            });
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

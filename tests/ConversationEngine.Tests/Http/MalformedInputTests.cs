@@ -508,7 +508,7 @@ public sealed class MalformedInputTests(EngineFixture fixture)
     [InlineData("PATCH", "/v1/Conversations/CH00000000000000000000000000000000")]
     [InlineData("PUT", "/v1/Conversations/CH00000000000000000000000000000000/Participants")]
     [InlineData("PATCH", "/v1/Conversations/CH00000000000000000000000000000000/Messages/IM00000000000000000000000000000000")]
-    [InlineData("POST", "/v1/Configuration/")]
+    [InlineData("DELETE", "/v1/Configuration/")]
     public async Task Wrong_method_is_405_with_twilio_body(string method, string path)
     {
         await SendAsync(new HttpMethod(method), path).ExpectErrorAsync(HttpStatusCode.MethodNotAllowed, 20004);

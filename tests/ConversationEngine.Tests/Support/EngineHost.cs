@@ -42,7 +42,14 @@ public sealed class EngineHost : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<EngineHost> StartAsync(string? dataDirectory = null)
+    /// <summary>Configuration for hosts whose tests watch conversation timers elapse in seconds.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> ShortTimers = new Dictionary<string, string?>
+    {
+        ["Lifecycle:TestingOnlyMinimumTimer"] = "00:00:01",
+        ["Lifecycle:ReminderPeriod"] = "00:00:01",
+    };
+
+    public static async Task<EngineHost> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("engine-test-").FullName;
         var port = FreePort();
@@ -64,6 +71,11 @@ public sealed class EngineHost : IAsyncDisposable
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter(_ => false);
         builder.AddConversationEngine();

@@ -1,0 +1,103 @@
+using ConversationEngine.Conversations;
+
+namespace ConversationEngine.Rules;
+
+/// <summary>The timers of one conversation and the instant both run from.</summary>
+public readonly record struct ConversationTimers(TimeSpan? Inactive, TimeSpan? Closed, DateTimeOffset LastActivity)
+{
+    /// <summary>When the conversation in <paramref name="state"/> falls inactive; null when it will not.</summary>
+    public DateTimeOffset? InactiveDue(string state) =>
+        state == ConversationStates.Active && Inactive is { } timer ? ConversationLifecycle.Add(LastActivity, timer, "Timers.Inactive") : null;
+
+    /// <summary>When the conversation in <paramref name="state"/> closes; null when it will not.</summary>
+    public DateTimeOffset? ClosedDue(string state) =>
+        state is ConversationStates.Active or ConversationStates.Inactive && Closed is { } timer
+            ? ConversationLifecycle.Add(LastActivity, timer, "Timers.Closed")
+            : null;
+
+    /// <summary>The earliest pending transition, or null.</summary>
+    public DateTimeOffset? NextDue(string state) =>
+        (InactiveDue(state), ClosedDue(state)) switch
+        {
+            ({ } inactive, { } closed) => inactive < closed ? inactive : closed,
+            (var inactive, var closed) => inactive ?? closed,
+        };
+}
+
+/// <summary>
+/// The conversation state machine of Twilio's "states and timers": <c>active ⇄ inactive</c>,
+/// <c>active | inactive → closed</c>, and <c>closed</c> final. Both timers run from the last
+/// activity (as in Twilio's examples, where date_inactive and date_closed share one base).
+/// </summary>
+public static class ConversationLifecycle
+{
+    public static readonly TimeSpan MinimumInactiveTimer = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MinimumClosedTimer = TimeSpan.FromMinutes(10);
+
+    public static bool CanTransition(string from, string to) => (from, to) switch
+    {
+        (ConversationStates.Closed, _) => false,
+        (_, ConversationStates.Initializing) => false,
+        (ConversationStates.Initializing, _) => true,
+        (ConversationStates.Active, ConversationStates.Inactive or ConversationStates.Closed) => true,
+        (ConversationStates.Inactive, ConversationStates.Active or ConversationStates.Closed) => true,
+        _ => from == to,
+    };
+
+    /// <summary>Refuses a state change the machine does not allow, with Twilio's codes.</summary>
+    public static void CheckTransition(string from, string to)
+    {
+        if (from == ConversationStates.Closed)
+        {
+            throw Errors.BadRequest(Errors.ClosedConversationUpdate, "Can't update conversation as it's in final closed state");
+        }
+
+        if (!CanTransition(from, to))
+        {
+            throw Errors.Invalid("State", $"a conversation cannot go from {from} to {to}");
+        }
+    }
+
+    /// <summary>A closed conversation takes no new messages or participants.</summary>
+    public static void CheckWritable(string state, string what)
+    {
+        if (state == ConversationStates.Closed)
+        {
+            throw Errors.BadRequest(Errors.ClosedConversationUpdate, $"Can't {what}: the conversation is in final closed state");
+        }
+    }
+
+    /// <summary>The state after activity (a message or participant change): inactive wakes up.</summary>
+    public static string AfterActivity(string state) =>
+        state == ConversationStates.Inactive ? ConversationStates.Active : state;
+
+    /// <summary>The state once the timers due by <paramref name="now"/> have elapsed.</summary>
+    public static string Elapse(string state, ConversationTimers timers, DateTimeOffset now)
+    {
+        if (timers.ClosedDue(state) <= now)
+        {
+            return ConversationStates.Closed;
+        }
+
+        return timers.InactiveDue(state) <= now ? ConversationStates.Inactive : state;
+    }
+
+    /// <summary>Refuses timers shorter than Twilio's minimums (or a test-only lower floor).</summary>
+    public static void CheckMinimums(TimeSpan? inactive, TimeSpan? closed, TimeSpan? testingOnlyMinimum = null)
+    {
+        if (inactive < (testingOnlyMinimum ?? MinimumInactiveTimer))
+        {
+            throw Errors.BadRequest(Errors.InactiveTimerTooShort, "Timers.Inactive must be at least 1 minute (PT1M)");
+        }
+
+        if (closed < (testingOnlyMinimum ?? MinimumClosedTimer))
+        {
+            throw Errors.BadRequest(Errors.ClosedTimerTooShort, "Timers.Closed must be at least 10 minutes (PT10M)");
+        }
+    }
+
+    internal static DateTimeOffset Add(DateTimeOffset instant, TimeSpan timer, string parameter) =>
+        timer <= DateTimeOffset.MaxValue - instant
+            ? instant + timer
+            : throw Errors.Invalid(parameter, "the timer would end beyond the year 9999");
+}
