@@ -17,6 +17,9 @@ public sealed class ConversationGrain(
     /// <summary>When the registered reminder next fires, as far as this activation knows.</summary>
     private DateTimeOffset? reminderDue;
 
+    /// <summary>False once this activation knows there is no reminder (saves a reminder-table read).</summary>
+    private bool reminderMayExist = true;
+
     private ConversationGrainState State => store.State;
 
     private string Sid => this.GetPrimaryKeyString();
@@ -54,6 +57,8 @@ public sealed class ConversationGrain(
             throw Errors.Conflict(Errors.InvalidParameter, $"Conversation {Sid} already exists");
         }
 
+        reminderMayExist = store.RecordExists;
+
         var now = Now();
         var state = command.State ?? ConversationStates.Active;
         CheckState(state);
@@ -84,7 +89,7 @@ public sealed class ConversationGrain(
             (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (header, command.InactiveTimer, command.ClosedTimer, now);
 
             // The reminder first: if the write then fails, it fires for nothing and goes away.
-            await ScheduleTimersAsync();
+            await ScheduleTimersAsync(beforeWrite: true);
             await store.WriteStateAsync();
         }
         catch
@@ -152,7 +157,7 @@ public sealed class ConversationGrain(
         (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (updated, inactiveTimer, closedTimer, lastActivity);
         try
         {
-            await ScheduleTimersAsync();
+            await ScheduleTimersAsync(beforeWrite: true);
             await store.WriteStateAsync();
         }
         catch
@@ -240,7 +245,7 @@ public sealed class ConversationGrain(
         MarkActivity(now);
         try
         {
-            await ScheduleTimersAsync();
+            await ScheduleTimersAsync(beforeWrite: true);
             await store.WriteStateAsync();
         }
         catch
@@ -310,7 +315,7 @@ public sealed class ConversationGrain(
 
         try
         {
-            await ScheduleTimersAsync();
+            await ScheduleTimersAsync(beforeWrite: true);
             await store.WriteStateAsync();
         }
         catch
@@ -427,7 +432,7 @@ public sealed class ConversationGrain(
         MarkActivity(now);
         if (wakes)
         {
-            await ScheduleTimersAsync();
+            await ScheduleTimersAsync(beforeWrite: true);
             await store.WriteStateAsync();
         }
 
@@ -688,14 +693,20 @@ public sealed class ConversationGrain(
 
     /// <summary>
     /// Keeps one reminder due no later than the next timer, or none. Activity only postpones
-    /// timers, so a reminder that fires early just re-checks and is set again.
+    /// timers, so a reminder that fires early just re-checks and is set again. Before a state
+    /// write it only ever adds or advances the reminder (a failed write must not leave timers
+    /// without one); removing it waits until the write has succeeded.
     /// </summary>
-    private async Task ScheduleTimersAsync()
+    private async Task ScheduleTimersAsync(bool beforeWrite = false)
     {
         var next = State.Header is { } header ? Timers.NextDue(header.State) : null;
         if (next is null)
         {
-            await UnregisterTimerReminderAsync();
+            if (!beforeWrite)
+            {
+                await UnregisterTimerReminderAsync();
+            }
+
             return;
         }
 
@@ -705,18 +716,24 @@ public sealed class ConversationGrain(
         }
 
         var dueIn = next.Value - Now();
+        reminderMayExist = true;
         await this.RegisterOrUpdateReminder(TimerReminder, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, lifecycle.Value.ReminderPeriod);
         reminderDue = next;
     }
 
     private async Task UnregisterTimerReminderAsync()
     {
+        if (!reminderMayExist)
+        {
+            return;
+        }
+
         if (await this.GetReminder(TimerReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
 
-        reminderDue = null;
+        (reminderDue, reminderMayExist) = (null, false);
     }
 
     private void CheckTimerMinimums(TimeSpan? inactive, TimeSpan? closed) =>
