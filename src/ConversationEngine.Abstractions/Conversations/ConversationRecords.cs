@@ -140,6 +140,9 @@ public sealed record MediaItem
     [Id(1)] public long Size { get; init; }
     [Id(2)] public string? ContentType { get; init; }
     [Id(3)] public string? Filename { get; init; }
+
+    /// <summary>Where the content is, for media that arrived by URL (inbound MMS / WhatsApp).</summary>
+    [Id(4)] public string? Url { get; init; }
 }
 
 [GenerateSerializer]
@@ -158,6 +161,12 @@ public sealed record MessageSnapshot
     [Id(9)] public required DateTimeOffset DateUpdated { get; init; }
     [Id(10)] public string? ContentSid { get; init; }
     [Id(11)] public required string ChatServiceSid { get; init; }
+
+    /// <summary>The channel message it came in as (inbound SM…/MM…), for de-duplication.</summary>
+    [Id(12)] public string? SourceSid { get; init; }
+
+    /// <summary>Delivery receipts, one per non-chat participant it was sent to.</summary>
+    [Id(13)] public IReadOnlyList<Delivery.DeliveryReceipt> Receipts { get; init; } = [];
 }
 
 [GenerateSerializer]
@@ -173,6 +182,15 @@ public sealed record AddMessage
     [Id(6)] public DateTimeOffset? DateCreated { get; init; }
     [Id(7)] public DateTimeOffset? DateUpdated { get; init; }
     [Id(8)] public string? Subject { get; init; }
+
+    /// <summary>Media that arrived by URL (inbound), stored as given.</summary>
+    [Id(9)] public IReadOnlyList<MediaItem>? MediaItems { get; init; }
+
+    /// <summary>
+    /// The channel message this one came in as: appending it again returns the message already
+    /// appended instead of a second one.
+    /// </summary>
+    [Id(10)] public string? SourceSid { get; init; }
 }
 
 [GenerateSerializer]

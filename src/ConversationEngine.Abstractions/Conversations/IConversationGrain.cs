@@ -60,6 +60,10 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("RemoveMessage")]
     Task RemoveMessageAsync(string messageSid);
 
+    /// <summary>Stores a delivery receipt on its message (created or moved on by a status callback).</summary>
+    [Alias("PutReceipt")]
+    Task PutReceiptAsync(Delivery.DeliveryReceipt receipt);
+
     /// <summary>
     /// Messages from position <paramref name="start"/> (a message index; null for the first page) in
     /// ascending or descending index order.

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ConversationEngine.Api.Http;
 using ConversationEngine.Api.Resources;
 using ConversationEngine.Conversations;
+using ConversationEngine.Inbound;
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ public static class HostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<LifecycleOptions>().Bind(builder.Configuration.GetSection(LifecycleOptions.Section));
+        builder.Services.AddOptions<InboundOptions>().Bind(builder.Configuration.GetSection(InboundOptions.Section));
         builder.Services.AddOptions<SiloOptions>()
             .Bind(builder.Configuration.GetSection(SiloOptions.Section))
             .ValidateDataAnnotations()
@@ -59,6 +61,7 @@ public static class HostingExtensions
         services.AddOpenApi();
         services.AddSingleton<ResourceLinks>();
         services.AddSingleton<ConversationLookup>();
+        services.AddSingleton<TwilioWebhook>();
         services.AddProblemDetails();
         return services;
     }
@@ -73,6 +76,10 @@ public static class HostingExtensions
         app.MapConversationEndpoints();
         app.MapParticipantEndpoints();
         app.MapMessageEndpoints();
+        app.MapReceiptEndpoints();
+        app.MapAddressConfigurationEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapOperatorEndpoints();
         return app;
     }
 }

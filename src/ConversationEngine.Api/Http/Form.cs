@@ -40,6 +40,10 @@ public sealed class Form(IFormCollection values)
 
     public bool Has(string name) => values.ContainsKey(name);
 
+    /// <summary>Every name/value pair as sent (a repeated name once per value).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Pairs() =>
+        values.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))).ToList();
+
     public string? Value(string name) =>
         values.TryGetValue(name, out var value) && value.Count > 0 ? value[^1] : null;
 

@@ -1,4 +1,5 @@
 using ConversationEngine.Conversations;
+using ConversationEngine.Delivery;
 
 namespace ConversationEngine.Api.Resources;
 
@@ -35,7 +36,7 @@ public sealed record ParticipantResource(
     long? LastReadMessageIndex,
     string? LastReadTimestamp);
 
-public sealed record MediaResource(string Sid, long Size, string? ContentType, string? Filename);
+public sealed record MediaResource(string Sid, long Size, string? ContentType, string? Filename, string? Url);
 
 public sealed record MessageResource(
     string AccountSid,
@@ -63,6 +64,31 @@ public sealed record ConfigurationResource(
     string Url,
     Dictionary<string, string> Links);
 
+public sealed record ReceiptResource(
+    string AccountSid,
+    string ConversationSid,
+    string Sid,
+    string MessageSid,
+    string? ChannelMessageSid,
+    string ParticipantSid,
+    string? Status,
+    int? ErrorCode,
+    DateTimeOffset DateCreated,
+    DateTimeOffset DateUpdated,
+    string Url);
+
+public sealed record AddressConfigurationResource(
+    string Sid,
+    string AccountSid,
+    string Type,
+    string Address,
+    string? FriendlyName,
+    Dictionary<string, object?> AutoCreation,
+    DateTimeOffset DateCreated,
+    DateTimeOffset DateUpdated,
+    string Url,
+    string? AddressCountry);
+
 public sealed record ServiceConfigurationResource(
     string ChatServiceSid,
     string? DefaultConversationCreatorRoleSid,
@@ -75,11 +101,15 @@ public sealed record ServiceConfigurationResource(
 /// <summary>Maps snapshots to their wire shapes; every <c>url</c> is absolute, from the public base URL.</summary>
 public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.EngineOptions> options)
 {
+    private static readonly string[] SummaryStatuses = ["sent", "delivered", "read", "failed", "undelivered"];
+
     private readonly string baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
 
     public string AccountSid => options.Value.AccountSid!;
 
     public string V1(string path) => baseUrl + "/v1" + path;
+
+    public string Engine(string path) => baseUrl + "/engine/v1" + path;
 
     public string ConversationsUrl => V1("/Conversations");
 
@@ -136,9 +166,9 @@ public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.
         var url = MessagesUrl(m.ConversationSid) + "/" + m.Sid;
         return new MessageResource(
             AccountSid, m.ConversationSid, m.Sid, m.Index, m.Author, m.Body,
-            m.Media?.Select(x => new MediaResource(x.Sid, x.Size, x.ContentType, x.Filename)).ToList(),
+            m.Media?.Select(x => new MediaResource(x.Sid, x.Size, x.ContentType, x.Filename, x.Url)).ToList(),
             m.Attributes, m.ParticipantSid, m.DateCreated, m.DateUpdated,
-            Delivery: null,
+            DeliverySummary(m.Receipts),
             url,
             new Dictionary<string, string>
             {
@@ -146,5 +176,67 @@ public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.
                 ["channel_metadata"] = url + "/ChannelMetadata",
             },
             m.ContentSid);
+    }
+
+    public ReceiptResource Receipt(DeliveryReceipt r) => new(
+        AccountSid, r.ConversationSid, r.Sid, r.MessageSid, r.ChannelMessageSid, r.ParticipantSid,
+        DeliveryStatuses.ForReceipt(r.Status), r.ErrorCode, r.DateCreated, r.DateUpdated,
+        ReceiptsUrl(r.ConversationSid, r.MessageSid) + "/" + r.Sid);
+
+    public string ReceiptsUrl(string conversationSid, string messageSid) => MessagesUrl(conversationSid) + "/" + messageSid + "/Receipts";
+
+    public AddressConfigurationResource AddressConfiguration(Inbound.AddressConfiguration c)
+    {
+        var autoCreation = new Dictionary<string, object?>
+        {
+            ["enabled"] = c.AutoCreationEnabled,
+            ["type"] = c.AutoCreationType,
+            ["conversation_service_sid"] = c.ConversationServiceSid,
+        };
+        if (c.AutoCreationType == "studio")
+        {
+            autoCreation["studio_flow_sid"] = c.StudioFlowSid;
+            autoCreation["studio_retry_count"] = c.StudioRetryCount;
+        }
+        else
+        {
+            autoCreation["webhook_url"] = c.WebhookUrl;
+            autoCreation["webhook_method"] = c.WebhookMethod;
+            autoCreation["webhook_filters"] = c.WebhookFilters;
+        }
+
+        return new AddressConfigurationResource(
+            c.Sid, AccountSid, c.Type, c.Address, c.FriendlyName, autoCreation, c.DateCreated, c.DateUpdated,
+            V1("/Configuration/Addresses/" + c.Sid), c.AddressCountry);
+    }
+
+    /// <summary>
+    /// The message's delivery summary: per status, whether all, some or none of its receipts have
+    /// reached it (a delivered receipt was sent too; a read one was delivered), or null without receipts.
+    /// </summary>
+    private static Dictionary<string, object>? DeliverySummary(IReadOnlyList<DeliveryReceipt> receipts)
+    {
+        if (receipts.Count == 0)
+        {
+            return null;
+        }
+
+        var reached = receipts.Select(r => DeliveryStatuses.ForReceipt(r.Status) switch
+        {
+            "sent" => ["sent"],
+            "delivered" => ["sent", "delivered"],
+            "read" => ["sent", "delivered", "read"],
+            "undelivered" => ["sent", "undelivered"],
+            "failed" => ["failed"],
+            _ => Array.Empty<string>(),
+        }).ToList();
+        var summary = new Dictionary<string, object> { ["total"] = receipts.Count };
+        foreach (var status in SummaryStatuses)
+        {
+            var count = reached.Count(r => r.Contains(status));
+            summary[status] = count == receipts.Count ? "all" : count > 0 ? "some" : "none";
+        }
+
+        return summary;
     }
 }

@@ -381,10 +381,15 @@ public sealed class ConversationGrain(
             author = SystemAuthor;
         }
 
+        if (command.SourceSid is not null && await FindRecentAsync(command.SourceSid) is { } duplicate)
+        {
+            return duplicate;
+        }
+
         var contentSid = FieldRules.Sid(command.ContentSid, Sids.Content, "ContentSid");
         FieldRules.ContentVariables(command.ContentVariables);
         FieldRules.Bounded(command.Subject, "Subject", FieldRules.SubjectMaxLength);
-        var media = Media(command.MediaSids);
+        var media = Media(command.MediaSids) ?? (command.MediaItems is { Count: > 0 } items ? items.ToList() : null);
 
         // With a content template the body and media come from the template (Twilio ignores both).
         var body = contentSid is null ? command.Body : null;
@@ -408,6 +413,7 @@ public sealed class ConversationGrain(
             Attributes = FieldRules.Attributes(command.Attributes, FieldRules.MessageAttributesMaxBytes),
             ParticipantSid = AuthorParticipant(author)?.Sid,
             ContentSid = contentSid,
+            SourceSid = command.SourceSid,
             DateCreated = command.DateCreated ?? now,
             DateUpdated = command.DateUpdated ?? command.DateCreated ?? now,
         };
@@ -473,6 +479,14 @@ public sealed class ConversationGrain(
         await MessagePage(PageNumber(message.Index)).RemoveAsync(message.Index);
     }
 
+    public async Task PutReceiptAsync(Delivery.DeliveryReceipt receipt)
+    {
+        Existing();
+        var message = await FindMessageAsync(receipt.MessageSid);
+        var receipts = message.Receipts.Where(r => r.Sid != receipt.Sid).Append(receipt).OrderBy(r => r.DateCreated).ThenBy(r => r.Sid, StringComparer.Ordinal).ToList();
+        await MessagePage(PageNumber(message.Index)).ReplaceAsync(message with { Receipts = receipts });
+    }
+
     public async Task<Page<MessageSnapshot>> ListMessagesAsync(long? start, bool descending, int pageSize)
     {
         Existing();
@@ -517,6 +531,16 @@ public sealed class ConversationGrain(
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The message that came in as <paramref name="sourceSid"/>, looked for among the last two
+    /// pages: a redelivery arrives within moments of the first, not thousands of messages later.
+    /// </summary>
+    private async Task<MessageSnapshot?> FindRecentAsync(string sourceSid)
+    {
+        var recent = await ScanMessagesAsync(State.NextMessageIndex - 1, descending: true, 2 * IMessagePageGrain.Size);
+        return recent.Find(m => m.SourceSid == sourceSid);
     }
 
     private async Task<MessageSnapshot> FindMessageAsync(string messageSid)

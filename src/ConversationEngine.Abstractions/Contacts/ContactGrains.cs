@@ -1,0 +1,49 @@
+using Orleans.Concurrency;
+
+namespace ConversationEngine.Contacts;
+
+/// <summary>What an opt-out keyword message said, as classified on the whole trimmed body.</summary>
+public enum KeywordAction
+{
+    None,
+    OptOut,
+    OptIn,
+    Help,
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.ContactChannelSnapshot")]
+public sealed record ContactChannelSnapshot
+{
+    /// <summary>The sender pool (MG…) or, without one, our number the contact wrote to.</summary>
+    [Id(0)] public required string Scope { get; init; }
+
+    /// <summary>The contact's channel address: <c>+E.164</c>, <c>whatsapp:+E.164</c>, <c>messenger:…</c>.</summary>
+    [Id(1)] public required string Address { get; init; }
+
+    [Id(2)] public required string Channel { get; init; }
+    [Id(3)] public bool OptedOut { get; init; }
+    [Id(4)] public string? LastKeyword { get; init; }
+    [Id(5)] public DateTimeOffset? DateUpdated { get; init; }
+}
+
+/// <summary>
+/// One contact on one channel towards one sender pool or number, keyed <c>scope|address</c>:
+/// opt-in/opt-out state (each channel independently, as seed 004 describes).
+/// </summary>
+[Alias("ConversationEngine.IContactChannelGrain")]
+public interface IContactChannelGrain : IGrainWithStringKey
+{
+    /// <summary>Applies an opt-out or opt-in keyword (others change nothing) and returns the state.</summary>
+    [Alias("ApplyKeyword")]
+    Task<ContactChannelSnapshot> ApplyKeywordAsync(KeywordAction action, string keyword);
+
+    [ReadOnly]
+    [Alias("Get")]
+    Task<ContactChannelSnapshot> GetAsync();
+}
+
+public static class ContactKeys
+{
+    public static string Channel(string scope, string address) => scope + "|" + address;
+}

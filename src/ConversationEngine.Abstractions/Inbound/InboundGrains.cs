@@ -1,0 +1,104 @@
+using Orleans.Concurrency;
+
+namespace ConversationEngine.Inbound;
+
+[GenerateSerializer]
+[Alias("ConversationEngine.InboundMediaItem")]
+public sealed record InboundMediaItem
+{
+    [Id(0)] public required string Url { get; init; }
+    [Id(1)] public string? ContentType { get; init; }
+}
+
+/// <summary>A message Twilio delivered to one of our numbers (the webhook's fields the engine uses).</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.InboundRequest")]
+public sealed record InboundRequest
+{
+    [Id(0)] public required string MessageSid { get; init; }
+    [Id(1)] public required string From { get; init; }
+    [Id(2)] public required string To { get; init; }
+    [Id(3)] public string? Body { get; init; }
+    [Id(4)] public string? MessagingServiceSid { get; init; }
+    [Id(5)] public IReadOnlyList<InboundMediaItem> Media { get; init; } = [];
+    [Id(6)] public string? ProfileName { get; init; }
+    [Id(7)] public string? WaId { get; init; }
+    [Id(8)] public string? FromCountry { get; init; }
+    [Id(9)] public required string AccountSid { get; init; }
+}
+
+public static class InboundOutcomes
+{
+    /// <summary>Appended to the conversation already holding the (From, To) pair.</summary>
+    public const string Routed = "routed";
+
+    /// <summary>A new conversation was created for it by an address configuration.</summary>
+    public const string AutoCreated = "auto_created";
+
+    /// <summary>No conversation and no auto-creation: kept for operators, not lost.</summary>
+    public const string Unroutable = "unroutable";
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.InboundOutcome")]
+public sealed record InboundOutcome
+{
+    [Id(0)] public required string MessageSid { get; init; }
+    [Id(1)] public required string Outcome { get; init; }
+    [Id(2)] public string? ConversationSid { get; init; }
+    [Id(3)] public string? ConversationMessageSid { get; init; }
+    [Id(4)] public KeywordActionResult Keyword { get; init; } = new();
+
+    /// <summary>The text to answer with in TwiML, or null for an empty response.</summary>
+    [Id(5)] public string? Reply { get; init; }
+    [Id(6)] public required DateTimeOffset DateReceived { get; init; }
+    [Id(7)] public string? Reason { get; init; }
+    [Id(8)] public required InboundRequest Request { get; init; }
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.KeywordActionResult")]
+public sealed record KeywordActionResult
+{
+    [Id(0)] public Contacts.KeywordAction Action { get; init; }
+    [Id(1)] public bool? OptedOut { get; init; }
+}
+
+/// <summary>
+/// One inbound message, keyed by Twilio's MessageSid: processes it once, however often or
+/// concurrently Twilio delivers it, and remembers the outcome.
+/// </summary>
+[Alias("ConversationEngine.IInboundMessageGrain")]
+public interface IInboundMessageGrain : IGrainWithStringKey
+{
+    [Alias("Process")]
+    Task<InboundOutcome> ProcessAsync(InboundRequest request);
+
+    [ReadOnly]
+    [Alias("Get")]
+    Task<InboundOutcome?> GetAsync();
+}
+
+/// <summary>The account's log of inbound messages that no conversation took, keyed by account SID.</summary>
+[Alias("ConversationEngine.IUnroutableLogGrain")]
+public interface IUnroutableLogGrain : IGrainWithStringKey
+{
+    [Alias("Append")]
+    Task AppendAsync(string messageSid);
+
+    /// <summary>Message SIDs from position <paramref name="start"/>, newest last.</summary>
+    [ReadOnly]
+    [Alias("List")]
+    Task<Page<string>> ListAsync(long start, int max);
+}
+
+/// <summary>Inbound behaviour the operator configures: replies to keywords and other messages.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.InboundSettings")]
+public sealed record InboundSettings
+{
+    [Id(0)] public string? HelpReply { get; init; }
+    [Id(1)] public string? OptOutReply { get; init; }
+    [Id(2)] public string? OptInReply { get; init; }
+    [Id(3)] public string? AutoReply { get; init; }
+}

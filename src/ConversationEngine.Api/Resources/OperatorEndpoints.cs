@@ -1,0 +1,96 @@
+using ConversationEngine.Api.Http;
+using ConversationEngine.Contacts;
+using ConversationEngine.Inbound;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConversationEngine.Api.Resources;
+
+public sealed record InboundMessageResource(
+    string MessageSid,
+    string Outcome,
+    string? Reason,
+    string? ConversationSid,
+    string? ConversationMessageSid,
+    string From,
+    string To,
+    string? Body,
+    string? MessagingServiceSid,
+    IReadOnlyList<Dictionary<string, string?>> Media,
+    string? Keyword,
+    bool? OptedOut,
+    string? Reply,
+    DateTimeOffset DateReceived,
+    string Url);
+
+public sealed record ContactChannelResource(
+    string Scope,
+    string Address,
+    string Channel,
+    bool OptedOut,
+    string? LastKeyword,
+    DateTimeOffset? DateUpdated,
+    string Url);
+
+/// <summary>
+/// The engine's own API for operators (not part of Twilio's): what became of an inbound message,
+/// which ones no conversation took, and a contact's opt-in state on a channel.
+/// </summary>
+public static class OperatorEndpoints
+{
+    public static IEndpointRouteBuilder MapOperatorEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/engine/v1").WithTags("Operator");
+        group.MapGet("/InboundMessages/{MessageSid}", FetchInboundAsync).WithName("FetchInboundMessage");
+        group.MapGet("/UnroutableMessages", ListUnroutableAsync).WithName("ListUnroutableMessages");
+        group.MapGet("/ContactChannels/{Scope}/{Address}", FetchContactAsync).WithName("FetchContactChannel");
+        return routes;
+    }
+
+    public static async Task<Ok<InboundMessageResource>> FetchInboundAsync(string messageSid, IGrainFactory grains, ResourceLinks links)
+    {
+        var outcome = await grains.GetGrain<IInboundMessageGrain>(messageSid).GetAsync()
+            ?? throw Errors.ResourceNotFound($"/InboundMessages/{messageSid}");
+        return TypedResults.Ok(Inbound(outcome, links));
+    }
+
+    public static async Task<IResult> ListUnroutableAsync(HttpRequest request, IGrainFactory grains, ResourceLinks links)
+    {
+        var paging = Paging.From(request);
+        var page = await grains.GetGrain<IUnroutableLogGrain>(links.AccountSid).ListAsync(paging.Position ?? 0, paging.PageSize);
+        var outcomes = await Task.WhenAll(page.Items.Select(sid => grains.GetGrain<IInboundMessageGrain>(sid).GetAsync()));
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["unroutable_messages"] = outcomes.OfType<InboundOutcome>().Select(o => Inbound(o, links)).ToList(),
+            ["meta"] = paging.Meta("unroutable_messages", links.Engine("/UnroutableMessages"), null, page.Next, page.Previous),
+        }, TwilioJson.Options);
+    }
+
+    /// <summary>
+    /// <paramref name="scope"/> is the Messaging Service SID (MG…), or the number the contact wrote
+    /// to when there is none; <paramref name="address"/> the contact's channel address, URL-encoded.
+    /// </summary>
+    public static async Task<Ok<ContactChannelResource>> FetchContactAsync(string scope, string address, IGrainFactory grains, ResourceLinks links)
+    {
+        var contact = await grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(scope, address)).GetAsync();
+        return TypedResults.Ok(new ContactChannelResource(
+            contact.Scope, contact.Address, contact.Channel, contact.OptedOut, contact.LastKeyword, contact.DateUpdated,
+            links.Engine($"/ContactChannels/{Uri.EscapeDataString(contact.Scope)}/{Uri.EscapeDataString(contact.Address)}")));
+    }
+
+    private static InboundMessageResource Inbound(InboundOutcome outcome, ResourceLinks links) => new(
+        outcome.MessageSid,
+        outcome.Outcome,
+        outcome.Reason,
+        outcome.ConversationSid,
+        outcome.ConversationMessageSid,
+        outcome.Request.From,
+        outcome.Request.To,
+        outcome.Request.Body,
+        outcome.Request.MessagingServiceSid,
+        outcome.Request.Media.Select(m => new Dictionary<string, string?> { ["url"] = m.Url, ["content_type"] = m.ContentType }).ToList(),
+        outcome.Keyword.Action == KeywordAction.None ? null : outcome.Keyword.Action.ToString().ToLowerInvariant(),
+        outcome.Keyword.OptedOut,
+        outcome.Reply,
+        outcome.DateReceived,
+        links.Engine("/InboundMessages/" + outcome.MessageSid));
+}

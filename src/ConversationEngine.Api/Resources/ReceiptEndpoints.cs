@@ -1,0 +1,41 @@
+using ConversationEngine.Api.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConversationEngine.Api.Resources;
+
+/// <summary><c>/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts</c>: delivery receipts.</summary>
+public static class ReceiptEndpoints
+{
+    public static IEndpointRouteBuilder MapReceiptEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts").WithTags("Receipts");
+        group.MapGet("/", ListAsync).WithName("ListConversationMessageReceipt");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversationMessageReceipt");
+        return routes;
+    }
+
+    public static async Task<IResult> ListAsync(string conversationSid, string messageSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var paging = Paging.From(request);
+        var grain = await lookup.GrainAsync(conversationSid);
+        var message = await grain.GetMessageAsync(messageSid);
+        var start = (int)Math.Min(paging.Position ?? 0, message.Receipts.Count);
+        var items = message.Receipts.Skip(start).Take(paging.PageSize).ToList();
+        var next = start + items.Count < message.Receipts.Count ? start + items.Count : (long?)null;
+        var previous = start > 0 ? Math.Max(0, start - paging.PageSize) : (long?)null;
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["delivery_receipts"] = items.Select(links.Receipt).ToList(),
+            ["meta"] = paging.Meta("delivery_receipts", links.ReceiptsUrl(message.ConversationSid, message.Sid), null, next, previous),
+        }, TwilioJson.Options);
+    }
+
+    public static async Task<Ok<ReceiptResource>> FetchAsync(string conversationSid, string messageSid, string sid, ConversationLookup lookup, ResourceLinks links)
+    {
+        var grain = await lookup.GrainAsync(conversationSid);
+        var message = await grain.GetMessageAsync(messageSid);
+        var receipt = message.Receipts.FirstOrDefault(r => r.Sid == sid)
+            ?? throw Errors.ResourceNotFound($"/Conversations/{conversationSid}/Messages/{messageSid}/Receipts/{sid}");
+        return TypedResults.Ok(links.Receipt(receipt));
+    }
+}

@@ -1,0 +1,62 @@
+using ConversationEngine.Rules;
+
+namespace ConversationEngine.Contacts;
+
+[GenerateSerializer]
+[Alias("ConversationEngine.ContactChannelState")]
+public sealed class ContactChannelState
+{
+    [Id(0)] public bool OptedOut { get; set; }
+    [Id(1)] public string? LastKeyword { get; set; }
+    [Id(2)] public DateTimeOffset? DateUpdated { get; set; }
+}
+
+public sealed class ContactChannelGrain(
+    [PersistentState("contact", "store")] IPersistentState<ContactChannelState> store,
+    TimeProvider time) : Grain, IContactChannelGrain
+{
+    public async Task<ContactChannelSnapshot> ApplyKeywordAsync(KeywordAction action, string keyword)
+    {
+        var optedOut = action switch
+        {
+            KeywordAction.OptOut => true,
+            KeywordAction.OptIn => false,
+            _ => store.State.OptedOut,
+        };
+        if (action is KeywordAction.OptOut or KeywordAction.OptIn)
+        {
+            var previous = (store.State.OptedOut, store.State.LastKeyword, store.State.DateUpdated);
+            (store.State.OptedOut, store.State.LastKeyword, store.State.DateUpdated) = (optedOut, keyword, time.GetUtcNow());
+            try
+            {
+                await store.WriteStateAsync();
+            }
+            catch
+            {
+                (store.State.OptedOut, store.State.LastKeyword, store.State.DateUpdated) = previous;
+                throw;
+            }
+        }
+
+        return Snapshot();
+    }
+
+    public Task<ContactChannelSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    private ContactChannelSnapshot Snapshot()
+    {
+        var key = this.GetPrimaryKeyString();
+        var separator = key.IndexOf('|', StringComparison.Ordinal);
+        var address = key[(separator + 1)..];
+        var colon = address.IndexOf(':', StringComparison.Ordinal);
+        return new ContactChannelSnapshot
+        {
+            Scope = key[..separator],
+            Address = address,
+            Channel = colon < 0 ? ChannelTypes.Sms : address[..colon],
+            OptedOut = store.State.OptedOut,
+            LastKeyword = store.State.LastKeyword,
+            DateUpdated = store.State.DateUpdated,
+        };
+    }
+}

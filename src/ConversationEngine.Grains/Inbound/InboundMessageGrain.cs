@@ -1,0 +1,184 @@
+using ConversationEngine.Accounts;
+using ConversationEngine.Contacts;
+using ConversationEngine.Conversations;
+using ConversationEngine.Indexes;
+using ConversationEngine.Rules;
+using ConversationEngine.Twilio;
+using Microsoft.Extensions.Options;
+
+namespace ConversationEngine.Inbound;
+
+[GenerateSerializer]
+[Alias("ConversationEngine.InboundMessageState")]
+public sealed class InboundMessageState
+{
+    [Id(0)] public InboundOutcome? Outcome { get; set; }
+}
+
+/// <summary>
+/// Routes one inbound message exactly once. Its activation serialises concurrent deliveries of
+/// the same MessageSid; a redelivery after a crash repeats the work, which is safe: keyword
+/// state is set, not toggled, and the conversation recognises a message it already appended.
+/// </summary>
+public sealed class InboundMessageGrain(
+    [PersistentState("inbound", "store")] IPersistentState<InboundMessageState> store,
+    IGrainFactory grains,
+    TimeProvider time,
+    IOptions<InboundOptions> options) : Grain, IInboundMessageGrain
+{
+    public async Task<InboundOutcome> ProcessAsync(InboundRequest request)
+    {
+        if (store.State.Outcome is { } done)
+        {
+            return done;
+        }
+
+        var outcome = await RouteAsync(request);
+        store.State.Outcome = outcome;
+        await store.WriteStateAsync();
+        return outcome;
+    }
+
+    public Task<InboundOutcome?> GetAsync() => Task.FromResult(store.State.Outcome);
+
+    private async Task<InboundOutcome> RouteAsync(InboundRequest request)
+    {
+        var received = time.GetUtcNow();
+        var outcome = new InboundOutcome
+        {
+            MessageSid = request.MessageSid,
+            Outcome = InboundOutcomes.Unroutable,
+            DateReceived = received,
+            Request = request,
+        };
+
+        ChannelAddress from, to;
+        try
+        {
+            from = ChannelAddress.Parse(request.From, "From", Errors.InvalidParameter);
+            to = ChannelAddress.Parse(request.To, "To", Errors.InvalidParameter, allowShortCode: true);
+        }
+        catch (EngineException error)
+        {
+            return await UnroutableAsync(outcome, error.Message);
+        }
+
+        // Opt-out state first: the keyword message itself is still recorded below.
+        var keyword = Classify(request.Body);
+        var contact = await grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(request.MessagingServiceSid ?? to.Value, from.Value))
+            .ApplyKeywordAsync(keyword, request.Body?.Trim().ToUpperInvariant() ?? "");
+        outcome = outcome with
+        {
+            Keyword = new KeywordActionResult { Action = keyword, OptedOut = keyword == KeywordAction.None ? null : contact.OptedOut },
+            Reply = Reply(keyword),
+        };
+
+        var command = new AddMessage
+        {
+            Author = from.Value,
+            Body = request.Body,
+            MediaItems = request.Media.Select(m => new MediaItem { Sid = Sids.New(Sids.Media), ContentType = m.ContentType, Url = m.Url }).ToList(),
+            SourceSid = request.MessageSid,
+        };
+
+        if (await AppendToHolderAsync(from, to, command) is { } routed)
+        {
+            return outcome with { Outcome = InboundOutcomes.Routed, ConversationSid = routed.ConversationSid, ConversationMessageSid = routed.Sid };
+        }
+
+        var configuration = await grains.GetGrain<IAddressBookGrain>(request.AccountSid).FindAsync(to.Value);
+        if (configuration is not { AutoCreationEnabled: true })
+        {
+            return await UnroutableAsync(outcome, configuration is null
+                ? $"no conversation holds {from.Value} / {to.Value} and {to.Value} has no address configuration"
+                : $"no conversation holds {from.Value} / {to.Value} and auto-creation is disabled for {to.Value}");
+        }
+
+        var created = await AutoCreateAsync(request, configuration, from, to, command);
+        return outcome with { Outcome = InboundOutcomes.AutoCreated, ConversationSid = created.ConversationSid, ConversationMessageSid = created.Sid };
+    }
+
+    /// <summary>Appends to the non-closed conversation holding the pair; null when there is none.</summary>
+    private async Task<MessageSnapshot?> AppendToHolderAsync(ChannelAddress from, ChannelAddress to, AddMessage command)
+    {
+        var holder = await grains.GetGrain<IBindingIndexGrain>(from.Value + "|" + to.Value).GetHolderAsync();
+        if (holder is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await grains.GetGrain<IConversationGrain>(holder).AddMessageAsync(command);
+        }
+        catch (EngineException error) when (error.Status is 400 or 404)
+        {
+            // Closed (its reminder not yet run) or gone: the pair is free for a new conversation.
+            return null;
+        }
+    }
+
+    private async Task<MessageSnapshot> AutoCreateAsync(InboundRequest request, AddressConfiguration configuration, ChannelAddress from, ChannelAddress to, AddMessage command)
+    {
+        var account = await grains.GetGrain<IAccountGrain>(request.AccountSid).GetConfigurationAsync();
+        var conversation = grains.GetGrain<IConversationGrain>(Sids.New(Sids.Conversation));
+        var hasTimers = account.DefaultInactiveTimer is not null || account.DefaultClosedTimer is not null;
+        await conversation.CreateAsync(new CreateConversation
+        {
+            ChatServiceSid = configuration.ConversationServiceSid ?? account.DefaultChatServiceSid,
+            MessagingServiceSid = request.MessagingServiceSid ?? account.DefaultMessagingServiceSid,
+            FriendlyName = request.ProfileName,
+            State = hasTimers ? ConversationStates.Active : null,
+            InactiveTimer = account.DefaultInactiveTimer,
+            ClosedTimer = account.DefaultClosedTimer,
+        });
+
+        try
+        {
+            await conversation.AddParticipantAsync(new AddParticipant { Address = from.Value, ProxyAddress = to.Value });
+        }
+        catch (EngineException error) when (error.Code == Errors.BindingInUse)
+        {
+            // Another message from the same contact created its conversation first: use that one.
+            await conversation.DeleteAsync();
+            var routed = await AppendToHolderAsync(from, to, command);
+            if (routed is null)
+            {
+                throw;
+            }
+
+            return routed;
+        }
+        catch
+        {
+            await conversation.DeleteAsync();
+            throw;
+        }
+
+        return await conversation.AddMessageAsync(command);
+    }
+
+    private async Task<InboundOutcome> UnroutableAsync(InboundOutcome outcome, string reason)
+    {
+        await grains.GetGrain<IUnroutableLogGrain>(outcome.Request.AccountSid).AppendAsync(outcome.MessageSid);
+        return outcome with { Outcome = InboundOutcomes.Unroutable, Reason = reason };
+    }
+
+    private string? Reply(KeywordAction keyword) => keyword switch
+    {
+        KeywordAction.Help => NullIfEmpty(options.Value.HelpReply),
+        KeywordAction.OptOut => NullIfEmpty(options.Value.OptOutReply),
+        KeywordAction.OptIn => NullIfEmpty(options.Value.OptInReply),
+        _ => NullIfEmpty(options.Value.AutoReply),
+    };
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    private static KeywordAction Classify(string? body) => OptOutKeywords.Classify(body) switch
+    {
+        KeywordKind.OptOut => KeywordAction.OptOut,
+        KeywordKind.OptIn => KeywordAction.OptIn,
+        KeywordKind.Help => KeywordAction.Help,
+        _ => KeywordAction.None,
+    };
+}

@@ -1,0 +1,49 @@
+namespace ConversationEngine.Inbound;
+
+[GenerateSerializer]
+[Alias("ConversationEngine.UnroutableLogState")]
+public sealed class UnroutableLogState
+{
+    [Id(0)] public List<string> MessageSids { get; set; } = [];
+}
+
+/// <summary>
+/// Kept in one grain: unroutable messages are a misconfiguration signal for operators, not a
+/// traffic path, and each entry is only a SID (the inbound grain keeps the content).
+/// </summary>
+public sealed class UnroutableLogGrain(
+    [PersistentState("unroutable", "store")] IPersistentState<UnroutableLogState> store) : Grain, IUnroutableLogGrain
+{
+    public async Task AppendAsync(string messageSid)
+    {
+        if (store.State.MessageSids.Contains(messageSid))
+        {
+            return;
+        }
+
+        store.State.MessageSids.Add(messageSid);
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            store.State.MessageSids.Remove(messageSid);
+            throw;
+        }
+    }
+
+    public Task<Page<string>> ListAsync(long start, int max)
+    {
+        var all = store.State.MessageSids;
+        var first = (int)Math.Clamp(start, 0, all.Count);
+        var items = all.Skip(first).Take(max).ToList();
+        var next = first + items.Count;
+        return Task.FromResult(new Page<string>
+        {
+            Items = items,
+            Next = next < all.Count ? next : null,
+            Previous = first > 0 ? Math.Max(0, first - max) : null,
+        });
+    }
+}
