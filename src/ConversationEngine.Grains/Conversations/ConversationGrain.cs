@@ -398,7 +398,9 @@ public sealed class ConversationGrain(
             throw Errors.Missing("Body, MediaSid or ContentSid");
         }
 
-        FieldRules.Body(body, ReachesChannels());
+        // Inbound messages (with a source) are only held to the 32 KB chat limit: what a channel
+        // delivered to us is never refused for being too long to send back out.
+        FieldRules.Body(body, command.SourceSid is null && ReachesChannels());
         var now = Now();
         var index = State.NextMessageIndex;
         var message = new MessageSnapshot

@@ -94,8 +94,17 @@ public sealed class InboundMessageGrain(
                 : $"no conversation holds {from.Value} / {to.Value} and auto-creation is disabled for {to.Value}");
         }
 
-        var created = await AutoCreateAsync(request, configuration, from, to, command);
-        return outcome with { Outcome = InboundOutcomes.AutoCreated, ConversationSid = created.ConversationSid, ConversationMessageSid = created.Sid };
+        try
+        {
+            var created = await AutoCreateAsync(request, configuration, from, to, command);
+            return outcome with { Outcome = InboundOutcomes.AutoCreated, ConversationSid = created.ConversationSid, ConversationMessageSid = created.Sid };
+        }
+        catch (EngineException error)
+        {
+            // Refused by a rule (a limit, say), not by a fault: keep it for operators rather than
+            // answer Twilio with a 4xx it would not retry.
+            return await UnroutableAsync(outcome, $"auto-creation for {to.Value} failed: {error.Message}");
+        }
     }
 
     /// <summary>Appends to the non-closed conversation holding the pair; null when there is none.</summary>

@@ -36,6 +36,18 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task Inbound_longer_than_an_outbound_sms_is_still_recorded()
+    {
+        var (conversation, customer, _) = await ConversationWithCustomerAsync();
+        var body = new string('x', 3000);
+
+        using var response = await PostSignedAsync(MessagesPath, Inbound(NewSid("SM"), "whatsapp:" + customer, "whatsapp:" + OurNumber, body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body, (string?)Assert.Single(await MessagesAsync(conversation))["body"]);
+    }
+
+    [Fact]
     public async Task Inbound_by_get_is_accepted_when_its_url_is_signed()
     {
         var (conversation, customer, _) = await ConversationWithCustomerAsync();
