@@ -19,14 +19,11 @@ public static class ReceiptEndpoints
         var paging = Paging.From(request);
         var grain = await lookup.GrainAsync(conversationSid);
         var message = await grain.GetMessageAsync(messageSid);
-        var start = (int)Math.Min(paging.Position ?? 0, message.Receipts.Count);
-        var items = message.Receipts.Skip(start).Take(paging.PageSize).ToList();
-        var next = start + items.Count < message.Receipts.Count ? start + items.Count : (long?)null;
-        var previous = start > 0 ? Math.Max(0, start - paging.PageSize) : (long?)null;
+        var page = Page.Slice(message.Receipts, paging.Position ?? 0, paging.PageSize);
         return TypedResults.Json(new Dictionary<string, object?>
         {
-            ["delivery_receipts"] = items.Select(links.Receipt).ToList(),
-            ["meta"] = paging.Meta("delivery_receipts", links.ReceiptsUrl(message.ConversationSid, message.Sid), null, next, previous),
+            ["delivery_receipts"] = page.Items.Select(links.Receipt).ToList(),
+            ["meta"] = paging.Meta("delivery_receipts", links.ReceiptsUrl(message.ConversationSid, message.Sid), null, page.Next, page.Previous),
         }, TwilioJson.Options);
     }
 

@@ -26,8 +26,7 @@ public sealed class ChatServiceGrain(
             return existing;
         }
 
-        var now = time.GetUtcNow();
-        now = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        var now = time.UtcNowToSecond();
         State.Service = new ChatServiceSnapshot
         {
             Sid = this.GetPrimaryKeyString(),

@@ -360,14 +360,7 @@ public sealed class ConversationGrain(
     public Task<Page<ParticipantSnapshot>> ListParticipantsAsync(long start, int pageSize)
     {
         Existing();
-        var items = State.Participants.Skip((int)Math.Min(start, int.MaxValue)).Take(pageSize).ToList();
-        var next = start + items.Count;
-        return Task.FromResult(new Page<ParticipantSnapshot>
-        {
-            Items = items,
-            Next = next < State.Participants.Count ? next : null,
-            Previous = start > 0 ? Math.Max(0, start - pageSize) : null,
-        });
+        return Task.FromResult(Page.Slice(State.Participants, start, pageSize));
     }
 
     public async Task<MessageSnapshot> AddMessageAsync(AddMessage command)
@@ -789,10 +782,7 @@ public sealed class ConversationGrain(
 
     private static long PageNumber(long index) => index / IMessagePageGrain.Size;
 
-    private DateTimeOffset Now() => TruncateToSeconds(time.GetUtcNow());
-
-    private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) =>
-        new(value.Ticks - (value.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    private DateTimeOffset Now() => time.UtcNowToSecond();
 
     private IMessagePageGrain MessagePage(long page) => grains.GetGrain<IMessagePageGrain>(IndexKeys.MessagePage(Sid, page));
 

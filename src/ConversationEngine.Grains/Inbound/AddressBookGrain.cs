@@ -71,19 +71,8 @@ public sealed class AddressBookGrain(
 
     public Task<AddressConfiguration?> FindAsync(string sidOrAddress) => Task.FromResult(Find(sidOrAddress));
 
-    public Task<Page<AddressConfiguration>> ListAsync(string? type, long start, int max)
-    {
-        var matching = Configurations.Where(c => type is null || c.Type == type).ToList();
-        var first = (int)Math.Clamp(start, 0, matching.Count);
-        var items = matching.Skip(first).Take(max).ToList();
-        var next = first + items.Count;
-        return Task.FromResult(new Page<AddressConfiguration>
-        {
-            Items = items,
-            Next = next < matching.Count ? next : null,
-            Previous = first > 0 ? Math.Max(0, first - max) : null,
-        });
-    }
+    public Task<Page<AddressConfiguration>> ListAsync(string? type, long start, int max) =>
+        Task.FromResult(Page.Slice(Configurations.Where(c => type is null || c.Type == type).ToList(), start, max));
 
     private AddressConfiguration? Find(string sidOrAddress)
     {
@@ -172,11 +161,7 @@ public sealed class AddressBookGrain(
         }
     }
 
-    private DateTimeOffset Now()
-    {
-        var now = time.GetUtcNow();
-        return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-    }
+    private DateTimeOffset Now() => time.UtcNowToSecond();
 
     private async Task WriteOrRevertAsync(Action revert)
     {

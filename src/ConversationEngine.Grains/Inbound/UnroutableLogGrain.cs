@@ -33,17 +33,5 @@ public sealed class UnroutableLogGrain(
         }
     }
 
-    public Task<Page<string>> ListAsync(long start, int max)
-    {
-        var all = store.State.MessageSids;
-        var first = (int)Math.Clamp(start, 0, all.Count);
-        var items = all.Skip(first).Take(max).ToList();
-        var next = first + items.Count;
-        return Task.FromResult(new Page<string>
-        {
-            Items = items,
-            Next = next < all.Count ? next : null,
-            Previous = first > 0 ? Math.Max(0, first - max) : null,
-        });
-    }
+    public Task<Page<string>> ListAsync(long start, int max) => Task.FromResult(Page.Slice(store.State.MessageSids, start, max));
 }
