@@ -21,6 +21,9 @@ public static class Sids
     public const string Content = "HX";
     public const string AddressConfiguration = "IG";
     public const string DeliveryReceipt = "DY";
+    public const string PhoneNumber = "PN";
+    public const string ShortCode = "SC";
+    public const string AlphaSender = "AI";
 
     public static string New(string prefix)
     {

@@ -1,0 +1,147 @@
+using Orleans.Concurrency;
+
+namespace ConversationEngine.Senders;
+
+/// <summary>Registration of a number or short code the account owns (null leaves a field on update).</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.SenderRegistration")]
+public sealed record SenderRegistration
+{
+    [Id(0)] public string? Address { get; init; }
+    [Id(1)] public string? FriendlyName { get; init; }
+    [Id(2)] public IReadOnlyList<string>? Capabilities { get; init; }
+    [Id(3)] public double? Mps { get; init; }
+
+    /// <summary>Short codes only: the country they deliver in.</summary>
+    [Id(4)] public string? Country { get; init; }
+}
+
+/// <summary>The numbers (PN…) and short codes (SC…) the account owns, keyed by account SID.</summary>
+[Alias("ConversationEngine.ISenderRegistryGrain")]
+public interface ISenderRegistryGrain : IGrainWithStringKey
+{
+    [Alias("RegisterNumber")]
+    Task<Sender> RegisterNumberAsync(SenderRegistration registration);
+
+    [Alias("RegisterShortCode")]
+    Task<Sender> RegisterShortCodeAsync(SenderRegistration registration);
+
+    [Alias("Update")]
+    Task<Sender> UpdateAsync(string sid, SenderRegistration registration);
+
+    [Alias("Remove")]
+    Task RemoveAsync(string sid);
+
+    /// <summary>By SID or address; null when the account owns no such sender.</summary>
+    [ReadOnly]
+    [Alias("Find")]
+    Task<Sender?> FindAsync(string sidOrAddress);
+
+    [ReadOnly]
+    [Alias("List")]
+    Task<Page<Sender>> ListAsync(string kind, long start, int max);
+}
+
+/// <summary>A Messaging Service's settings, as in Twilio's Messaging v1 resource.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.MessagingServiceSettings")]
+public sealed record MessagingServiceSettings
+{
+    [Id(0)] public string? FriendlyName { get; init; }
+    [Id(1)] public string? InboundRequestUrl { get; init; }
+    [Id(2)] public string? InboundMethod { get; init; }
+    [Id(3)] public string? FallbackUrl { get; init; }
+    [Id(4)] public string? FallbackMethod { get; init; }
+    [Id(5)] public string? StatusCallback { get; init; }
+    [Id(6)] public bool? StickySender { get; init; }
+    [Id(7)] public bool? MmsConverter { get; init; }
+    [Id(8)] public bool? SmartEncoding { get; init; }
+    [Id(9)] public string? ScanMessageContent { get; init; }
+    [Id(10)] public bool? FallbackToLongCode { get; init; }
+    [Id(11)] public bool? AreaCodeGeomatch { get; init; }
+    [Id(12)] public int? ValidityPeriod { get; init; }
+    [Id(13)] public bool? SynchronousValidation { get; init; }
+    [Id(14)] public string? Usecase { get; init; }
+    [Id(15)] public bool? UseInboundWebhookOnNumber { get; init; }
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.MessagingServiceSnapshot")]
+public sealed record MessagingServiceSnapshot
+{
+    [Id(0)] public required string Sid { get; init; }
+    [Id(1)] public required MessagingServiceSettings Settings { get; init; }
+    [Id(2)] public IReadOnlyList<string> PhoneNumberSids { get; init; } = [];
+    [Id(3)] public IReadOnlyList<string> ShortCodeSids { get; init; } = [];
+
+    /// <summary>The service's own alphanumeric sender IDs (AI…).</summary>
+    [Id(4)] public IReadOnlyList<Sender> AlphaSenders { get; init; } = [];
+    [Id(5)] public required DateTimeOffset DateCreated { get; init; }
+    [Id(6)] public required DateTimeOffset DateUpdated { get; init; }
+}
+
+/// <summary>A Messaging Service (MG…): settings and the senders in its pool.</summary>
+[Alias("ConversationEngine.IMessagingServiceGrain")]
+public interface IMessagingServiceGrain : IGrainWithStringKey
+{
+    [Alias("Create")]
+    Task<MessagingServiceSnapshot> CreateAsync(string accountSid, MessagingServiceSettings settings);
+
+    [ReadOnly]
+    [Alias("Get")]
+    Task<MessagingServiceSnapshot?> GetAsync();
+
+    [Alias("Update")]
+    Task<MessagingServiceSnapshot> UpdateAsync(MessagingServiceSettings settings);
+
+    [Alias("Delete")]
+    Task DeleteAsync();
+
+    /// <summary>Adds a number or short code the account owns (PN… / SC…) to the pool.</summary>
+    [Alias("AddSender")]
+    Task<Sender> AddSenderAsync(string senderSid);
+
+    [Alias("AddAlphaSender")]
+    Task<Sender> AddAlphaSenderAsync(string alphaSender);
+
+    [Alias("RemoveSender")]
+    Task RemoveSenderAsync(string senderSid);
+
+    /// <summary>The pool as the selection rules see it: every sender resolved, with the settings.</summary>
+    [ReadOnly]
+    [Alias("GetPool")]
+    Task<SenderPool> GetPoolAsync();
+
+    /// <summary>A turn for spreading new recipients over equal senders.</summary>
+    [Alias("NextTurn")]
+    [AlwaysInterleave]
+    Task<int> NextTurnAsync();
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.SenderPool")]
+public sealed record SenderPool
+{
+    [Id(0)] public required string MessagingServiceSid { get; init; }
+    [Id(1)] public required IReadOnlyList<Sender> Senders { get; init; }
+    [Id(2)] public bool StickySender { get; init; } = true;
+    [Id(3)] public bool AreaCodeGeomatch { get; init; }
+    [Id(4)] public bool SmartEncoding { get; init; }
+    [Id(5)] public int? ValidityPeriod { get; init; }
+    [Id(6)] public string? StatusCallback { get; init; }
+}
+
+/// <summary>The account's Messaging Services, keyed by account SID (for listing).</summary>
+[Alias("ConversationEngine.IMessagingServiceDirectoryGrain")]
+public interface IMessagingServiceDirectoryGrain : IGrainWithStringKey
+{
+    [Alias("Add")]
+    Task AddAsync(string messagingServiceSid);
+
+    [Alias("Remove")]
+    Task RemoveAsync(string messagingServiceSid);
+
+    [ReadOnly]
+    [Alias("List")]
+    Task<Page<string>> ListAsync(long start, int max);
+}

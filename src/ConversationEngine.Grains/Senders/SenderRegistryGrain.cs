@@ -1,0 +1,163 @@
+using ConversationEngine.Rules;
+using PhoneNumbers;
+
+namespace ConversationEngine.Senders;
+
+[GenerateSerializer]
+[Alias("ConversationEngine.SenderRegistryState")]
+public sealed class SenderRegistryState
+{
+    [Id(0)] public List<Sender> Senders { get; set; } = [];
+}
+
+/// <summary>
+/// The account's numbers and short codes: few enough for one grain, read when a pool resolves
+/// its members.
+/// </summary>
+public sealed class SenderRegistryGrain(
+    [PersistentState("senders", "store")] IPersistentState<SenderRegistryState> store,
+    TimeProvider time) : Grain, ISenderRegistryGrain
+{
+    /// <summary>Countries whose numbers carry voice only (seed 000: Japanese numbers send no SMS or WhatsApp).</summary>
+    private static readonly HashSet<string> VoiceOnlyCountries = ["JP"];
+
+    private static readonly string[] Known = [Capabilities.Sms, Capabilities.Mms, Capabilities.Voice, Capabilities.WhatsApp];
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+
+    private List<Sender> Senders => store.State.Senders;
+
+    public async Task<Sender> RegisterNumberAsync(SenderRegistration registration)
+    {
+        var address = ChannelAddress.Parse(registration.Address ?? throw Errors.Missing("PhoneNumber"), "PhoneNumber", Errors.InvalidParameter).Value;
+        var number = Phones.Parse(address, null);
+        var country = Phones.GetRegionCodeForNumber(number) is { } region and not "ZZ" ? region : Phones.GetRegionCodeForCountryCode(number.CountryCode);
+        var tollFree = Phones.GetNumberType(number) == PhoneNumberType.TOLL_FREE;
+        var capabilities = CheckCapabilities(registration.Capabilities ?? DefaultCapabilities(country), country);
+        return await AddAsync(new Sender
+        {
+            Sid = Sids.New(Sids.PhoneNumber),
+            Kind = tollFree ? SenderKinds.TollFree : SenderKinds.LongCode,
+            Address = address,
+            Country = country,
+            Capabilities = capabilities,
+            Mps = CheckMps(registration.Mps),
+            FriendlyName = FieldRules.Bounded(registration.FriendlyName, "FriendlyName") ?? address,
+        });
+    }
+
+    public async Task<Sender> RegisterShortCodeAsync(SenderRegistration registration)
+    {
+        var code = registration.Address?.Trim() ?? throw Errors.Missing("ShortCode");
+        if (code.Length is < 3 or > 8 || !code.All(char.IsAsciiDigit))
+        {
+            throw Errors.Invalid("ShortCode", "must be 3 to 8 digits");
+        }
+
+        var country = registration.Country?.ToUpperInvariant() ?? throw Errors.Missing("IsoCountry");
+        if (country.Length != 2 || !country.All(char.IsAsciiLetterUpper))
+        {
+            throw Errors.Invalid("IsoCountry", "must be an ISO 3166-1 alpha-2 country code");
+        }
+
+        return await AddAsync(new Sender
+        {
+            Sid = Sids.New(Sids.ShortCode),
+            Kind = SenderKinds.ShortCode,
+            Address = code,
+            Country = country,
+            Capabilities = CheckCapabilities(registration.Capabilities ?? [Capabilities.Sms, Capabilities.Mms], country)
+                .Where(c => c != Capabilities.WhatsApp).ToList(),
+            Mps = CheckMps(registration.Mps),
+            FriendlyName = FieldRules.Bounded(registration.FriendlyName, "FriendlyName") ?? code,
+        });
+    }
+
+    public async Task<Sender> UpdateAsync(string sid, SenderRegistration registration)
+    {
+        var position = Senders.FindIndex(s => s.Sid == sid);
+        if (position < 0)
+        {
+            throw Errors.ResourceNotFound($"/IncomingPhoneNumbers/{sid}");
+        }
+
+        var current = Senders[position];
+        var updated = current with
+        {
+            FriendlyName = FieldRules.Bounded(registration.FriendlyName, "FriendlyName") ?? current.FriendlyName,
+            Capabilities = registration.Capabilities is { } capabilities ? CheckCapabilities(capabilities, current.Country) : current.Capabilities,
+            Mps = CheckMps(registration.Mps) ?? current.Mps,
+            DateUpdated = time.UtcNowToSecond(),
+        };
+        Senders[position] = updated;
+        await WriteOrRevertAsync(() => Senders[position] = current);
+        return updated;
+    }
+
+    public async Task RemoveAsync(string sid)
+    {
+        var position = Senders.FindIndex(s => s.Sid == sid);
+        if (position < 0)
+        {
+            throw Errors.ResourceNotFound($"/IncomingPhoneNumbers/{sid}");
+        }
+
+        var removed = Senders[position];
+        Senders.RemoveAt(position);
+        await WriteOrRevertAsync(() => Senders.Insert(position, removed));
+    }
+
+    public Task<Sender?> FindAsync(string sidOrAddress) =>
+        Task.FromResult(Senders.Find(s => s.Sid == sidOrAddress || s.Address == sidOrAddress));
+
+    public Task<Page<Sender>> ListAsync(string kind, long start, int max) =>
+        Task.FromResult(Page.Slice(Senders.Where(s => kind == SenderKinds.ShortCode ? s.Kind == kind : s.Kind != SenderKinds.ShortCode).ToList(), start, max));
+
+    private async Task<Sender> AddAsync(Sender sender)
+    {
+        if (Senders.Exists(s => s.Address == sender.Address))
+        {
+            throw Errors.Conflict(Errors.InvalidParameter, $"{sender.Address} is already registered");
+        }
+
+        var now = time.UtcNowToSecond();
+        sender = sender with { DateCreated = now, DateUpdated = now };
+        Senders.Add(sender);
+        await WriteOrRevertAsync(() => Senders.Remove(sender));
+        return sender;
+    }
+
+    private static IReadOnlyList<string> DefaultCapabilities(string? country) =>
+        country is not null && VoiceOnlyCountries.Contains(country) ? [Capabilities.Voice] : [Capabilities.Sms, Capabilities.Mms, Capabilities.Voice];
+
+    private static List<string> CheckCapabilities(IReadOnlyList<string> capabilities, string? country)
+    {
+        var normalized = capabilities.Select(c => c.Trim().ToLowerInvariant()).Distinct().ToList();
+        if (normalized.FirstOrDefault(c => !Known.Contains(c)) is { } unknown)
+        {
+            throw Errors.Invalid("Capabilities", $"'{unknown}' is not one of sms, mms, voice, whatsapp");
+        }
+
+        if (country is not null && VoiceOnlyCountries.Contains(country) && normalized.Any(c => c != Capabilities.Voice))
+        {
+            throw Errors.Invalid("Capabilities", $"numbers in {country} carry voice only: no SMS, MMS or WhatsApp");
+        }
+
+        return normalized;
+    }
+
+    private static double? CheckMps(double? mps) =>
+        mps is null or (> 0 and <= 10_000) ? mps : throw Errors.Invalid("Mps", "must be between 0 and 10000 messages per second");
+
+    private async Task WriteOrRevertAsync(Action revert)
+    {
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            revert();
+            throw;
+        }
+    }
+}
