@@ -25,6 +25,12 @@ public sealed record ContactChannelSnapshot
     [Id(3)] public bool OptedOut { get; init; }
     [Id(4)] public string? LastKeyword { get; init; }
     [Id(5)] public DateTimeOffset? DateUpdated { get; init; }
+
+    /// <summary>The sender (PN…/SC…/AI…) this contact keeps within the pool (Twilio's Sticky Sender).</summary>
+    [Id(6)] public string? StickySenderSid { get; init; }
+
+    /// <summary>When the contact last wrote to us on this channel (opens WhatsApp's 24-hour window).</summary>
+    [Id(7)] public DateTimeOffset? LastInbound { get; init; }
 }
 
 /// <summary>
@@ -41,6 +47,14 @@ public interface IContactChannelGrain : IGrainWithStringKey
     [ReadOnly]
     [Alias("Get")]
     Task<ContactChannelSnapshot> GetAsync();
+
+    /// <summary>Notes that the contact wrote to us now (WhatsApp's customer-service window).</summary>
+    [Alias("RecordInbound")]
+    Task RecordInboundAsync(DateTimeOffset received);
+
+    /// <summary>Remembers the sender the contact was given, so it keeps it (Sticky Sender).</summary>
+    [Alias("SetStickySender")]
+    Task SetStickySenderAsync(string senderSid);
 }
 
 public static class ContactKeys

@@ -167,6 +167,9 @@ public sealed record MessageSnapshot
 
     /// <summary>Delivery receipts, one per non-chat participant it was sent to.</summary>
     [Id(13)] public IReadOnlyList<Delivery.DeliveryReceipt> Receipts { get; init; } = [];
+
+    /// <summary>How many channel deliveries were ordered for it (its outbox exists when non-zero).</summary>
+    [Id(14)] public int Deliveries { get; init; }
 }
 
 [GenerateSerializer]

@@ -32,6 +32,11 @@ public static class HostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<LifecycleOptions>().Bind(builder.Configuration.GetSection(LifecycleOptions.Section));
+        builder.Services.AddConversationEngineDelivery(builder.Configuration, delivery =>
+        {
+            delivery.AccountSid ??= engine.AccountSid;
+            delivery.StatusCallbackUrl ??= engine.PublicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
+        });
         builder.Services.AddOptions<InboundOptions>().Bind(builder.Configuration.GetSection(InboundOptions.Section));
         builder.Services.AddOptions<SiloOptions>()
             .Bind(builder.Configuration.GetSection(SiloOptions.Section))

@@ -1,5 +1,6 @@
 using ConversationEngine.Api.Http;
 using ConversationEngine.Contacts;
+using ConversationEngine.Delivery;
 using ConversationEngine.Inbound;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -43,7 +44,69 @@ public static class OperatorEndpoints
         group.MapGet("/InboundMessages/{MessageSid}", FetchInboundAsync).WithName("FetchInboundMessage");
         group.MapGet("/UnroutableMessages", ListUnroutableAsync).WithName("ListUnroutableMessages");
         group.MapGet("/ContactChannels/{Scope}/{Address}", FetchContactAsync).WithName("FetchContactChannel");
+        group.MapGet("/Deliveries/{ConversationSid}/{MessageSid}", FetchDeliveryAsync).WithName("FetchMessageDelivery");
+        group.MapGet("/Sandbox/Messages", ListSandboxAsync).WithName("ListSandboxMessages");
         return routes;
+    }
+
+    /// <summary>The outbox of one conversation message: each recipient's sender, encoding, segments, attempts and state.</summary>
+    public static async Task<IResult> FetchDeliveryAsync(string conversationSid, string messageSid, ConversationLookup lookup, IGrainFactory grains, ResourceLinks links)
+    {
+        var conversation = await lookup.GrainAsync(conversationSid);
+        var message = await conversation.GetMessageAsync(messageSid);
+        var delivery = await grains.GetGrain<IMessageDeliveryGrain>(DeliveryKeys.Outbox(message.ConversationSid, message.Sid)).GetAsync()
+            ?? throw Errors.ResourceNotFound($"/Deliveries/{conversationSid}/{messageSid}");
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["conversation_sid"] = delivery.Order.ConversationSid,
+            ["message_sid"] = delivery.Order.MessageSid,
+            ["index"] = delivery.Order.MessageIndex,
+            ["messaging_service_sid"] = delivery.Order.MessagingServiceSid,
+            ["date_created"] = delivery.Order.DateCreated,
+            ["recipients"] = delivery.Records.Select(r => new Dictionary<string, object?>
+            {
+                ["participant_sid"] = r.Target.ParticipantSid,
+                ["receipt_sid"] = r.Target.ReceiptSid,
+                ["channel"] = r.Target.Channel,
+                ["to"] = r.Target.To,
+                ["from"] = r.From,
+                ["messaging_service_sid"] = r.MessagingServiceSid,
+                ["state"] = r.State,
+                ["channel_message_sid"] = r.ChannelMessageSid,
+                ["encoding"] = r.Encoding,
+                ["num_segments"] = r.Segments,
+                ["body_sent"] = r.SentBody,
+                ["attempts"] = r.Attempts,
+                ["error_code"] = r.ErrorCode,
+                ["error_message"] = r.ErrorMessage,
+                ["date_submitted"] = r.DateSubmitted,
+            }).ToList(),
+            ["url"] = links.Engine($"/Deliveries/{delivery.Order.ConversationSid}/{delivery.Order.MessageSid}"),
+        }, TwilioJson.Options);
+    }
+
+    /// <summary>What the sandbox transport "sent" (no Twilio credentials configured), oldest first.</summary>
+    public static async Task<IResult> ListSandboxAsync(HttpRequest request, IGrainFactory grains, ResourceLinks links)
+    {
+        var paging = Paging.From(request);
+        var page = await grains.GetGrain<ISandboxOutboxGrain>(links.AccountSid).ListAsync(paging.Position ?? 0, paging.PageSize);
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["messages"] = page.Items.Select(m => new Dictionary<string, object?>
+            {
+                ["sid"] = m.Sid,
+                ["to"] = m.To,
+                ["from"] = m.From,
+                ["messaging_service_sid"] = m.MessagingServiceSid,
+                ["body"] = m.Body,
+                ["media_urls"] = m.MediaUrls,
+                ["content_sid"] = m.ContentSid,
+                ["num_segments"] = m.Segments,
+                ["receipt_sid"] = m.IdempotencyKey,
+                ["date_created"] = m.DateCreated,
+            }).ToList(),
+            ["meta"] = paging.Meta("messages", links.Engine("/Sandbox/Messages"), null, page.Next, page.Previous),
+        }, TwilioJson.Options);
     }
 
     public static async Task<Ok<InboundMessageResource>> FetchInboundAsync(string messageSid, IGrainFactory grains, ResourceLinks links)

@@ -9,6 +9,8 @@ public sealed class ContactChannelState
     [Id(0)] public bool OptedOut { get; set; }
     [Id(1)] public string? LastKeyword { get; set; }
     [Id(2)] public DateTimeOffset? DateUpdated { get; set; }
+    [Id(3)] public string? StickySenderSid { get; set; }
+    [Id(4)] public DateTimeOffset? LastInbound { get; set; }
 }
 
 public sealed class ContactChannelGrain(
@@ -27,21 +29,50 @@ public sealed class ContactChannelGrain(
         {
             var previous = (store.State.OptedOut, store.State.LastKeyword, store.State.DateUpdated);
             (store.State.OptedOut, store.State.LastKeyword, store.State.DateUpdated) = (optedOut, keyword, time.GetUtcNow());
-            try
-            {
-                await store.WriteStateAsync();
-            }
-            catch
-            {
-                (store.State.OptedOut, store.State.LastKeyword, store.State.DateUpdated) = previous;
-                throw;
-            }
+            await WriteOrRevertAsync(() => (store.State.OptedOut, store.State.LastKeyword, store.State.DateUpdated) = previous);
         }
 
         return Snapshot();
     }
 
     public Task<ContactChannelSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    public async Task RecordInboundAsync(DateTimeOffset received)
+    {
+        var previous = store.State.LastInbound;
+        if (previous >= received)
+        {
+            return;
+        }
+
+        store.State.LastInbound = received;
+        await WriteOrRevertAsync(() => store.State.LastInbound = previous);
+    }
+
+    public async Task SetStickySenderAsync(string senderSid)
+    {
+        var previous = store.State.StickySenderSid;
+        if (previous == senderSid)
+        {
+            return;
+        }
+
+        store.State.StickySenderSid = senderSid;
+        await WriteOrRevertAsync(() => store.State.StickySenderSid = previous);
+    }
+
+    private async Task WriteOrRevertAsync(Action revert)
+    {
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            revert();
+            throw;
+        }
+    }
 
     private ContactChannelSnapshot Snapshot()
     {
@@ -57,6 +88,8 @@ public sealed class ContactChannelGrain(
             OptedOut = store.State.OptedOut,
             LastKeyword = store.State.LastKeyword,
             DateUpdated = store.State.DateUpdated,
+            StickySenderSid = store.State.StickySenderSid,
+            LastInbound = store.State.LastInbound,
         };
     }
 }

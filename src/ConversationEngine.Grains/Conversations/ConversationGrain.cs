@@ -1,6 +1,9 @@
 using ConversationEngine.Accounts;
+using ConversationEngine.Contacts;
+using ConversationEngine.Delivery;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
+using ConversationEngine.Senders;
 using Microsoft.Extensions.Options;
 
 namespace ConversationEngine.Conversations;
@@ -205,6 +208,7 @@ public sealed class ConversationGrain(
 
         for (long page = 0; page <= LastPageNumber(); page++)
         {
+            await ForgetDeliveriesAsync(await MessagePage(page).RangeAsync(page * IMessagePageGrain.Size, (page + 1) * IMessagePageGrain.Size - 1, false, IMessagePageGrain.Size));
             await MessagePage(page).ClearAsync();
         }
 
@@ -219,7 +223,7 @@ public sealed class ConversationGrain(
         await ElapseDueTimersAsync();
         var header = Existing();
         ConversationLifecycle.CheckWritable(header.State, "add a participant");
-        var binding = ParticipantRules.Admit(command, State.Participants);
+        var (binding, claimed, chosen) = await AdmitAsync(command, header);
         var now = Now();
         var participant = new ParticipantSnapshot
         {
@@ -233,12 +237,6 @@ public sealed class ConversationGrain(
             DateCreated = command.DateCreated ?? now,
             DateUpdated = command.DateUpdated ?? command.DateCreated ?? now,
         };
-
-        var claimed = binding?.PairKey;
-        if (claimed is not null)
-        {
-            await ClaimBindingAsync(claimed);
-        }
 
         var previous = (State.Header, State.LastActivity);
         State.Participants.Add(participant);
@@ -260,7 +258,62 @@ public sealed class ConversationGrain(
             throw;
         }
 
+        if (chosen is not null)
+        {
+            await grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(header.MessagingServiceSid!, binding!.Address!)).SetStickySenderAsync(chosen.Sid);
+        }
+
         return participant;
+    }
+
+    /// <summary>
+    /// Admits the participant and claims its address pair. An SMS or WhatsApp participant given
+    /// an address but no proxy, in a conversation with a sender pool, gets the pool's best sender
+    /// whose pair is free (sticky first, then geomatch and the rest of the selection rules).
+    /// </summary>
+    private async Task<(MessagingBinding? Binding, string? Claimed, Sender? Chosen)> AdmitAsync(AddParticipant command, ConversationSnapshot header)
+    {
+        if (command is not { Address: not null, ProxyAddress: null, ProjectedAddress: null, Identity: null } || header.MessagingServiceSid is not { } service)
+        {
+            var admitted = ParticipantRules.Admit(command, State.Participants);
+            if (admitted?.PairKey is { } pair)
+            {
+                await ClaimBindingAsync(pair);
+            }
+
+            return (admitted, admitted?.PairKey, null);
+        }
+
+        var address = ChannelAddress.Parse(command.Address, "MessagingBinding.Address", Errors.InvalidParameter);
+        if (address.Type is not (ChannelTypes.Sms or ChannelTypes.WhatsApp))
+        {
+            throw Errors.BadRequest(Errors.ProxyAddressRequired, "MessagingBinding.ProxyAddress is required for this channel");
+        }
+
+        var pool = await grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync();
+        var contact = await grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(service, address.Value)).GetAsync();
+        var recipient = address.Type == ChannelTypes.WhatsApp ? address.Value["whatsapp:".Length..] : address.Value;
+        var ranked = SenderSelection.Rank(
+            new SenderNeed(address.Type, recipient, TwoWay: true, pool.StickySender ? contact.StickySenderSid : null),
+            pool.Senders,
+            new PoolSettings(pool.StickySender, pool.AreaCodeGeomatch),
+            await grains.GetGrain<IMessagingServiceGrain>(service).NextTurnAsync());
+        EngineException? taken = null;
+        foreach (var sender in ranked)
+        {
+            var binding = ParticipantRules.Admit(command with { ProxyAddress = sender.AddressFor(address.Type) }, State.Participants);
+            try
+            {
+                await ClaimBindingAsync(binding!.PairKey!);
+                return (binding, binding.PairKey, pool.StickySender ? sender : null);
+            }
+            catch (EngineException conflict) when (conflict.Code == Errors.BindingInUse)
+            {
+                taken = conflict;
+            }
+        }
+
+        throw taken ?? Errors.BadRequest(21703, $"No sender in Messaging Service {service} can reach {address.Value}");
     }
 
     public Task<ParticipantSnapshot> GetParticipantAsync(string sidOrIdentity)
@@ -413,6 +466,15 @@ public sealed class ConversationGrain(
             DateUpdated = command.DateUpdated ?? command.DateCreated ?? now,
         };
 
+        // The outbox first: once the page holds the message, its deliveries are already on record.
+        var order = DeliveryOrderFor(message, header, command.ContentVariables);
+        message = message with { Deliveries = order?.Targets.Count ?? 0 };
+        var outbox = order is null ? null : grains.GetGrain<IMessageDeliveryGrain>(DeliveryKeys.Outbox(Sid, message.Sid));
+        if (outbox is not null)
+        {
+            await outbox.RecordAsync(order!);
+        }
+
         try
         {
             await MessagePage(PageNumber(index)).AppendAsync(message);
@@ -437,7 +499,59 @@ public sealed class ConversationGrain(
             await store.WriteStateAsync();
         }
 
+        if (outbox is not null)
+        {
+            // Only a nudge: the outbox's reminder sends anyway should this call be lost.
+            await outbox.StartAsync();
+        }
+
         return message;
+    }
+
+    /// <summary>Deleting a message stops what is still to be sent of it and removes its outbox.</summary>
+    private async Task ForgetDeliveriesAsync(IEnumerable<MessageSnapshot> messages)
+    {
+        foreach (var message in messages.Where(m => m.Deliveries > 0))
+        {
+            await grains.GetGrain<IMessageDeliveryGrain>(DeliveryKeys.Outbox(Sid, message.Sid)).ForgetAsync();
+        }
+    }
+
+    /// <summary>
+    /// The message's deliveries: one for every participant with a channel address except its
+    /// author (chat participants read the log itself). Null when there is nobody to send to.
+    /// </summary>
+    private DeliveryOrder? DeliveryOrderFor(MessageSnapshot message, ConversationSnapshot header, string? contentVariables)
+    {
+        var targets = State.Participants
+            .Where(p => p.MessagingBinding is { Address: not null } && p.Sid != message.ParticipantSid)
+            .Select(p => new DeliveryTarget
+            {
+                ParticipantSid = p.Sid,
+                ReceiptSid = Sids.New(Sids.DeliveryReceipt),
+                Channel = p.MessagingBinding!.Type,
+                To = p.MessagingBinding.Address!,
+                From = p.MessagingBinding.ProxyAddress,
+            })
+            .ToList();
+        if (targets.Count == 0)
+        {
+            return null;
+        }
+
+        return new DeliveryOrder
+        {
+            ConversationSid = Sid,
+            MessageSid = message.Sid,
+            MessageIndex = message.Index,
+            Body = message.Body,
+            MediaUrls = message.Media?.Select(m => m.Url).OfType<string>().ToList() ?? [],
+            ContentSid = message.ContentSid,
+            ContentVariables = contentVariables,
+            MessagingServiceSid = header.MessagingServiceSid,
+            Targets = targets,
+            DateCreated = time.GetUtcNow(),
+        };
     }
 
     public async Task<MessageSnapshot> GetMessageAsync(string messageSid)
@@ -471,6 +585,7 @@ public sealed class ConversationGrain(
     {
         Existing();
         var message = await FindMessageAsync(messageSid);
+        await ForgetDeliveriesAsync([message]);
         await MessagePage(PageNumber(message.Index)).RemoveAsync(message.Index);
     }
 

@@ -7,6 +7,10 @@ namespace ConversationEngine.Delivery;
 public sealed class ChannelMessageState
 {
     [Id(0)] public DeliveryReceipt? Receipt { get; set; }
+
+    /// <summary>A status callback that arrived before the sending side linked the receipt.</summary>
+    [Id(1)] public string? EarlyStatus { get; set; }
+    [Id(2)] public int? EarlyErrorCode { get; set; }
 }
 
 public sealed class ChannelMessageGrain(
@@ -19,8 +23,13 @@ public sealed class ChannelMessageGrain(
         var linked = receipt with { ChannelMessageSid = this.GetPrimaryKeyString() };
         if (store.State.Receipt is { } current && DeliveryStatuses.Rank(current.Status) > DeliveryStatuses.Rank(linked.Status))
         {
-            // A callback overtook the sending side's own record: keep the newer status.
+            // Linked again (a resumed outbox): keep the newer status.
             linked = linked with { Status = current.Status, ErrorCode = current.ErrorCode, DateUpdated = current.DateUpdated };
+        }
+        else if (DeliveryStatuses.Rank(store.State.EarlyStatus) > DeliveryStatuses.Rank(linked.Status))
+        {
+            // Twilio's callback overtook the sending side's own record (it may post before its answer arrives).
+            linked = linked with { Status = store.State.EarlyStatus, ErrorCode = store.State.EarlyErrorCode, DateUpdated = time.GetUtcNow() };
         }
 
         await SaveAsync(linked);
@@ -30,6 +39,13 @@ public sealed class ChannelMessageGrain(
     {
         if (store.State.Receipt is not { } current)
         {
+            if (DeliveryStatuses.Rank(status) > DeliveryStatuses.Rank(store.State.EarlyStatus))
+            {
+                // Kept for a link that may still come; for a message we never sent it stays unused.
+                (store.State.EarlyStatus, store.State.EarlyErrorCode) = (status, errorCode);
+                await store.WriteStateAsync();
+            }
+
             return null;
         }
 

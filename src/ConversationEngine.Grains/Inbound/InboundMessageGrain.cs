@@ -65,8 +65,14 @@ public sealed class InboundMessageGrain(
 
         // Opt-out state first: the keyword message itself is still recorded below.
         var keyword = Classify(request.Body);
-        var contact = await grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(request.MessagingServiceSid ?? to.Value, from.Value))
-            .ApplyKeywordAsync(keyword, request.Body?.Trim().ToUpperInvariant() ?? "");
+        var contactChannel = grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(request.MessagingServiceSid ?? to.Value, from.Value));
+        var contact = await contactChannel.ApplyKeywordAsync(keyword, request.Body?.Trim().ToUpperInvariant() ?? "");
+        if (from.Type == ChannelTypes.WhatsApp)
+        {
+            // Only WhatsApp limits free-form answers to 24 hours after the contact's last message.
+            await contactChannel.RecordInboundAsync(time.GetUtcNow());
+        }
+
         outcome = outcome with
         {
             Keyword = new KeywordActionResult { Action = keyword, OptedOut = keyword == KeywordAction.None ? null : contact.OptedOut },

@@ -160,6 +160,7 @@ public static class ParticipantRules
             throw Errors.BadRequest(Errors.ProxyAddressRequired, "MessagingBinding.ProxyAddress must not be empty");
         }
 
+        SenderSelection.CheckTwoWay(raw.Trim());
         var proxy = ChannelAddress.Parse(raw, "MessagingBinding.ProxyAddress", Errors.InvalidProxyAddress, allowShortCode: true);
         if (proxy.Type != address.Type)
         {

@@ -1,0 +1,76 @@
+using ConversationEngine.Senders;
+using Microsoft.Extensions.Options;
+
+namespace ConversationEngine.Delivery;
+
+/// <summary>
+/// Paces one sender: each send takes <c>segments / rate</c> seconds of the sender's time, one
+/// after the other, so the sender never exceeds its rate (no bursts). Slots are in memory: after
+/// a crash the outboxes ask again and the pace starts afresh, which never sends faster.
+/// </summary>
+public sealed class SenderThrottleGrain(IGrainFactory grains, TimeProvider time, IOptions<DeliveryOptions> options) : Grain, ISenderThrottleGrain
+{
+    /// <summary>How long a looked-up rate is trusted, so a changed Mps takes effect soon.</summary>
+    private static readonly TimeSpan RateLifetime = TimeSpan.FromSeconds(30);
+
+    private DateTimeOffset nextFree = DateTimeOffset.MinValue;
+    private (double Rate, DateTimeOffset Until)? rate;
+
+    public async Task<TimeSpan> ReserveAsync(int segments)
+    {
+        var perSecond = await GetRateAsync();
+        var now = time.GetUtcNow();
+        var start = nextFree > now ? nextFree : now;
+        nextFree = start + TimeSpan.FromSeconds(Math.Max(segments, 1) / perSecond);
+        return start - now;
+    }
+
+    public async Task<double> GetRateAsync()
+    {
+        var now = time.GetUtcNow();
+        if (rate is { } known && known.Until > now)
+        {
+            return known.Rate;
+        }
+
+        var address = this.GetPrimaryKeyString();
+        var registered = address.StartsWith(Sids.MessagingService, StringComparison.Ordinal) || options.Value.AccountSid is not { } account
+            ? null
+            : await grains.GetGrain<ISenderRegistryGrain>(account).FindAsync(Bare(address));
+        var perSecond = registered?.Mps ?? DefaultRate(address, registered?.Kind, options.Value.Mps);
+        rate = (perSecond, now + RateLifetime);
+        return perSecond;
+    }
+
+    /// <summary>The default rate of a sender by what it is: its registered kind, or its address's form.</summary>
+    public static double DefaultRate(string address, string? kind, MpsDefaults defaults)
+    {
+        if (address.StartsWith("whatsapp:", StringComparison.Ordinal))
+        {
+            return defaults.WhatsApp;
+        }
+
+        if (address.StartsWith(Sids.MessagingService, StringComparison.Ordinal) && address.Length == 34)
+        {
+            return defaults.MessagingService;
+        }
+
+        return kind switch
+        {
+            SenderKinds.ShortCode => defaults.ShortCode,
+            SenderKinds.TollFree => defaults.TollFree,
+            SenderKinds.Alpha => defaults.Alpha,
+            SenderKinds.LongCode => address.StartsWith("+1", StringComparison.Ordinal) ? defaults.LongCode : defaults.InternationalLongCode,
+            _ when address.Length is >= 3 and <= 8 && address.All(char.IsAsciiDigit) => defaults.ShortCode,
+            _ when Rules.SenderSelection.IsAlphanumericId(address) => defaults.Alpha,
+            _ when address.StartsWith("+1", StringComparison.Ordinal) => defaults.LongCode,
+            _ => defaults.InternationalLongCode,
+        };
+    }
+
+    private static string Bare(string address)
+    {
+        var colon = address.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? address : address[(colon + 1)..];
+    }
+}
