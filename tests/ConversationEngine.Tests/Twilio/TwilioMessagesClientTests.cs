@@ -337,6 +337,59 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
         });
     }
 
+    [Fact]
+    public async Task Engine_status_webhook_accepts_the_stand_ins_callbacks_and_refuses_ones_signed_with_another_token()
+    {
+        await using var engine = await EngineHost.StartAsync();
+        var statusUrl = engine.BaseUrl + "/webhooks/twilio/status";
+        await using var sameAccount = await TwilioStandIn.StartAsync(EngineHost.AccountSid, EngineHost.AuthToken);
+        await using var otherToken = await TwilioStandIn.StartAsync(EngineHost.AccountSid, "not-the-engines-token");
+
+        foreach (var twilio in new[] { sameAccount, otherToken })
+        {
+            await using var services = Services(o =>
+            {
+                o.BaseUrl = twilio.BaseUrl;
+                o.AccountSid = EngineHost.AccountSid;
+                o.AuthToken = twilio == sameAccount ? EngineHost.AuthToken : "not-the-engines-token";
+            });
+            await Client(services).SendAsync(Text() with { StatusCallback = statusUrl });
+        }
+
+        // The engine did not send these messages, so it only acknowledges them; what matters is that it trusts them.
+        Assert.Equal([200, 200], (await sameAccount.WaitForCallbacksAsync(2, Wait)).Select(c => c.AnsweredStatus));
+        Assert.Equal([403, 403], (await otherToken.WaitForCallbacksAsync(2, Wait)).Select(c => c.AnsweredStatus));
+    }
+
+    [Fact]
+    public async Task Stand_in_answers_with_twilios_message_json_and_refuses_a_missing_to_with_21604()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(standIn.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}")));
+        var path = $"/2010-04-01/Accounts/{AccountSid}/Messages.json";
+
+        var created = await http.PostFormAsync(path, ("To", To), ("MessagingServiceSid", ServiceSid), ("Body", "Hi")).ExpectAsync(HttpStatusCode.Created);
+        await http.PostFormAsync(path, ("From", From), ("Body", "Hi")).ExpectErrorAsync(HttpStatusCode.BadRequest, 21604);
+
+        var sid = (string)created["sid"]!;
+        Assert.Matches("^SM[0-9a-f]{32}$", sid);
+        Assert.Equal(
+            ["account_sid", "api_version", "body", "date_created", "date_sent", "date_updated", "direction", "error_code", "error_message",
+             "from", "messaging_service_sid", "num_media", "num_segments", "price", "price_unit", "sid", "status", "subresource_uris", "to", "uri"],
+            created.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal("2010-04-01", (string?)created["api_version"]);
+        Assert.Equal("outbound-api", (string?)created["direction"]);
+        Assert.Equal("accepted", (string?)created["status"]);
+        Assert.Null(created["from"]);
+        Assert.Null(created["date_sent"]);
+        Assert.Equal("0", (string?)created["num_media"]);
+        Assert.Equal($"/2010-04-01/Accounts/{AccountSid}/Messages/{sid}.json", (string?)created["uri"]);
+        Assert.True(DateTimeOffset.TryParseExact(
+            (string?)created["date_created"], "ddd, dd MMM yyyy HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out _));
+    }
+
     private static OutboundMessageRequest Text() => new() { To = To, From = From, Body = "Hello" };
 
     private static string Basic(string user, string password) =>
