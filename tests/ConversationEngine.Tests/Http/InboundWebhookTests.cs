@@ -397,35 +397,13 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
     private Task<JsonObject> ContactAsync(string scope, string address) =>
         Client.GetAsync($"/engine/v1/ContactChannels/{Uri.EscapeDataString(scope)}/{Uri.EscapeDataString(address)}").ExpectAsync(HttpStatusCode.OK);
 
-    private Task<HttpResponseMessage> PostSignedAsync(string path, IReadOnlyDictionary<string, string> fields) =>
-        SendAsync(path, fields, RequestSignature.Compute(EngineHost.AuthToken, fixture.Host.BaseUrl + path, fields));
+    private Task<HttpResponseMessage> PostSignedAsync(string path, IReadOnlyDictionary<string, string> fields) => fixture.Host.PostSignedAsync(path, fields);
 
-    private Task<HttpResponseMessage> SendAsync(string path, IReadOnlyDictionary<string, string> fields, string? signature)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
-        if (signature is not null)
-        {
-            request.Headers.Add("X-Twilio-Signature", signature);
-        }
+    private Task<HttpResponseMessage> SendAsync(string path, IReadOnlyDictionary<string, string> fields, string? signature) =>
+        fixture.Host.SendWebhookAsync(path, fields, signature);
 
-        return fixture.Host.CreateClient().SendAsync(request);
-    }
-
-    private static Dictionary<string, string> Inbound(string messageSid, string from, string to, string body) => new()
-    {
-        ["MessageSid"] = messageSid,
-        ["SmsMessageSid"] = messageSid,
-        ["SmsSid"] = messageSid,
-        ["AccountSid"] = EngineHost.AccountSid,
-        ["From"] = from,
-        ["To"] = to,
-        ["Body"] = body,
-        ["NumMedia"] = "0",
-        ["NumSegments"] = "1",
-        ["SmsStatus"] = "received",
-        ["ApiVersion"] = "2010-04-01",
-        ["FromCountry"] = "US",
-    };
+    private static Dictionary<string, string> Inbound(string messageSid, string from, string to, string body) =>
+        SignedWebhooks.Inbound(messageSid, from, to, body);
 
     private static Dictionary<string, string> Status(string messageSid, string status, string? errorCode)
     {

@@ -1,0 +1,281 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ConversationEngine.Senders;
+using ConversationEngine.Tests.Support;
+
+namespace ConversationEngine.Tests.Http;
+
+/// <summary>An engine host whose outbound messages go to a Twilio stand-in on loopback.</summary>
+public sealed class DeliveryFixture : IAsyncLifetime
+{
+    public TwilioStandIn Twilio { get; private set; } = null!;
+
+    public EngineHost Host { get; private set; } = null!;
+
+    public static Dictionary<string, string?> Settings(TwilioStandIn twilio) => new()
+    {
+        ["Twilio:AccountSid"] = EngineHost.AccountSid,
+        ["Twilio:AuthToken"] = EngineHost.AuthToken,
+        ["Twilio:BaseUrl"] = twilio.BaseUrl,
+        ["Twilio:BaseDelay"] = "00:00:00.050",
+        ["Twilio:MaxDelay"] = "00:00:02",
+        ["Twilio:Timeout"] = "00:00:03",
+        ["Twilio:MaxAttempts"] = "3",
+        ["Delivery:RetryPeriod"] = "00:00:01",
+    };
+
+    public async Task InitializeAsync()
+    {
+        Twilio = await TwilioStandIn.StartAsync(EngineHost.AccountSid, EngineHost.AuthToken);
+        Host = await EngineHost.StartAsync(settings: Settings(Twilio));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Twilio.DisposeAsync();
+    }
+}
+
+public sealed class OutboundDeliveryTests(DeliveryFixture fixture) : IClassFixture<DeliveryFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private HttpClient Client => fixture.Host.Client;
+
+    private TwilioStandIn Twilio => fixture.Twilio;
+
+    [Fact]
+    public async Task Agent_message_reaches_the_sms_customer_from_its_proxy_and_the_receipt_follows_twilio_callbacks()
+    {
+        var (conversation, customer, proxy) = await ConversationWithCustomerAsync();
+        await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("Identity", "agent-" + Guid.NewGuid().ToString("N")))
+            .ExpectAsync(HttpStatusCode.Created);
+        var message = await Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Author", "agent"), ("Body", "Your order has shipped"))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var sent = await SentToAsync(customer, 1);
+        Assert.Equal(proxy, sent[0].From);
+        Assert.Equal("Your order has shipped", sent[0].Body);
+        Assert.Equal(fixture.Host.BaseUrl + "/webhooks/twilio/status", sent[0].StatusCallback);
+
+        var receipt = await ReceiptAsync(conversation, (string)message["sid"]!, r => (string?)r["status"] == "delivered");
+        Assert.Equal(sent[0].Sid, (string?)receipt["channel_message_sid"]);
+        var fetched = await Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message["sid"]}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("all", (string?)fetched["delivery"]!["delivered"]);
+        Assert.Equal(1, (int)fetched["delivery"]!["total"]!);
+    }
+
+    [Fact]
+    public async Task A_message_goes_to_every_channel_participant_except_its_author()
+    {
+        var (conversation, first, firstProxy) = await ConversationWithCustomerAsync();
+        var second = Numbers.NextUs();
+        var secondProxy = Numbers.NextUs();
+        await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants",
+            ("MessagingBinding.Address", second), ("MessagingBinding.ProxyAddress", secondProxy)).ExpectAsync(HttpStatusCode.Created);
+
+        await Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Author", first), ("Body", "from the first customer"))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var sent = await SentToAsync(second, 1);
+        Assert.Equal(secondProxy, sent[0].From);
+        await Task.Delay(300);
+        Assert.DoesNotContain(Twilio.Messages, m => m.To == first);
+        _ = firstProxy;
+    }
+
+    [Fact]
+    public async Task Too_many_requests_is_retried_and_sends_once()
+    {
+        var (conversation, customer, _) = await ConversationWithCustomerAsync();
+        Twilio.Enqueue(StandInAnswer.TooManyRequests(0));
+        var message = await PostAsync(conversation, "after a 429");
+
+        await SentToAsync(customer, 1);
+        await ReceiptAsync(conversation, message, r => (string?)r["status"] == "delivered");
+        Assert.Equal(2, Twilio.Requests.Count(r => r.Values("To").Contains(customer)));
+        Assert.Single(Twilio.Messages, m => m.To == customer);
+    }
+
+    [Fact]
+    public async Task Twilio_refusal_fails_the_receipt_with_its_code_and_is_not_retried()
+    {
+        var (conversation, customer, _) = await ConversationWithCustomerAsync();
+        Twilio.Enqueue(StandInAnswer.InvalidTo());
+        var message = await PostAsync(conversation, "to a bad number");
+
+        var receipt = await ReceiptAsync(conversation, message, r => (string?)r["status"] == "failed");
+        Assert.Equal(21211, (int)receipt["error_code"]!);
+        await Task.Delay(1500);
+        Assert.Single(Twilio.Requests, r => r.Values("To").Contains(customer));
+        var delivery = await DeliveryAsync(conversation, message);
+        Assert.Equal("failed", (string?)delivery["recipients"]![0]!["state"]);
+    }
+
+    [Fact]
+    public async Task Failed_status_callback_fails_the_receipt_with_twilio_error_code()
+    {
+        var (conversation, customer, _) = await ConversationWithCustomerAsync();
+        Twilio.Callbacks = StatusCallbackPlan.Undelivered(30003);
+        try
+        {
+            var message = await PostAsync(conversation, "to a phone that is off");
+            var receipt = await ReceiptAsync(conversation, message, r => (string?)r["status"] == "undelivered");
+            Assert.Equal(30003, (int)receipt["error_code"]!);
+            Assert.Single(Twilio.Messages, m => m.To == customer);
+        }
+        finally
+        {
+            Twilio.Callbacks = StatusCallbackPlan.SentThenDelivered;
+        }
+    }
+
+    [Fact]
+    public async Task Nothing_is_sent_to_a_contact_who_texted_stop_and_the_receipt_fails_with_21610()
+    {
+        var (conversation, customer, proxy) = await ConversationWithCustomerAsync();
+        using (var stop = await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath, SignedWebhooks.Inbound(Sids.New("SM"), customer, proxy, "STOP")))
+        {
+            Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
+        }
+
+        var message = await PostAsync(conversation, "are you still there?");
+        var receipt = await ReceiptAsync(conversation, message, r => (string?)r["status"] == "failed");
+        Assert.Equal(21610, (int)receipt["error_code"]!);
+        Assert.DoesNotContain(Twilio.Requests, r => r.Values("To").Contains(customer));
+
+        using (var start = await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath, SignedWebhooks.Inbound(Sids.New("SM"), customer, proxy, "START")))
+        {
+            Assert.Equal(HttpStatusCode.OK, start.StatusCode);
+        }
+
+        await PostAsync(conversation, "welcome back");
+        var sent = await SentToAsync(customer, 1);
+        Assert.Equal("welcome back", sent[0].Body);
+    }
+
+    [Fact]
+    public async Task WhatsApp_free_form_needs_the_24_hour_window_or_a_template()
+    {
+        var customer = "whatsapp:" + Numbers.NextUs();
+        var proxy = "whatsapp:" + Numbers.NextUs();
+        var conversation = await NewConversationAsync();
+        await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants",
+            ("MessagingBinding.Address", customer), ("MessagingBinding.ProxyAddress", proxy)).ExpectAsync(HttpStatusCode.Created);
+
+        var outside = await PostAsync(conversation, "free-form before the customer wrote");
+        var refused = await ReceiptAsync(conversation, outside, r => (string?)r["status"] == "failed");
+        Assert.Equal(63016, (int)refused["error_code"]!);
+
+        var template = await Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("ContentSid", Sids.New("HX")))
+            .ExpectAsync(HttpStatusCode.Created);
+        await ReceiptAsync(conversation, (string)template["sid"]!, r => (string?)r["status"] == "delivered");
+
+        using (var hello = await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath, SignedWebhooks.Inbound(Sids.New("SM"), customer, proxy, "hello")))
+        {
+            Assert.Equal(HttpStatusCode.OK, hello.StatusCode);
+        }
+
+        var inside = await PostAsync(conversation, "now inside the window");
+        await ReceiptAsync(conversation, inside, r => (string?)r["status"] == "delivered");
+        var sent = await SentToAsync(customer, 2);
+        Assert.Equal(proxy, sent[1].From);
+        Assert.Equal("now inside the window", sent[1].Body);
+        Assert.Null(sent[0].Body);
+    }
+
+    [Fact]
+    public async Task Delivery_record_reports_encoding_and_segments()
+    {
+        var (conversation, customer, _) = await ConversationWithCustomerAsync();
+        var gsm = await PostAsync(conversation, new string('a', 161));
+        var ucs = await PostAsync(conversation, "Thanks 😀");
+        await SentToAsync(customer, 2);
+
+        var first = (await DeliveryAsync(conversation, gsm))["recipients"]![0]!;
+        Assert.Equal("gsm7", (string?)first["encoding"]);
+        Assert.Equal(2, (int)first["num_segments"]!);
+        var second = (await DeliveryAsync(conversation, ucs))["recipients"]![0]!;
+        Assert.Equal("ucs2", (string?)second["encoding"]);
+        Assert.Equal(1, (int)second["num_segments"]!);
+        Assert.Equal("submitted", (string?)second["state"]);
+    }
+
+    [Fact]
+    public async Task A_sender_at_5_mps_spreads_50_segments_over_at_least_9_seconds()
+    {
+        var proxy = Numbers.NextUs();
+        await fixture.Host.Grains.GetGrain<ISenderRegistryGrain>(EngineHost.AccountSid)
+            .RegisterNumberAsync(new SenderRegistration { Address = proxy, Mps = 5 });
+        var customer = Numbers.NextUs();
+        var conversation = await NewConversationAsync();
+        await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants",
+            ("MessagingBinding.Address", customer), ("MessagingBinding.ProxyAddress", proxy)).ExpectAsync(HttpStatusCode.Created);
+
+        for (var i = 0; i < 50; i++)
+        {
+            await PostAsync(conversation, $"update {i}");
+        }
+
+        var sent = await SentToAsync(customer, 50, TimeSpan.FromSeconds(40));
+        var spread = sent[^1].Received - sent[0].Received;
+        Assert.True(spread >= TimeSpan.FromSeconds(9), $"50 segments at 5 MPS took only {spread.TotalSeconds:0.00} s");
+        Assert.True(spread < TimeSpan.FromSeconds(20), $"50 segments at 5 MPS took {spread.TotalSeconds:0.00} s");
+    }
+
+    [Fact]
+    public async Task An_alphanumeric_sender_id_is_refused_as_a_proxy_address()
+    {
+        var conversation = await NewConversationAsync();
+        var error = await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants",
+            ("MessagingBinding.Address", Numbers.NextUs()), ("MessagingBinding.ProxyAddress", "ACMEShop")).ExpectErrorAsync(HttpStatusCode.BadRequest, 50408);
+        Assert.Contains("one-way", (string?)error["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deleting_the_conversation_removes_its_outboxes()
+    {
+        var (conversation, customer, _) = await ConversationWithCustomerAsync();
+        var message = await PostAsync(conversation, "soon gone");
+        await SentToAsync(customer, 1);
+        await DeliveryAsync(conversation, message);
+
+        await Client.DeleteAsync($"/v1/Conversations/{conversation}").ExpectAsync(HttpStatusCode.NoContent);
+        var outbox = await fixture.Host.Grains.GetGrain<Delivery.IMessageDeliveryGrain>(Delivery.DeliveryKeys.Outbox(conversation, message)).GetAsync();
+        Assert.Null(outbox);
+    }
+
+    private async Task<string> NewConversationAsync() =>
+        (string)(await Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "delivery")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+
+    private async Task<(string Conversation, string Customer, string Proxy)> ConversationWithCustomerAsync()
+    {
+        var conversation = await NewConversationAsync();
+        var customer = Numbers.NextUs();
+        var proxy = Numbers.NextUs();
+        await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants",
+            ("MessagingBinding.Address", customer), ("MessagingBinding.ProxyAddress", proxy)).ExpectAsync(HttpStatusCode.Created);
+        return (conversation, customer, proxy);
+    }
+
+    private async Task<string> PostAsync(string conversation, string body) =>
+        (string)(await Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Body", body)).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+
+    private Task<List<StandInMessage>> SentToAsync(string to, int count, TimeSpan? timeout = null) =>
+        Eventually.ValueAsync(() => Twilio.Messages.Where(m => m.To == to).ToList(), sent => sent.Count >= count, timeout ?? Patience, $"{count} message(s) to {to}");
+
+    private Task<JsonObject> DeliveryAsync(string conversation, string message) =>
+        Client.GetAsync($"/engine/v1/Deliveries/{conversation}/{message}").ExpectAsync(HttpStatusCode.OK);
+
+    private Task<JsonObject> ReceiptAsync(string conversation, string message, Func<JsonObject, bool> condition) =>
+        Eventually.ValueAsync(
+            async () =>
+            {
+                var list = await Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts").ExpectAsync(HttpStatusCode.OK);
+                return list["delivery_receipts"]!.AsArray().Select(r => r!.AsObject()).FirstOrDefault();
+            },
+            receipt => receipt is not null && condition(receipt),
+            Patience,
+            $"a receipt of {message}").ContinueWith(t => t.Result!, TaskScheduler.Default);
+}

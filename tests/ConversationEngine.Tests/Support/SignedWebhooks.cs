@@ -1,0 +1,40 @@
+using ConversationEngine.Twilio;
+
+namespace ConversationEngine.Tests.Support;
+
+/// <summary>Twilio's webhooks to an engine host, signed as Twilio signs them.</summary>
+public static class SignedWebhooks
+{
+    public const string MessagesPath = "/webhooks/twilio/messages";
+
+    public static Task<HttpResponseMessage> PostSignedAsync(this EngineHost host, string path, IReadOnlyDictionary<string, string> fields) =>
+        host.SendWebhookAsync(path, fields, RequestSignature.Compute(EngineHost.AuthToken, host.BaseUrl + path, fields));
+
+    public static Task<HttpResponseMessage> SendWebhookAsync(this EngineHost host, string path, IReadOnlyDictionary<string, string> fields, string? signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
+        if (signature is not null)
+        {
+            request.Headers.Add("X-Twilio-Signature", signature);
+        }
+
+        return host.CreateClient().SendAsync(request);
+    }
+
+    /// <summary>An incoming-message webhook as Twilio posts it.</summary>
+    public static Dictionary<string, string> Inbound(string messageSid, string from, string to, string body) => new()
+    {
+        ["MessageSid"] = messageSid,
+        ["SmsMessageSid"] = messageSid,
+        ["SmsSid"] = messageSid,
+        ["AccountSid"] = EngineHost.AccountSid,
+        ["From"] = from,
+        ["To"] = to,
+        ["Body"] = body,
+        ["NumMedia"] = "0",
+        ["NumSegments"] = "1",
+        ["SmsStatus"] = "received",
+        ["ApiVersion"] = "2010-04-01",
+        ["FromCountry"] = "US",
+    };
+}
