@@ -10,11 +10,11 @@ public static class MessagingServiceEndpoints
     public static IEndpointRouteBuilder MapMessagingServiceEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/messaging/v1/Services").WithTags("Messaging Services");
-        group.MapPost("/", CreateAsync).WithName("CreateService");
-        group.MapGet("/", ListAsync).WithName("ListService");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchService");
-        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateService");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteService");
+        group.MapPost("/", CreateAsync).WithName("MessagingCreateService");
+        group.MapGet("/", ListAsync).WithName("MessagingListService");
+        group.MapGet("/{Sid}", FetchAsync).WithName("MessagingFetchService");
+        group.MapPost("/{Sid}", UpdateAsync).WithName("MessagingUpdateService");
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("MessagingDeleteService");
         return routes;
     }
 

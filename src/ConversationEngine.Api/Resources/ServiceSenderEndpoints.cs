@@ -29,13 +29,13 @@ public static class ServiceSenderEndpoints
     {
         var group = routes.MapGroup($"/messaging/v1/Services/{{ServiceSid}}/{kind.Path}").WithTags("Messaging Service senders");
         group.MapPost("/", (string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links) => CreateAsync(kind, serviceSid, request, grains, links))
-            .WithName($"Create{name}");
+            .WithName($"MessagingCreate{name}");
         group.MapGet("/", (string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links) => ListAsync(kind, serviceSid, request, grains, links))
-            .WithName($"List{name}");
+            .WithName($"MessagingList{name}");
         group.MapGet("/{Sid}", (string serviceSid, string sid, IGrainFactory grains, SenderLinks links) => FetchAsync(kind, serviceSid, sid, grains, links))
-            .WithName($"Fetch{name}");
+            .WithName($"MessagingFetch{name}");
         group.MapDelete("/{Sid}", (string serviceSid, string sid, IGrainFactory grains) => DeleteAsync(kind, serviceSid, sid, grains))
-            .WithName($"Delete{name}");
+            .WithName($"MessagingDelete{name}");
     }
 
     private static async Task<IResult> CreateAsync(Kind kind, string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links)
