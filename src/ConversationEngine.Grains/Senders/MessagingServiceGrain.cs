@@ -191,7 +191,8 @@ public sealed class MessagingServiceGrain(
             Kind = SenderKinds.Alpha,
             Address = alphaSender,
             Country = null,
-            Capabilities = [Capabilities.Sms],
+            // A concrete list: grain storage writes the runtime type, and a collection expression's is compiler-made.
+            Capabilities = new List<string> { Capabilities.Sms },
             FriendlyName = alphaSender,
             DateCreated = now,
             DateUpdated = now,
@@ -258,7 +259,7 @@ public sealed class MessagingServiceGrain(
         return new SenderPool
         {
             MessagingServiceSid = Sid,
-            Senders = [.. resolved.Select(p => p.Sender), .. State.AlphaSenders],
+            Senders = resolved.Select(p => p.Sender).Concat(State.AlphaSenders).ToList(),
             StickySender = settings.StickySender ?? true,
             AreaCodeGeomatch = settings.AreaCodeGeomatch ?? false,
             SmartEncoding = settings.SmartEncoding ?? true,
@@ -294,7 +295,7 @@ public sealed class MessagingServiceGrain(
         Settings = State.Settings!,
         PhoneNumberSids = State.Members.Where(m => m.Sid.StartsWith(Sids.PhoneNumber, StringComparison.Ordinal)).Select(m => m.Sid).ToList(),
         ShortCodeSids = State.Members.Where(m => m.Sid.StartsWith(Sids.ShortCode, StringComparison.Ordinal)).Select(m => m.Sid).ToList(),
-        AlphaSenders = [.. State.AlphaSenders],
+        AlphaSenders = State.AlphaSenders.ToList(),
         DateCreated = State.DateCreated,
         DateUpdated = State.DateUpdated,
     };
