@@ -205,6 +205,15 @@ public sealed class MessagingServiceApiTests(EngineFixture fixture)
         await anonymous.GetAsync(SenderApiSupport.NumbersPath + ".json").ExpectErrorAsync(HttpStatusCode.Unauthorized, 20003);
     }
 
+    [Fact]
+    public async Task OpenApi_document_describes_the_sender_endpoints()
+    {
+        var document = await Client.GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+        var paths = document["paths"]!.AsObject();
+        Assert.True(paths.ContainsKey("/messaging/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}"));
+        Assert.True(paths.ContainsKey("/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json"));
+    }
+
     private async Task<List<string>> AllServiceSidsAsync()
     {
         var sids = new List<string>();
