@@ -12,6 +12,9 @@ public static class Errors
     public const int MethodNotAllowed = 20004;
     public const int Internal = 20500;
     public const int InvalidPageToken = 21481;
+    public const int InvalidValidityPeriod = 21624;
+    public const int SenderAlreadyInService = 21710;
+    public const int SenderInAnotherService = 21712;
     public const int InvalidAttributes = 50304;
     public const int UniqueNameTaken = 50353;
     public const int InactiveTimerTooShort = 50375;

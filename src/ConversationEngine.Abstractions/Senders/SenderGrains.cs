@@ -40,6 +40,37 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
     [ReadOnly]
     [Alias("List")]
     Task<Page<Sender>> ListAsync(string kind, long start, int max);
+
+    /// <summary>The registered senders among <paramref name="sids"/>, in that order; unknown SIDs are skipped.</summary>
+    [ReadOnly]
+    [Alias("FindMany")]
+    Task<IReadOnlyList<Sender>> FindManyAsync(IReadOnlyList<string> sids);
+
+    /// <summary>
+    /// Records that <paramref name="messagingServiceSid"/> holds the sender: a sender belongs to one
+    /// Messaging Service at a time (404 20404 when not registered, 409 21712 when another holds it).
+    /// Repeating it for the same service is harmless. The record goes with the sender when it is removed.
+    /// </summary>
+    [Alias("Assign")]
+    Task<Sender> AssignAsync(string sid, string messagingServiceSid);
+
+    /// <summary>Releases the senders <paramref name="messagingServiceSid"/> holds among <paramref name="sids"/>; others are left alone.</summary>
+    [Alias("Release")]
+    Task ReleaseAsync(string messagingServiceSid, IReadOnlyList<string> sids);
+
+    /// <summary>The Messaging Service holding the sender, or null.</summary>
+    [ReadOnly]
+    [Alias("FindHolder")]
+    Task<string?> FindHolderAsync(string sid);
+}
+
+/// <summary>A sender in a Messaging Service's pool, with the time it joined.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.PoolSender")]
+public sealed record PoolSender
+{
+    [Id(0)] public required Sender Sender { get; init; }
+    [Id(1)] public required DateTimeOffset DateAdded { get; init; }
 }
 
 /// <summary>A Messaging Service's settings, as in Twilio's Messaging v1 resource.</summary>
@@ -78,6 +109,7 @@ public sealed record MessagingServiceSnapshot
     [Id(4)] public IReadOnlyList<Sender> AlphaSenders { get; init; } = [];
     [Id(5)] public required DateTimeOffset DateCreated { get; init; }
     [Id(6)] public required DateTimeOffset DateUpdated { get; init; }
+    [Id(7)] public required string AccountSid { get; init; }
 }
 
 /// <summary>A Messaging Service (MG…): settings and the senders in its pool.</summary>
@@ -97,15 +129,31 @@ public interface IMessagingServiceGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task DeleteAsync();
 
-    /// <summary>Adds a number or short code the account owns (PN… / SC…) to the pool.</summary>
+    /// <summary>
+    /// Adds a number or short code the account owns (PN… / SC…) to the pool: 404 20404 when the
+    /// account has no such sender, 409 21710 when it is already in this pool, 409 21712 when another
+    /// Messaging Service holds it.
+    /// </summary>
     [Alias("AddSender")]
-    Task<Sender> AddSenderAsync(string senderSid);
+    Task<PoolSender> AddSenderAsync(string senderSid);
 
+    /// <summary>Adds the service's alphanumeric sender ID (one per service; 409 when it has one).</summary>
     [Alias("AddAlphaSender")]
-    Task<Sender> AddAlphaSenderAsync(string alphaSender);
+    Task<PoolSender> AddAlphaSenderAsync(string alphaSender);
 
+    /// <summary>Removes a PN…, SC… or AI… sender from the pool (404 when it is not in it).</summary>
     [Alias("RemoveSender")]
     Task RemoveSenderAsync(string senderSid);
+
+    /// <summary>One member of the pool, resolved; null when it is not in the pool or no longer registered.</summary>
+    [ReadOnly]
+    [Alias("FindSender")]
+    Task<PoolSender?> FindSenderAsync(string senderSid);
+
+    /// <summary>The pool's members whose SID starts with <paramref name="sidPrefix"/> (PN, SC or AI), resolved, in the order they joined.</summary>
+    [ReadOnly]
+    [Alias("ListSenders")]
+    Task<Page<PoolSender>> ListSendersAsync(string sidPrefix, long start, int max);
 
     /// <summary>The pool as the selection rules see it: every sender resolved, with the settings.</summary>
     [ReadOnly]

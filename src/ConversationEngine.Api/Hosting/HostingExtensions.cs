@@ -65,6 +65,7 @@ public static class HostingExtensions
         services.ConfigureHttpJsonOptions(o => TwilioJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
         services.AddSingleton<ResourceLinks>();
+        services.AddSingleton<SenderLinks>();
         services.AddSingleton<ConversationLookup>();
         services.AddSingleton<TwilioWebhook>();
         services.AddProblemDetails();
@@ -83,6 +84,10 @@ public static class HostingExtensions
         app.MapMessageEndpoints();
         app.MapReceiptEndpoints();
         app.MapAddressConfigurationEndpoints();
+        app.MapMessagingServiceEndpoints();
+        app.MapServiceSenderEndpoints();
+        app.MapIncomingPhoneNumberEndpoints();
+        app.MapShortCodeEndpoints();
         app.MapWebhookEndpoints();
         app.MapOperatorEndpoints();
         return app;

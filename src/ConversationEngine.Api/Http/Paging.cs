@@ -73,7 +73,10 @@ public sealed class Paging
         return url.ToString();
     }
 
-    private static string Encode(long position) => TokenPrefix + position.ToString(CultureInfo.InvariantCulture);
+    /// <summary>The opaque <c>PageToken</c> for a position, as <see cref="From"/> reads it back.</summary>
+    public static string Token(long position) => TokenPrefix + position.ToString(CultureInfo.InvariantCulture);
+
+    private static string Encode(long position) => Token(position);
 
     private static long Decode(string token) =>
         token.StartsWith(TokenPrefix, StringComparison.Ordinal)

@@ -8,6 +8,9 @@ namespace ConversationEngine.Senders;
 public sealed class SenderRegistryState
 {
     [Id(0)] public List<Sender> Senders { get; set; } = [];
+
+    /// <summary>Sender SID → the Messaging Service (MG…) whose pool holds it.</summary>
+    [Id(1)] public Dictionary<string, string> Holders { get; set; } = [];
 }
 
 /// <summary>
@@ -28,7 +31,13 @@ public sealed class SenderRegistryGrain(
 
     public async Task<Sender> RegisterNumberAsync(SenderRegistration registration)
     {
-        var address = ChannelAddress.Parse(registration.Address ?? throw Errors.Missing("PhoneNumber"), "PhoneNumber", Errors.InvalidParameter).Value;
+        var parsed = ChannelAddress.Parse(registration.Address ?? throw Errors.Missing("PhoneNumber"), "PhoneNumber", Errors.InvalidParameter);
+        if (parsed.Type != ChannelTypes.Sms)
+        {
+            throw Errors.Invalid("PhoneNumber", "must be a phone number in E.164 format, without a channel prefix");
+        }
+
+        var address = parsed.Value;
         var number = Phones.Parse(address, null);
         var country = Phones.GetRegionCodeForNumber(number) is { } region and not "ZZ" ? region : Phones.GetRegionCodeForCountryCode(number.CountryCode);
         var tollFree = Phones.GetNumberType(number) == PhoneNumberType.TOLL_FREE;
@@ -103,8 +112,57 @@ public sealed class SenderRegistryGrain(
 
         var removed = Senders[position];
         Senders.RemoveAt(position);
-        await WriteOrRevertAsync(() => Senders.Insert(position, removed));
+
+        // A pool still listing the SID skips it; a re-registered number gets a new SID, free to join any pool.
+        var holder = store.State.Holders.Remove(sid, out var service) ? service : null;
+        await WriteOrRevertAsync(() =>
+        {
+            Senders.Insert(position, removed);
+            if (holder is not null)
+            {
+                store.State.Holders[sid] = holder;
+            }
+        });
     }
+
+    public Task<IReadOnlyList<Sender>> FindManyAsync(IReadOnlyList<string> sids)
+    {
+        var bySid = Senders.ToDictionary(s => s.Sid);
+        return Task.FromResult<IReadOnlyList<Sender>>(sids.Select(sid => bySid.GetValueOrDefault(sid)).OfType<Sender>().ToList());
+    }
+
+    public async Task<Sender> AssignAsync(string sid, string messagingServiceSid)
+    {
+        var sender = Senders.Find(s => s.Sid == sid) ?? throw Errors.ResourceNotFound($"/IncomingPhoneNumbers/{sid}");
+        if (store.State.Holders.TryGetValue(sid, out var holder))
+        {
+            return holder == messagingServiceSid
+                ? sender
+                : throw Errors.Conflict(Errors.SenderInAnotherService, $"{sender.Address} already belongs to Messaging Service {holder}; remove it there first");
+        }
+
+        store.State.Holders[sid] = messagingServiceSid;
+        await WriteOrRevertAsync(() => store.State.Holders.Remove(sid));
+        return sender;
+    }
+
+    public async Task ReleaseAsync(string messagingServiceSid, IReadOnlyList<string> sids)
+    {
+        var released = sids.Distinct().Where(sid => store.State.Holders.TryGetValue(sid, out var holder) && holder == messagingServiceSid).ToList();
+        if (released.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var sid in released)
+        {
+            store.State.Holders.Remove(sid);
+        }
+
+        await WriteOrRevertAsync(() => released.ForEach(sid => store.State.Holders[sid] = messagingServiceSid));
+    }
+
+    public Task<string?> FindHolderAsync(string sid) => Task.FromResult(store.State.Holders.GetValueOrDefault(sid));
 
     public Task<Sender?> FindAsync(string sidOrAddress) =>
         Task.FromResult(Senders.Find(s => s.Sid == sidOrAddress || s.Address == sidOrAddress));

@@ -32,6 +32,27 @@ public sealed class TwilioHelperLibraryTests(EngineFixture fixture)
         Assert.Contains("\"ok\":true", run.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Twilio_node_helper_library_drives_messaging_services_and_numbers()
+    {
+        var directory = CompatDirectory();
+        if (!File.Exists(Path.Combine(directory, "node_modules", "twilio", "package.json")))
+        {
+            var install = await RunAsync("npm", "ci --no-audit --no-fund", directory, []);
+            Assert.True(install.ExitCode == 0, $"npm ci failed in {directory}:\n{install.Output}");
+        }
+
+        var run = await RunAsync("node", "messaging.mjs", directory, new Dictionary<string, string>
+        {
+            ["ENGINE_URL"] = fixture.Host.BaseUrl,
+            ["ACCOUNT_SID"] = EngineHost.AccountSid,
+            ["AUTH_TOKEN"] = EngineHost.AuthToken,
+        });
+
+        Assert.True(run.ExitCode == 0, $"twilio-node run failed:\n{run.Output}");
+        Assert.Contains("\"ok\":true", run.Output, StringComparison.Ordinal);
+    }
+
     private static string CompatDirectory()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

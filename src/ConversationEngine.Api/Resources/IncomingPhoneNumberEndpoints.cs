@@ -1,0 +1,95 @@
+using System.Globalization;
+using ConversationEngine.Api.Http;
+using ConversationEngine.Senders;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConversationEngine.Api.Resources;
+
+/// <summary>
+/// <c>/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers</c>: the numbers the account owns.
+/// Nothing is bought here: POST registers a number the operator already holds, with the engine's
+/// extensions <c>Capabilities</c> (repeated: sms, mms, voice, whatsapp) and <c>Mps</c>.
+/// </summary>
+public static class IncomingPhoneNumberEndpoints
+{
+    public static IEndpointRouteBuilder MapIncomingPhoneNumberEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/2010-04-01/Accounts/{AccountSid}").WithTags("Incoming phone numbers");
+        group.MapPost("/IncomingPhoneNumbers.json", CreateAsync).WithName("CreateIncomingPhoneNumber");
+        group.MapGet("/IncomingPhoneNumbers.json", ListAsync).WithName("ListIncomingPhoneNumber");
+        group.MapGet("/IncomingPhoneNumbers/{Sid}.json", FetchAsync).WithName("FetchIncomingPhoneNumber");
+        group.MapPost("/IncomingPhoneNumbers/{Sid}.json", UpdateAsync).WithName("UpdateIncomingPhoneNumber");
+        group.MapDelete("/IncomingPhoneNumbers/{Sid}.json", DeleteAsync).WithName("DeleteIncomingPhoneNumber");
+        return routes;
+    }
+
+    public static async Task<Created<IncomingPhoneNumberResource>> CreateAsync(string accountSid, HttpRequest request, IGrainFactory grains, SenderLinks links)
+    {
+        var registry = Registry(accountSid, request, grains, links);
+        var form = await Form.ReadAsync(request);
+        var number = await registry.RegisterNumberAsync(Registration(form) with { Address = form.Value("PhoneNumber") });
+        var resource = links.IncomingPhoneNumber(number);
+        return TypedResults.Created(resource.Uri, resource);
+    }
+
+    public static async Task<Ok<IncomingPhoneNumberResource>> FetchAsync(string accountSid, string sid, HttpRequest request, IGrainFactory grains, SenderLinks links)
+    {
+        var registry = Registry(accountSid, request, grains, links);
+        var number = IsNumber(sid) ? await registry.FindAsync(sid) : null;
+        return TypedResults.Ok(links.IncomingPhoneNumber(number ?? throw Errors.ResourceNotFound(request.Path)));
+    }
+
+    public static async Task<Ok<IncomingPhoneNumberResource>> UpdateAsync(string accountSid, string sid, HttpRequest request, IGrainFactory grains, SenderLinks links)
+    {
+        var registry = Registry(accountSid, request, grains, links);
+        var form = await Form.ReadAsync(request);
+        var number = IsNumber(sid) ? await registry.UpdateAsync(sid, Registration(form)) : throw Errors.ResourceNotFound(request.Path);
+        return TypedResults.Ok(links.IncomingPhoneNumber(number));
+    }
+
+    public static async Task<NoContent> DeleteAsync(string accountSid, string sid, HttpRequest request, IGrainFactory grains, SenderLinks links)
+    {
+        var registry = Registry(accountSid, request, grains, links);
+        await (IsNumber(sid) ? registry.RemoveAsync(sid) : throw Errors.ResourceNotFound(request.Path));
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<IResult> ListAsync(string accountSid, HttpRequest request, IGrainFactory grains, SenderLinks links)
+    {
+        var registry = Registry(accountSid, request, grains, links);
+        var paging = Paging.From(request);
+        var page = await registry.ListAsync(SenderKinds.LongCode, paging.Position ?? 0, paging.PageSize);
+        return TypedResults.Json(
+            LegacyPaging.Envelope("incoming_phone_numbers", links.Account("/IncomingPhoneNumbers.json"), paging, page, page.Items.Select(links.IncomingPhoneNumber).ToList<object>()),
+            TwilioJson.Options);
+    }
+
+    /// <summary>The account's registry; another account's path is a 404, as Twilio answers it.</summary>
+    internal static ISenderRegistryGrain Registry(string accountSid, HttpRequest request, IGrainFactory grains, SenderLinks links) =>
+        accountSid == links.AccountSid ? grains.GetGrain<ISenderRegistryGrain>(accountSid) : throw Errors.ResourceNotFound(request.Path);
+
+    /// <summary>FriendlyName, Capabilities and Mps: null where not sent, so an update leaves them.</summary>
+    internal static SenderRegistration Registration(Form form) => new()
+    {
+        FriendlyName = form.Value("FriendlyName"),
+        Capabilities = form.Has("Capabilities")
+            ? form.Values("Capabilities").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()
+            : null,
+        Mps = Mps(form),
+    };
+
+    private static double? Mps(Form form)
+    {
+        var text = form.Value("Mps");
+        if (text is null)
+        {
+            return null;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? value
+            : throw Errors.Invalid("Mps", $"'{text}' is not a decimal number");
+    }
+
+    private static bool IsNumber(string sid) => sid.StartsWith(Sids.PhoneNumber, StringComparison.Ordinal);
+}

@@ -1,0 +1,96 @@
+using ConversationEngine.Api.Http;
+using ConversationEngine.Senders;
+
+namespace ConversationEngine.Api.Resources;
+
+/// <summary>
+/// A Messaging Service's senders: <c>/messaging/v1/Services/{MG}/PhoneNumbers</c>, <c>/ShortCodes</c>
+/// and <c>/AlphaSenders</c>. The three resources differ only in their SID prefix, create parameter
+/// and JSON shape, so one group class maps each from its description.
+/// </summary>
+public static class ServiceSenderEndpoints
+{
+    /// <summary>One pool resource: path segment, SID prefix, create parameter, list key, wire shape.</summary>
+    private sealed record Kind(string Path, string Prefix, string Parameter, string Key, Func<SenderLinks, string, PoolSender, object> Map);
+
+    private static readonly Kind PhoneNumbers = new("PhoneNumbers", Sids.PhoneNumber, "PhoneNumberSid", "phone_numbers", (l, mg, p) => l.ServicePhoneNumber(mg, p));
+    private static readonly Kind ShortCodes = new("ShortCodes", Sids.ShortCode, "ShortCodeSid", "short_codes", (l, mg, p) => l.ServiceShortCode(mg, p));
+    private static readonly Kind AlphaSenders = new("AlphaSenders", Sids.AlphaSender, "AlphaSender", "alpha_senders", (l, mg, p) => l.ServiceAlphaSender(mg, p));
+
+    public static IEndpointRouteBuilder MapServiceSenderEndpoints(this IEndpointRouteBuilder routes)
+    {
+        Map(routes, PhoneNumbers, "PhoneNumber");
+        Map(routes, ShortCodes, "ShortCode");
+        Map(routes, AlphaSenders, "AlphaSender");
+        return routes;
+    }
+
+    private static void Map(IEndpointRouteBuilder routes, Kind kind, string name)
+    {
+        var group = routes.MapGroup($"/messaging/v1/Services/{{ServiceSid}}/{kind.Path}").WithTags("Messaging Service senders");
+        group.MapPost("/", (string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links) => CreateAsync(kind, serviceSid, request, grains, links))
+            .WithName($"MessagingCreate{name}");
+        group.MapGet("/", (string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links) => ListAsync(kind, serviceSid, request, grains, links))
+            .WithName($"MessagingList{name}");
+        group.MapGet("/{Sid}", (string serviceSid, string sid, IGrainFactory grains, SenderLinks links) => FetchAsync(kind, serviceSid, sid, grains, links))
+            .WithName($"MessagingFetch{name}");
+        group.MapDelete("/{Sid}", (string serviceSid, string sid, IGrainFactory grains) => DeleteAsync(kind, serviceSid, sid, grains))
+            .WithName($"MessagingDelete{name}");
+    }
+
+    private static async Task<IResult> CreateAsync(Kind kind, string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links)
+    {
+        var form = await Form.ReadAsync(request);
+        var value = form.Value(kind.Parameter) ?? throw Errors.Missing(kind.Parameter);
+        var service = MessagingServiceEndpoints.Service(grains, serviceSid);
+        PoolSender added;
+        if (kind == AlphaSenders)
+        {
+            added = await service.AddAlphaSenderAsync(value);
+        }
+        else
+        {
+            if (!Sids.IsValid(value, kind.Prefix))
+            {
+                throw Errors.Invalid(kind.Parameter, $"expected a {kind.Prefix} SID ({kind.Prefix} followed by 32 hex digits)");
+            }
+
+            added = await service.AddSenderAsync(value);
+        }
+
+        var resource = kind.Map(links, serviceSid, added);
+        return TypedResults.Created(links.ServiceUrl(serviceSid) + $"/{kind.Path}/{added.Sender.Sid}", resource);
+    }
+
+    private static async Task<IResult> FetchAsync(Kind kind, string serviceSid, string sid, IGrainFactory grains, SenderLinks links)
+    {
+        var service = MessagingServiceEndpoints.Service(grains, serviceSid);
+        var found = sid.StartsWith(kind.Prefix, StringComparison.Ordinal) ? await service.FindSenderAsync(sid) : null;
+        return TypedResults.Ok(kind.Map(links, serviceSid, found ?? throw NotFound(kind, serviceSid, sid)));
+    }
+
+    private static async Task<IResult> DeleteAsync(Kind kind, string serviceSid, string sid, IGrainFactory grains)
+    {
+        if (!sid.StartsWith(kind.Prefix, StringComparison.Ordinal))
+        {
+            throw NotFound(kind, serviceSid, sid);
+        }
+
+        await MessagingServiceEndpoints.Service(grains, serviceSid).RemoveSenderAsync(sid);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> ListAsync(Kind kind, string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links)
+    {
+        var paging = Paging.From(request);
+        var page = await MessagingServiceEndpoints.Service(grains, serviceSid).ListSendersAsync(kind.Prefix, paging.Position ?? 0, paging.PageSize);
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            [kind.Key] = page.Items.Select(p => kind.Map(links, serviceSid, p)).ToList(),
+            ["meta"] = paging.Meta(kind.Key, links.ServiceUrl(serviceSid) + "/" + kind.Path, null, page.Next, page.Previous),
+        }, TwilioJson.Options);
+    }
+
+    private static EngineException NotFound(Kind kind, string serviceSid, string sid) =>
+        Errors.ResourceNotFound($"/Services/{serviceSid}/{kind.Path}/{sid}");
+}

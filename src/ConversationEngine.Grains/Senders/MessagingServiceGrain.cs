@@ -1,0 +1,376 @@
+using ConversationEngine.Rules;
+
+namespace ConversationEngine.Senders;
+
+/// <summary>A number or short code in the pool, by SID: the account's registry holds the sender itself.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.PoolEntry")]
+public sealed record PoolEntry
+{
+    [Id(0)] public required string Sid { get; init; }
+    [Id(1)] public required DateTimeOffset DateAdded { get; init; }
+}
+
+[GenerateSerializer]
+[Alias("ConversationEngine.MessagingServiceState")]
+public sealed class MessagingServiceState
+{
+    [Id(0)] public string? AccountSid { get; set; }
+
+    /// <summary>Every field set (defaults applied at create); null while the service does not exist.</summary>
+    [Id(1)] public MessagingServiceSettings? Settings { get; set; }
+
+    [Id(2)] public List<PoolEntry> Members { get; set; } = [];
+    [Id(3)] public List<Sender> AlphaSenders { get; set; } = [];
+    [Id(4)] public DateTimeOffset DateCreated { get; set; }
+    [Id(5)] public DateTimeOffset DateUpdated { get; set; }
+}
+
+/// <summary>
+/// A Messaging Service (MG…): settings as in Twilio's Messaging v1 resource and the senders in its
+/// pool. Numbers and short codes stay in the account's registry, which also records that this
+/// service holds them (one service per sender); the pool keeps their SIDs and resolves them on read.
+/// </summary>
+public sealed class MessagingServiceGrain(
+    [PersistentState("messagingService", "store")] IPersistentState<MessagingServiceState> store,
+    TimeProvider time) : Grain, IMessagingServiceGrain
+{
+    public const int FriendlyNameMaxLength = 64;
+    public const int MaxValidityPeriod = 36_000;
+
+    private static readonly string[] Methods = ["GET", "POST"];
+    private static readonly string[] ScanModes = ["inherit", "enable", "disable"];
+    private static readonly string[] Usecases = ["notifications", "marketing", "verification", "discussion", "poll", "undeclared"];
+
+    /// <summary>Twilio's defaults for a new service.</summary>
+    private static readonly MessagingServiceSettings Defaults = new()
+    {
+        InboundMethod = "POST",
+        FallbackMethod = "POST",
+        StickySender = true,
+        MmsConverter = true,
+        SmartEncoding = true,
+        ScanMessageContent = "inherit",
+        FallbackToLongCode = false,
+        AreaCodeGeomatch = false,
+        ValidityPeriod = MaxValidityPeriod,
+        SynchronousValidation = false,
+        Usecase = "undeclared",
+        UseInboundWebhookOnNumber = false,
+    };
+
+    private int turn;
+
+    private MessagingServiceState State => store.State;
+
+    private string Sid => this.GetPrimaryKeyString();
+
+    private ISenderRegistryGrain Registry => GrainFactory.GetGrain<ISenderRegistryGrain>(State.AccountSid!);
+
+    private IMessagingServiceDirectoryGrain Directory => GrainFactory.GetGrain<IMessagingServiceDirectoryGrain>(State.AccountSid!);
+
+    public async Task<MessagingServiceSnapshot> CreateAsync(string accountSid, MessagingServiceSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (State.Settings is not null)
+        {
+            throw Errors.Conflict(Errors.InvalidParameter, $"Messaging Service {Sid} already exists");
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.FriendlyName))
+        {
+            throw Errors.Missing("FriendlyName");
+        }
+
+        var resolved = Apply(Defaults, settings);
+        var now = time.UtcNowToSecond();
+
+        // Listed before it exists, so a failure leaves at most a listing entry that resolves to nothing.
+        State.AccountSid = accountSid;
+        await Directory.AddAsync(Sid);
+        State.Settings = resolved;
+        State.DateCreated = now;
+        State.DateUpdated = now;
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            State.Settings = null;
+            await Directory.RemoveAsync(Sid);
+            throw;
+        }
+
+        return Snapshot();
+    }
+
+    public Task<MessagingServiceSnapshot?> GetAsync() =>
+        Task.FromResult(State.Settings is null ? null : Snapshot());
+
+    public async Task<MessagingServiceSnapshot> UpdateAsync(MessagingServiceSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var current = Existing();
+        if (settings.FriendlyName is { } name && string.IsNullOrWhiteSpace(name))
+        {
+            throw Errors.Invalid("FriendlyName", "must not be empty");
+        }
+
+        var updated = Apply(current, settings);
+        var dateUpdated = State.DateUpdated;
+        State.Settings = updated;
+        State.DateUpdated = time.UtcNowToSecond();
+        await WriteOrRevertAsync(() =>
+        {
+            State.Settings = current;
+            State.DateUpdated = dateUpdated;
+        });
+        return Snapshot();
+    }
+
+    public async Task DeleteAsync()
+    {
+        Existing();
+
+        // Each step repeats harmlessly, and the state goes last: a failed delete can simply be retried.
+        await Directory.RemoveAsync(Sid);
+        await Registry.ReleaseAsync(Sid, State.Members.Select(m => m.Sid).ToList());
+        await store.ClearStateAsync();
+        store.State = new MessagingServiceState();
+    }
+
+    public async Task<PoolSender> AddSenderAsync(string senderSid)
+    {
+        Existing();
+        if (!Sids.IsValid(senderSid, Sids.PhoneNumber) && !Sids.IsValid(senderSid, Sids.ShortCode))
+        {
+            throw Errors.Invalid("Sid", "expected a phone number (PN…) or short code (SC…) SID");
+        }
+
+        if (State.Members.Exists(m => m.Sid == senderSid))
+        {
+            throw Errors.Conflict(Errors.SenderAlreadyInService, $"{senderSid} is already in Messaging Service {Sid}");
+        }
+
+        var sender = await Registry.AssignAsync(senderSid, Sid);
+        var entry = new PoolEntry { Sid = senderSid, DateAdded = time.UtcNowToSecond() };
+        State.Members.Add(entry);
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            State.Members.Remove(entry);
+            await Registry.ReleaseAsync(Sid, [senderSid]);
+            throw;
+        }
+
+        return new PoolSender { Sender = sender, DateAdded = entry.DateAdded };
+    }
+
+    public async Task<PoolSender> AddAlphaSenderAsync(string alphaSender)
+    {
+        Existing();
+        ArgumentNullException.ThrowIfNull(alphaSender);
+        if (!SenderSelection.IsAlphanumericId(alphaSender))
+        {
+            throw Errors.Invalid("AlphaSender", "must be 1 to 11 of A-Z a-z 0-9 space - + _ &, with at least one letter");
+        }
+
+        if (State.AlphaSenders.Count > 0)
+        {
+            throw Errors.Conflict(Errors.InvalidParameter, $"Messaging Service {Sid} already has the alphanumeric sender ID '{State.AlphaSenders[0].Address}'");
+        }
+
+        var now = time.UtcNowToSecond();
+        var sender = new Sender
+        {
+            Sid = Sids.New(Sids.AlphaSender),
+            Kind = SenderKinds.Alpha,
+            Address = alphaSender,
+            Country = null,
+            // A concrete list: grain storage writes the runtime type, and a collection expression's is compiler-made.
+            Capabilities = new List<string> { Capabilities.Sms },
+            FriendlyName = alphaSender,
+            DateCreated = now,
+            DateUpdated = now,
+        };
+        State.AlphaSenders.Add(sender);
+        await WriteOrRevertAsync(() => State.AlphaSenders.Remove(sender));
+        return new PoolSender { Sender = sender, DateAdded = now };
+    }
+
+    public async Task RemoveSenderAsync(string senderSid)
+    {
+        Existing();
+        var alpha = State.AlphaSenders.FindIndex(s => s.Sid == senderSid);
+        if (alpha >= 0)
+        {
+            var removed = State.AlphaSenders[alpha];
+            State.AlphaSenders.RemoveAt(alpha);
+            await WriteOrRevertAsync(() => State.AlphaSenders.Insert(alpha, removed));
+            return;
+        }
+
+        var position = State.Members.FindIndex(m => m.Sid == senderSid);
+        if (position < 0)
+        {
+            throw Errors.ResourceNotFound($"/Services/{Sid}/{PathOf(senderSid)}/{senderSid}");
+        }
+
+        var entry = State.Members[position];
+        State.Members.RemoveAt(position);
+        await WriteOrRevertAsync(() => State.Members.Insert(position, entry));
+        await Registry.ReleaseAsync(Sid, [senderSid]);
+    }
+
+    public async Task<PoolSender?> FindSenderAsync(string senderSid)
+    {
+        Existing();
+        if (State.AlphaSenders.Find(s => s.Sid == senderSid) is { } alpha)
+        {
+            return new PoolSender { Sender = alpha, DateAdded = alpha.DateCreated };
+        }
+
+        if (State.Members.Find(m => m.Sid == senderSid) is not { } entry)
+        {
+            return null;
+        }
+
+        var found = await Registry.FindManyAsync([senderSid]);
+        return found.Count == 0 ? null : new PoolSender { Sender = found[0], DateAdded = entry.DateAdded };
+    }
+
+    public async Task<Page<PoolSender>> ListSendersAsync(string sidPrefix, long start, int max)
+    {
+        Existing();
+        var members = sidPrefix == Sids.AlphaSender
+            ? State.AlphaSenders.Select(s => new PoolSender { Sender = s, DateAdded = s.DateCreated }).ToList()
+            : await ResolveAsync(State.Members.Where(m => m.Sid.StartsWith(sidPrefix, StringComparison.Ordinal)).ToList());
+        return Page.Slice(members, start, max);
+    }
+
+    public async Task<SenderPool> GetPoolAsync()
+    {
+        var settings = Existing();
+        var resolved = await ResolveAsync(State.Members);
+        return new SenderPool
+        {
+            MessagingServiceSid = Sid,
+            Senders = resolved.Select(p => p.Sender).Concat(State.AlphaSenders).ToList(),
+            StickySender = settings.StickySender ?? true,
+            AreaCodeGeomatch = settings.AreaCodeGeomatch ?? false,
+            SmartEncoding = settings.SmartEncoding ?? true,
+            ValidityPeriod = settings.ValidityPeriod,
+            StatusCallback = settings.StatusCallback,
+        };
+    }
+
+    public Task<int> NextTurnAsync() => Task.FromResult(turn++);
+
+    /// <summary>Members still registered, in pool order; a number the account released is skipped.</summary>
+    private async Task<List<PoolSender>> ResolveAsync(List<PoolEntry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
+        var senders = (await Registry.FindManyAsync(entries.Select(e => e.Sid).ToList())).ToDictionary(s => s.Sid);
+        return entries
+            .Where(e => senders.ContainsKey(e.Sid))
+            .Select(e => new PoolSender { Sender = senders[e.Sid], DateAdded = e.DateAdded })
+            .ToList();
+    }
+
+    private MessagingServiceSettings Existing() =>
+        State.Settings ?? throw Errors.ResourceNotFound($"/Services/{Sid}");
+
+    private MessagingServiceSnapshot Snapshot() => new()
+    {
+        Sid = Sid,
+        AccountSid = State.AccountSid!,
+        Settings = State.Settings!,
+        PhoneNumberSids = State.Members.Where(m => m.Sid.StartsWith(Sids.PhoneNumber, StringComparison.Ordinal)).Select(m => m.Sid).ToList(),
+        ShortCodeSids = State.Members.Where(m => m.Sid.StartsWith(Sids.ShortCode, StringComparison.Ordinal)).Select(m => m.Sid).ToList(),
+        AlphaSenders = State.AlphaSenders.ToList(),
+        DateCreated = State.DateCreated,
+        DateUpdated = State.DateUpdated,
+    };
+
+    private static string PathOf(string senderSid) =>
+        senderSid.StartsWith(Sids.ShortCode, StringComparison.Ordinal) ? "ShortCodes"
+        : senderSid.StartsWith(Sids.AlphaSender, StringComparison.Ordinal) ? "AlphaSenders"
+        : "PhoneNumbers";
+
+    /// <summary>The change applied to <paramref name="current"/>: null leaves a field, an empty URL clears it.</summary>
+    private static MessagingServiceSettings Apply(MessagingServiceSettings current, MessagingServiceSettings change)
+    {
+        if (change.FriendlyName is { Length: > FriendlyNameMaxLength })
+        {
+            throw Errors.Invalid("FriendlyName", $"must be at most {FriendlyNameMaxLength} characters");
+        }
+
+        if (change.ValidityPeriod is < 1 or > MaxValidityPeriod)
+        {
+            throw Errors.BadRequest(Errors.InvalidValidityPeriod, $"ValidityPeriod must be between 1 and {MaxValidityPeriod} seconds");
+        }
+
+        return current with
+        {
+            FriendlyName = change.FriendlyName ?? current.FriendlyName,
+            InboundRequestUrl = Url(change.InboundRequestUrl, current.InboundRequestUrl, "InboundRequestUrl"),
+            InboundMethod = OneOf(change.InboundMethod?.ToUpperInvariant(), Methods, "InboundMethod") ?? current.InboundMethod,
+            FallbackUrl = Url(change.FallbackUrl, current.FallbackUrl, "FallbackUrl"),
+            FallbackMethod = OneOf(change.FallbackMethod?.ToUpperInvariant(), Methods, "FallbackMethod") ?? current.FallbackMethod,
+            StatusCallback = Url(change.StatusCallback, current.StatusCallback, "StatusCallback"),
+            StickySender = change.StickySender ?? current.StickySender,
+            MmsConverter = change.MmsConverter ?? current.MmsConverter,
+            SmartEncoding = change.SmartEncoding ?? current.SmartEncoding,
+            ScanMessageContent = OneOf(change.ScanMessageContent?.ToLowerInvariant(), ScanModes, "ScanMessageContent") ?? current.ScanMessageContent,
+            FallbackToLongCode = change.FallbackToLongCode ?? current.FallbackToLongCode,
+            AreaCodeGeomatch = change.AreaCodeGeomatch ?? current.AreaCodeGeomatch,
+            ValidityPeriod = change.ValidityPeriod ?? current.ValidityPeriod,
+            SynchronousValidation = change.SynchronousValidation ?? current.SynchronousValidation,
+            Usecase = OneOf(change.Usecase?.ToLowerInvariant(), Usecases, "Usecase") ?? current.Usecase,
+            UseInboundWebhookOnNumber = change.UseInboundWebhookOnNumber ?? current.UseInboundWebhookOnNumber,
+        };
+    }
+
+    private static string? OneOf(string? value, string[] allowed, string parameter) =>
+        value is null || allowed.Contains(value)
+            ? value
+            : throw Errors.Invalid(parameter, $"'{value}' is not one of {string.Join(", ", allowed)}");
+
+    private static string? Url(string? value, string? current, string parameter)
+    {
+        if (value is null)
+        {
+            return current;
+        }
+
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? value
+            : throw Errors.Invalid(parameter, "must be an absolute http(s) URL");
+    }
+
+    private async Task WriteOrRevertAsync(Action revert)
+    {
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            revert();
+            throw;
+        }
+    }
+}
