@@ -172,7 +172,8 @@ public sealed record SenderPool
 {
     [Id(0)] public required string MessagingServiceSid { get; init; }
     [Id(1)] public required IReadOnlyList<Sender> Senders { get; init; }
-    [Id(2)] public bool StickySender { get; init; } = true;
+    /// <summary>No initializer: Orleans does not send a field equal to its default, so a default of true turned false into true.</summary>
+    [Id(2)] public required bool StickySender { get; init; }
     [Id(3)] public bool AreaCodeGeomatch { get; init; }
     [Id(4)] public bool SmartEncoding { get; init; }
     [Id(5)] public int? ValidityPeriod { get; init; }

@@ -14,7 +14,12 @@ public sealed class ConversationGrainState
     /// </summary>
     [Id(2)] public long NextMessageIndex { get; set; }
 
-    [Id(3)] public long DirectoryPosition { get; set; } = -1;
+    /// <summary>
+    /// The conversation's slot in its service's directory, set on create. No initializer other
+    /// than the default: Orleans' serializer does not store a field equal to its type's default,
+    /// so an initial -1 turned a stored slot 0 back into -1.
+    /// </summary>
+    [Id(3)] public long DirectoryPosition { get; set; }
     [Id(4)] public TimeSpan? InactiveTimer { get; set; }
     [Id(5)] public TimeSpan? ClosedTimer { get; set; }
 

@@ -5,7 +5,21 @@ namespace ConversationEngine.Conversations;
 public sealed class MessagePageState
 {
     [Id(0)] public Dictionary<long, MessageSnapshot> Messages { get; set; } = [];
-    [Id(1)] public long HighestIndex { get; set; } = -1;
+
+    /// <summary>
+    /// Rows written before <see cref="NextIndex"/> kept the highest index here, initialised to -1.
+    /// Orleans' serializer leaves out a field equal to its type's default, so a highest index of 0
+    /// was never stored and read back as -1: the page then forgot its first message. Read only.
+    /// </summary>
+    [Id(1)] public long LegacyHighestIndex { get; set; }
+
+    /// <summary>One past the highest index ever appended here (0: none). Its default is its "empty", so nothing is lost.</summary>
+    [Id(2)] public long NextIndex { get; set; }
+
+    /// <summary>The highest index ever appended here (removed or not), or -1.</summary>
+    public long HighestIndex => Math.Max(
+        NextIndex - 1,
+        Math.Max(LegacyHighestIndex > 0 ? LegacyHighestIndex : -1, Messages.Count > 0 ? Messages.Keys.Max() : -1));
 }
 
 public sealed class MessagePageGrain(
@@ -30,13 +44,13 @@ public sealed class MessagePageGrain(
             throw new InvalidOperationException($"Message index {message.Index} was used before (highest {State.HighestIndex})");
         }
 
-        var previousHighest = State.HighestIndex;
+        var previousNext = State.NextIndex;
         State.Messages[message.Index] = message;
-        State.HighestIndex = message.Index;
+        State.NextIndex = message.Index + 1;
         await WriteOrRevertAsync(() =>
         {
             State.Messages.Remove(message.Index);
-            State.HighestIndex = previousHighest;
+            State.NextIndex = previousNext;
         });
     }
 

@@ -57,6 +57,33 @@ public sealed class RestartTests
         }
     }
 
+    [Fact]
+    public async Task A_lone_first_message_and_the_first_conversation_of_a_service_survive_a_restart()
+    {
+        // Both sit at position 0: a stored 0 that read back as "none" once lost them.
+        string dataDirectory;
+        string conversation;
+        string message;
+        await using (var host = await EngineHost.StartAsync())
+        {
+            dataDirectory = host.DataDirectory;
+            conversation = (string)(await host.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "first")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+            message = (string)(await host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Body", "the only one")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        }
+
+        await using (var host = await EngineHost.StartAsync(dataDirectory))
+        {
+            var fetched = await host.Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}").ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal("the only one", (string?)fetched["body"]);
+            var next = await host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Body", "the second")).ExpectAsync(HttpStatusCode.Created);
+            Assert.Equal(1, (long)next["index"]!);
+
+            await host.Client.DeleteAsync($"/v1/Conversations/{conversation}").ExpectAsync(HttpStatusCode.NoContent);
+            var list = await host.Client.GetAsync("/v1/Conversations").ExpectAsync(HttpStatusCode.OK);
+            Assert.DoesNotContain(list["conversations"]!.AsArray(), c => (string?)c!["sid"] == conversation);
+        }
+    }
+
     private static async Task<JsonObject> SnapshotAsync(HttpClient client, string conversation) => new()
     {
         ["conversation"] = await client.GetAsync($"/v1/Conversations/{conversation}").ExpectAsync(HttpStatusCode.OK),
