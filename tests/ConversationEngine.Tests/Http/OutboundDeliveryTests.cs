@@ -279,3 +279,78 @@ public sealed class OutboundDeliveryTests(DeliveryFixture fixture) : IClassFixtu
             Patience,
             $"a receipt of {message}").ContinueWith(t => t.Result!, TaskScheduler.Default);
 }
+
+/// <summary>Deliveries that need a host of their own: restarts, and the sandbox without Twilio credentials.</summary>
+public sealed class OutboundDeliveryHostTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Undelivered_outbox_entries_are_delivered_once_after_a_restart()
+    {
+        var directory = Directory.CreateTempSubdirectory("engine-outbox-").FullName;
+        var customer = Numbers.NextUs();
+        string conversation, message;
+        await using (var down = await TwilioStandIn.StartAsync(EngineHost.AccountSid, EngineHost.AuthToken))
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                down.Enqueue(StandInAnswer.ServiceUnavailable());
+            }
+
+            await using var first = await EngineHost.StartAsync(directory, DeliveryFixture.Settings(down));
+            conversation = (string)(await first.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "restart")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+            await first.Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants",
+                ("MessagingBinding.Address", customer), ("MessagingBinding.ProxyAddress", Numbers.NextUs())).ExpectAsync(HttpStatusCode.Created);
+            message = (string)(await first.Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Body", "survives the restart"))
+                .ExpectAsync(HttpStatusCode.Created))["sid"]!;
+
+            // Every attempt of the first round is refused (503): the entry stays pending.
+            await down.WaitForRequestsAsync(3, Patience);
+            var delivery = await first.Client.GetAsync($"/engine/v1/Deliveries/{conversation}/{message}").ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal("pending", (string?)delivery["recipients"]![0]!["state"]);
+            Assert.Empty(down.Messages);
+        }
+
+        await using var up = await TwilioStandIn.StartAsync(EngineHost.AccountSid, EngineHost.AuthToken);
+        await using var second = await EngineHost.StartAsync(directory, DeliveryFixture.Settings(up));
+        var sent = await up.WaitForMessagesAsync(1, Patience);
+        Assert.Equal(customer, sent.To);
+        Assert.Equal("survives the restart", sent.Body);
+        await Eventually.ValueAsync(
+            async () => (string?)(await second.Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts").ExpectAsync(HttpStatusCode.OK))["delivery_receipts"]![0]?["status"],
+            status => status == "delivered",
+            Patience,
+            "the receipt to be delivered");
+
+        // Several more retry periods: nothing is sent twice.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Single(up.Messages);
+    }
+
+    [Fact]
+    public async Task Without_twilio_credentials_the_sandbox_records_messages_and_reports_them_delivered()
+    {
+        await using var host = await EngineHost.StartAsync();
+        var customer = Numbers.NextUs();
+        var proxy = Numbers.NextUs();
+        var conversation = (string)(await host.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "sandbox")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        await host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants",
+            ("MessagingBinding.Address", customer), ("MessagingBinding.ProxyAddress", proxy)).ExpectAsync(HttpStatusCode.Created);
+        var message = (string)(await host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Body", "tried without an account"))
+            .ExpectAsync(HttpStatusCode.Created))["sid"]!;
+
+        var receipt = await Eventually.ValueAsync(
+            async () => (await host.Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts").ExpectAsync(HttpStatusCode.OK))["delivery_receipts"]!.AsArray().FirstOrDefault(),
+            r => (string?)r?["status"] == "delivered",
+            Patience,
+            "the sandbox receipt");
+        var sandbox = await host.Client.GetAsync("/engine/v1/Sandbox/Messages").ExpectAsync(HttpStatusCode.OK);
+        var recorded = Assert.Single(sandbox["messages"]!.AsArray());
+        Assert.Equal(customer, (string?)recorded!["to"]);
+        Assert.Equal(proxy, (string?)recorded["from"]);
+        Assert.Equal("tried without an account", (string?)recorded["body"]);
+        Assert.Equal((string?)receipt!["channel_message_sid"], (string?)recorded["sid"]);
+        Assert.Equal("messages", (string?)sandbox["meta"]!["key"]);
+    }
+}
