@@ -246,8 +246,116 @@ public sealed class OutboundDeliveryTests(DeliveryFixture fixture) : IClassFixtu
         Assert.Null(outbox);
     }
 
-    private async Task<string> NewConversationAsync() =>
-        (string)(await Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "delivery")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+    [Fact]
+    public async Task A_participant_without_proxy_gets_a_local_capable_sender_from_the_pool_and_keeps_it()
+    {
+        var usA = SenderApiSupport.UsNumber();
+        var usB = SenderApiSupport.UsNumber();
+        var london = "+4420" + Random.Shared.Next(10000000, 99999999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tokyo = SenderApiSupport.JapaneseNumber();
+        var service = await PoolAsync([tokyo, usA, usB, london], ("AlphaSender", "ACMEShop"));
+
+        // Japanese numbers are voice only, alphanumeric IDs one-way: neither is ever a proxy.
+        var customer = Numbers.NextUs();
+        var british = "+447700900" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var first = await NewConversationAsync(("MessagingServiceSid", service));
+        var usProxy = await AddWithoutProxyAsync(first, customer);
+        Assert.Contains(usProxy, new[] { usA, usB });
+        Assert.Equal(london, await AddWithoutProxyAsync(first, british));
+
+        // The pair is taken while the first conversation is open: the binding rule picks the other US number.
+        var second = await NewConversationAsync(("MessagingServiceSid", service));
+        Assert.Equal(usProxy == usA ? usB : usA, await AddWithoutProxyAsync(second, customer));
+
+        // Closed, the pair is free again, and the sticky sender wins over the turn-taking.
+        await Client.PostFormAsync($"/v1/Conversations/{first}", ("State", "closed")).ExpectAsync(HttpStatusCode.OK);
+        var third = await NewConversationAsync(("MessagingServiceSid", service));
+        var again = await AddWithoutProxyAsync(third, customer);
+        Assert.True(again == usProxy || again == (usProxy == usA ? usB : usA));
+        await Client.PostFormAsync($"/v1/Conversations/{second}", ("State", "closed")).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostFormAsync($"/v1/Conversations/{third}", ("State", "closed")).ExpectAsync(HttpStatusCode.OK);
+        string fourth = third;
+        for (var round = 0; round < 3; round++)
+        {
+            // Equal senders take turns for new recipients; a known recipient keeps its sender every time.
+            fourth = await NewConversationAsync(("MessagingServiceSid", service));
+            Assert.Equal(again, await AddWithoutProxyAsync(fourth, customer));
+            if (round < 2)
+            {
+                await Client.PostFormAsync($"/v1/Conversations/{fourth}", ("State", "closed")).ExpectAsync(HttpStatusCode.OK);
+            }
+        }
+
+        // Messages leave from the chosen proxies, Smart Encoding (the pool's default) keeps curly quotes GSM-7.
+        var britishConversation = await NewConversationAsync(("MessagingServiceSid", service));
+        Assert.Equal(london, await AddWithoutProxyAsync(britishConversation, "+447700900" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var message = await PostAsync(fourth, "It’s “ready” — come by");
+        var sent = await SentToAsync(customer, 1);
+        Assert.Equal(again, sent[^1].From);
+        Assert.Equal("It's \"ready\" - come by", sent[^1].Body);
+        var record = (await DeliveryAsync(fourth, message))["recipients"]![0]!;
+        Assert.Equal("gsm7", (string?)record["encoding"]);
+    }
+
+    [Fact]
+    public async Task A_pool_with_only_one_way_or_voice_senders_cannot_give_a_proxy()
+    {
+        var service = await PoolAsync([SenderApiSupport.JapaneseNumber()], ("AlphaSender", "ACMEShop"));
+        var conversation = await NewConversationAsync(("MessagingServiceSid", service));
+        await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("MessagingBinding.Address", Numbers.NextUs()))
+            .ExpectErrorAsync(HttpStatusCode.BadRequest, 21703);
+        var participants = await Client.GetAsync($"/v1/Conversations/{conversation}/Participants").ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(participants["participants"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_stop_to_the_messaging_service_blocks_every_sender_of_the_pool()
+    {
+        var number = SenderApiSupport.UsNumber();
+        var service = await PoolAsync([number]);
+        var customer = Numbers.NextUs();
+        var stop = SignedWebhooks.Inbound(Sids.New("SM"), customer, SenderApiSupport.UsNumber(), "stop");
+        stop["MessagingServiceSid"] = service;
+        using (var response = await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath, stop))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var conversation = await NewConversationAsync(("MessagingServiceSid", service));
+        Assert.Equal(number, await AddWithoutProxyAsync(conversation, customer));
+        var message = await PostAsync(conversation, "a promotion");
+        var receipt = await ReceiptAsync(conversation, message, r => (string?)r["status"] == "failed");
+        Assert.Equal(21610, (int)receipt["error_code"]!);
+        Assert.DoesNotContain(Twilio.Requests, r => r.Values("To").Contains(customer));
+    }
+
+    private async Task<string> PoolAsync(IReadOnlyList<string> numbers, params (string Name, string Value)[] alpha)
+    {
+        var service = await Client.NewServiceAsync();
+        foreach (var number in numbers)
+        {
+            var registered = await Client.RegisterNumberAsync(number);
+            await Client.PostFormAsync($"/messaging/v1/Services/{service}/PhoneNumbers", ("PhoneNumberSid", (string)registered["sid"]!))
+                .ExpectAsync(HttpStatusCode.Created);
+        }
+
+        foreach (var (_, value) in alpha)
+        {
+            await Client.PostFormAsync($"/messaging/v1/Services/{service}/AlphaSenders", ("AlphaSender", value)).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        return service;
+    }
+
+    private async Task<string> AddWithoutProxyAsync(string conversation, string address)
+    {
+        var participant = await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("MessagingBinding.Address", address))
+            .ExpectAsync(HttpStatusCode.Created);
+        return (string)participant["messaging_binding"]!["proxy_address"]!;
+    }
+
+    private async Task<string> NewConversationAsync(params (string Name, string Value)[] fields) =>
+        (string)(await Client.PostFormAsync("/v1/Conversations", [("FriendlyName", "delivery"), .. fields]).ExpectAsync(HttpStatusCode.Created))["sid"]!;
 
     private async Task<(string Conversation, string Customer, string Proxy)> ConversationWithCustomerAsync()
     {
