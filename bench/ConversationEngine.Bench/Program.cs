@@ -7,17 +7,26 @@
 //     What do idle conversations with pending timers cost once their grains are collected?
 //     Managed heap and reminder rows before and after.
 //
+//   delivery [messages=5000]
+//     Deliveries per second through the outbox to a Twilio stand-in on loopback, 10 senders
+//     unthrottled (100 conversations, one SMS participant each); then the pacing error of one
+//     sender throttled to 20 MPS sending 200 single-segment messages.
+//
 //   dotnet run -c Release --project bench/ConversationEngine.Bench -- append 100000 10000
 using System.Diagnostics;
 using System.Globalization;
 using ConversationEngine;
 using ConversationEngine.Conversations;
+using ConversationEngine.Delivery;
+using ConversationEngine.Senders;
+using ConversationEngine.Tests.Support;
+using Microsoft.Extensions.Configuration;
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
 using Orleans.TestingHost;
 
 var mode = args.Length > 0 ? args[0] : "append";
-var total = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+var total = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : mode == "delivery" ? 5_000 : 100_000;
 var window = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000;
 
 var directory = Directory.CreateTempSubdirectory("engine-bench-").FullName;
@@ -25,13 +34,37 @@ var connectionString = SqliteSchema.BuildConnectionString(Path.Combine(directory
 await SqliteSchema.EnsureCreatedAsync(connectionString);
 var builder = new InProcessTestClusterBuilder(1);
 builder.Options.ConfigureFileLogging = false;
-builder.ConfigureSilo((_, silo) => silo.UseSqliteStorage(connectionString).AddConversationEngineGrains());
+const string Account = "AC0123456789abcdef0123456789abcdef";
+await using var twilio = await TwilioStandIn.StartAsync(Account, "bench-token");
+twilio.Callbacks = StatusCallbackPlan.None;
+var twilioSettings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["Twilio:AccountSid"] = Account,
+    ["Twilio:AuthToken"] = "bench-token",
+    ["Twilio:BaseUrl"] = twilio.BaseUrl,
+}).Build();
+builder.ConfigureSilo((_, silo) =>
+{
+    silo.UseSqliteStorage(connectionString).AddConversationEngineGrains();
+    if (mode == "delivery")
+    {
+        silo.Services.AddConversationEngineDelivery(twilioSettings, o =>
+        {
+            o.AccountSid = Account;
+            o.Mps.LongCode = 1_000_000;
+        });
+    }
+});
 var cluster = builder.Build();
 await cluster.DeployAsync();
 
 if (mode == "timers")
 {
     await TimersAsync();
+}
+else if (mode == "delivery")
+{
+    await DeliveryAsync();
 }
 else
 {
@@ -78,6 +111,68 @@ async Task TimersAsync()
     Console.WriteLine($"created in {clock.Elapsed.TotalSeconds:F0} s ({total / clock.Elapsed.TotalSeconds:F0}/s)");
     Console.WriteLine($"managed heap: {before / 1e6:F0} MB empty, {active / 1e6:F0} MB with grains active, {idle / 1e6:F0} MB after collection");
     Console.WriteLine($"conversation activations left: {activations}; reminder rows: {reminders}");
+}
+
+async Task DeliveryAsync()
+{
+    var service = Sids.New(Sids.ChatService);
+    var senders = Enumerable.Range(0, 10).Select(i => "+1415555" + (1000 + i).ToString(CultureInfo.InvariantCulture)).ToList();
+    var conversations = new List<IConversationGrain>();
+    for (var i = 0; i < 100; i++)
+    {
+        var conversation = cluster.Client.GetGrain<IConversationGrain>(Sids.New(Sids.Conversation));
+        await conversation.CreateAsync(new CreateConversation { ChatServiceSid = service });
+        await conversation.AddParticipantAsync(new AddParticipant
+        {
+            Address = "+1212555" + (1000 + i).ToString(CultureInfo.InvariantCulture),
+            ProxyAddress = senders[i % senders.Count],
+        });
+        conversations.Add(conversation);
+    }
+
+    Console.WriteLine($"{total} messages into 100 conversations (10 senders, unthrottled), 32 at a time");
+    var latencies = new List<double>(total);
+    var clock = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
+    {
+        var started = Stopwatch.GetTimestamp();
+        await conversations[i % conversations.Count].AddMessageAsync(new AddMessage { Author = "agent", Body = "delivery " + i.ToString(CultureInfo.InvariantCulture) });
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        lock (latencies)
+        {
+            latencies.Add(elapsed);
+        }
+    });
+    var accepted = clock.Elapsed;
+    await twilio.WaitForMessagesAsync(total, TimeSpan.FromMinutes(10));
+    var delivered = clock.Elapsed;
+    latencies.Sort();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"API: {total / accepted.TotalSeconds:F0} msg/s accepted, p50 {Percentile(latencies, 0.5):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"outbox: {total} delivered to the stand-in in {delivered.TotalSeconds:F1} s = {total / delivered.TotalSeconds:F0} deliveries/s; requests {twilio.Requests.Count}"));
+
+    // Pacing: one sender at 20 MPS.
+    const double Rate = 20;
+    const int Count = 200;
+    var paced = "+14155559999";
+    await cluster.Client.GetGrain<ISenderRegistryGrain>(Account).RegisterNumberAsync(new SenderRegistration { Address = paced, Mps = Rate });
+    var customer = cluster.Client.GetGrain<IConversationGrain>(Sids.New(Sids.Conversation));
+    await customer.CreateAsync(new CreateConversation { ChatServiceSid = service });
+    await customer.AddParticipantAsync(new AddParticipant { Address = "+12125559999", ProxyAddress = paced });
+    for (var i = 0; i < Count; i++)
+    {
+        await customer.AddMessageAsync(new AddMessage { Author = "agent", Body = "paced " + i.ToString(CultureInfo.InvariantCulture) });
+    }
+
+    await twilio.WaitForMessagesAsync(total + Count, TimeSpan.FromMinutes(5));
+    var arrivals = twilio.Messages.Where(m => m.To == "+12125559999").Select(m => m.Received).Order().ToList();
+    var first = arrivals[0];
+    var errors = arrivals.Select((at, i) => ((at - first).TotalMilliseconds - i * 1000 / Rate)).ToList();
+    var span = (arrivals[^1] - first).TotalSeconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"pacing at {Rate} MPS: {Count} messages over {span:F2} s (ideal {(Count - 1) / Rate:F2} s) = {(Count - 1) / span:F2} MPS; " +
+        $"arrival vs schedule: min {errors.Min():F0} ms, max {errors.Max():F0} ms; never faster: {errors.All(e => e > -25)}"));
 }
 
 async Task AppendAsync()

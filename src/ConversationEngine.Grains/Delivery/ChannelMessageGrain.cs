@@ -75,7 +75,11 @@ public sealed class ChannelMessageGrain(
         }
 
         // The conversation's copy is what clients read; this grain's copy is the record, so a
-        // failure here is repaired by the next callback or link.
-        await grains.GetGrain<IConversationGrain>(receipt.ConversationSid).PutReceiptAsync(receipt);
+        // failure here is repaired by the next callback or link. A receipt shows from "sent" on
+        // (Conversations has no queued receipt), which spares the page a write per delivery.
+        if (DeliveryStatuses.ForReceipt(receipt.Status) is not null)
+        {
+            await grains.GetGrain<IConversationGrain>(receipt.ConversationSid).PutReceiptAsync(receipt);
+        }
     }
 }
