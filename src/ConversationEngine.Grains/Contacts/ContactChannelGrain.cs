@@ -1,3 +1,4 @@
+using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Rules;
 
 namespace ConversationEngine.Contacts;
@@ -29,7 +30,7 @@ public sealed class ContactChannelGrain(
         {
             var previous = (store.State.OptedOut, store.State.LastKeyword, store.State.DateUpdated);
             (store.State.OptedOut, store.State.LastKeyword, store.State.DateUpdated) = (optedOut, keyword, time.GetUtcNow());
-            await WriteOrRevertAsync(() => (store.State.OptedOut, store.State.LastKeyword, store.State.DateUpdated) = previous);
+            await store.WriteOrRevertAsync(() => (store.State.OptedOut, store.State.LastKeyword, store.State.DateUpdated) = previous);
         }
 
         return Snapshot();
@@ -46,7 +47,7 @@ public sealed class ContactChannelGrain(
         }
 
         store.State.LastInbound = received;
-        await WriteOrRevertAsync(() => store.State.LastInbound = previous);
+        await store.WriteOrRevertAsync(() => store.State.LastInbound = previous);
     }
 
     public async Task SetStickySenderAsync(string senderSid)
@@ -58,20 +59,7 @@ public sealed class ContactChannelGrain(
         }
 
         store.State.StickySenderSid = senderSid;
-        await WriteOrRevertAsync(() => store.State.StickySenderSid = previous);
-    }
-
-    private async Task WriteOrRevertAsync(Action revert)
-    {
-        try
-        {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            revert();
-            throw;
-        }
+        await store.WriteOrRevertAsync(() => store.State.StickySenderSid = previous);
     }
 
     private ContactChannelSnapshot Snapshot()

@@ -1,3 +1,4 @@
+using ConversationEngine.Grains.Persistence;
 namespace ConversationEngine.Conversations;
 
 [GenerateSerializer]
@@ -47,7 +48,7 @@ public sealed class MessagePageGrain(
         var previousNext = State.NextIndex;
         State.Messages[message.Index] = message;
         State.NextIndex = message.Index + 1;
-        await WriteOrRevertAsync(() =>
+        await store.WriteOrRevertAsync(() =>
         {
             State.Messages.Remove(message.Index);
             State.NextIndex = previousNext;
@@ -65,7 +66,7 @@ public sealed class MessagePageGrain(
         }
 
         State.Messages[message.Index] = message;
-        await WriteOrRevertAsync(() => State.Messages[message.Index] = previous);
+        await store.WriteOrRevertAsync(() => State.Messages[message.Index] = previous);
     }
 
     public async Task<bool> RemoveAsync(long index)
@@ -75,7 +76,7 @@ public sealed class MessagePageGrain(
             return false;
         }
 
-        await WriteOrRevertAsync(() => State.Messages[index] = removed);
+        await store.WriteOrRevertAsync(() => State.Messages[index] = removed);
         return true;
     }
 
@@ -97,18 +98,5 @@ public sealed class MessagePageGrain(
 
         store.State = new MessagePageState();
         DeactivateOnIdle();
-    }
-
-    private async Task WriteOrRevertAsync(Action revert)
-    {
-        try
-        {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            revert();
-            throw;
-        }
     }
 }

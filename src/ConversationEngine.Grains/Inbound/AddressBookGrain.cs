@@ -1,3 +1,4 @@
+using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Rules;
 
 namespace ConversationEngine.Inbound;
@@ -47,7 +48,7 @@ public sealed class AddressBookGrain(
             DateUpdated = now,
         }, change);
         Configurations.Add(configuration);
-        await WriteOrRevertAsync(() => Configurations.Remove(configuration));
+        await store.WriteOrRevertAsync(() => Configurations.Remove(configuration));
         return configuration;
     }
 
@@ -57,7 +58,7 @@ public sealed class AddressBookGrain(
         var current = Configurations[position];
         var updated = Apply(current, change) with { DateUpdated = Now() };
         Configurations[position] = updated;
-        await WriteOrRevertAsync(() => Configurations[position] = current);
+        await store.WriteOrRevertAsync(() => Configurations[position] = current);
         return updated;
     }
 
@@ -66,7 +67,7 @@ public sealed class AddressBookGrain(
         var position = Position(sidOrAddress);
         var removed = Configurations[position];
         Configurations.RemoveAt(position);
-        await WriteOrRevertAsync(() => Configurations.Insert(position, removed));
+        await store.WriteOrRevertAsync(() => Configurations.Insert(position, removed));
     }
 
     public Task<AddressConfiguration?> FindAsync(string sidOrAddress) => Task.FromResult(Find(sidOrAddress));
@@ -162,17 +163,4 @@ public sealed class AddressBookGrain(
     }
 
     private DateTimeOffset Now() => time.UtcNowToSecond();
-
-    private async Task WriteOrRevertAsync(Action revert)
-    {
-        try
-        {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            revert();
-            throw;
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Rules;
 
 namespace ConversationEngine.Senders;
@@ -121,7 +122,7 @@ public sealed class MessagingServiceGrain(
         var dateUpdated = State.DateUpdated;
         State.Settings = updated;
         State.DateUpdated = time.UtcNowToSecond();
-        await WriteOrRevertAsync(() =>
+        await store.WriteOrRevertAsync(() =>
         {
             State.Settings = current;
             State.DateUpdated = dateUpdated;
@@ -198,7 +199,7 @@ public sealed class MessagingServiceGrain(
             DateUpdated = now,
         };
         State.AlphaSenders.Add(sender);
-        await WriteOrRevertAsync(() => State.AlphaSenders.Remove(sender));
+        await store.WriteOrRevertAsync(() => State.AlphaSenders.Remove(sender));
         return new PoolSender { Sender = sender, DateAdded = now };
     }
 
@@ -210,7 +211,7 @@ public sealed class MessagingServiceGrain(
         {
             var removed = State.AlphaSenders[alpha];
             State.AlphaSenders.RemoveAt(alpha);
-            await WriteOrRevertAsync(() => State.AlphaSenders.Insert(alpha, removed));
+            await store.WriteOrRevertAsync(() => State.AlphaSenders.Insert(alpha, removed));
             return;
         }
 
@@ -222,7 +223,7 @@ public sealed class MessagingServiceGrain(
 
         var entry = State.Members[position];
         State.Members.RemoveAt(position);
-        await WriteOrRevertAsync(() => State.Members.Insert(position, entry));
+        await store.WriteOrRevertAsync(() => State.Members.Insert(position, entry));
         await Registry.ReleaseAsync(Sid, [senderSid]);
     }
 
@@ -359,18 +360,5 @@ public sealed class MessagingServiceGrain(
         return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? value
             : throw Errors.Invalid(parameter, "must be an absolute http(s) URL");
-    }
-
-    private async Task WriteOrRevertAsync(Action revert)
-    {
-        try
-        {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            revert();
-            throw;
-        }
     }
 }

@@ -1,3 +1,4 @@
+using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Rules;
 using PhoneNumbers;
 
@@ -98,7 +99,7 @@ public sealed class SenderRegistryGrain(
             DateUpdated = time.UtcNowToSecond(),
         };
         Senders[position] = updated;
-        await WriteOrRevertAsync(() => Senders[position] = current);
+        await store.WriteOrRevertAsync(() => Senders[position] = current);
         return updated;
     }
 
@@ -115,7 +116,7 @@ public sealed class SenderRegistryGrain(
 
         // A pool still listing the SID skips it; a re-registered number gets a new SID, free to join any pool.
         var holder = store.State.Holders.Remove(sid, out var service) ? service : null;
-        await WriteOrRevertAsync(() =>
+        await store.WriteOrRevertAsync(() =>
         {
             Senders.Insert(position, removed);
             if (holder is not null)
@@ -142,7 +143,7 @@ public sealed class SenderRegistryGrain(
         }
 
         store.State.Holders[sid] = messagingServiceSid;
-        await WriteOrRevertAsync(() => store.State.Holders.Remove(sid));
+        await store.WriteOrRevertAsync(() => store.State.Holders.Remove(sid));
         return sender;
     }
 
@@ -159,7 +160,7 @@ public sealed class SenderRegistryGrain(
             store.State.Holders.Remove(sid);
         }
 
-        await WriteOrRevertAsync(() => released.ForEach(sid => store.State.Holders[sid] = messagingServiceSid));
+        await store.WriteOrRevertAsync(() => released.ForEach(sid => store.State.Holders[sid] = messagingServiceSid));
     }
 
     public Task<string?> FindHolderAsync(string sid) => Task.FromResult(store.State.Holders.GetValueOrDefault(sid));
@@ -180,7 +181,7 @@ public sealed class SenderRegistryGrain(
         var now = time.UtcNowToSecond();
         sender = sender with { DateCreated = now, DateUpdated = now };
         Senders.Add(sender);
-        await WriteOrRevertAsync(() => Senders.Remove(sender));
+        await store.WriteOrRevertAsync(() => Senders.Remove(sender));
         return sender;
     }
 
@@ -205,17 +206,4 @@ public sealed class SenderRegistryGrain(
 
     private static double? CheckMps(double? mps) =>
         mps is null or (> 0 and <= 10_000) ? mps : throw Errors.Invalid("Mps", "must be between 0 and 10000 messages per second");
-
-    private async Task WriteOrRevertAsync(Action revert)
-    {
-        try
-        {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            revert();
-            throw;
-        }
-    }
 }
