@@ -426,7 +426,7 @@ public sealed class OutboundDeliveryHostTests
         Assert.Equal(customer, sent.To);
         Assert.Equal("survives the restart", sent.Body);
         await Eventually.ValueAsync(
-            async () => (string?)(await second.Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts").ExpectAsync(HttpStatusCode.OK))["delivery_receipts"]![0]?["status"],
+            async () => (string?)(await second.Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts").ExpectAsync(HttpStatusCode.OK))["delivery_receipts"]!.AsArray().FirstOrDefault()?["status"],
             status => status == "delivered",
             Patience,
             "the receipt to be delivered");
