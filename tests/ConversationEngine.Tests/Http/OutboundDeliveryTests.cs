@@ -298,6 +298,27 @@ public sealed class OutboundDeliveryTests(DeliveryFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_whatsapp_participant_gets_the_pools_whatsapp_sender()
+    {
+        var smsOnly = SenderApiSupport.UsNumber();
+        var whatsapp = SenderApiSupport.UsNumber();
+        var service = await Client.NewServiceAsync();
+        foreach (var (number, capabilities) in new[] { (smsOnly, new[] { "sms", "mms" }), (whatsapp, new[] { "sms", "whatsapp" }) })
+        {
+            var registered = await Client.RegisterNumberAsync(number, capabilities.Select(c => ("Capabilities", c)).ToArray());
+            await Client.PostFormAsync($"/messaging/v1/Services/{service}/PhoneNumbers", ("PhoneNumberSid", (string)registered["sid"]!))
+                .ExpectAsync(HttpStatusCode.Created);
+        }
+
+        var conversation = await NewConversationAsync(("MessagingServiceSid", service));
+        for (var i = 0; i < 3; i++)
+        {
+            var customer = "whatsapp:" + Numbers.NextUs();
+            Assert.Equal("whatsapp:" + whatsapp, await AddWithoutProxyAsync(conversation, customer));
+        }
+    }
+
+    [Fact]
     public async Task A_pool_with_only_one_way_or_voice_senders_cannot_give_a_proxy()
     {
         var service = await PoolAsync([SenderApiSupport.JapaneseNumber()], ("AlphaSender", "ACMEShop"));
