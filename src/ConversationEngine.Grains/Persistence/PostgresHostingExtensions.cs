@@ -1,0 +1,51 @@
+using Orleans.Hosting;
+
+namespace ConversationEngine.Grains.Persistence;
+
+/// <summary>
+/// Wires Orleans' ADO.NET clustering (membership), grain storage and reminders to PostgreSQL:
+/// the production topology, where silos find each other through the membership table.
+/// </summary>
+public static class PostgresHostingExtensions
+{
+    /// <summary>
+    /// Membership, grain storage named <paramref name="storageName"/> and reminders on the
+    /// PostgreSQL database of <paramref name="connectionString"/>. The schema must be applied first
+    /// (<see cref="PostgresSchema.EnsureCreatedAsync"/> or the SQL files with psql).
+    /// </summary>
+    public static ISiloBuilder UsePostgres(this ISiloBuilder builder, string connectionString, string storageName = "store")
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var normalized = PostgresSchema.Normalize(connectionString);
+        builder.UseAdoNetClustering(options =>
+        {
+            options.Invariant = PostgresSchema.Invariant;
+            options.ConnectionString = normalized;
+        });
+        builder.AddAdoNetGrainStorage(storageName, options =>
+        {
+            options.Invariant = PostgresSchema.Invariant;
+            options.ConnectionString = normalized;
+            options.DeleteStateOnClear = true;
+        });
+        builder.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = PostgresSchema.Invariant;
+            options.ConnectionString = normalized;
+        });
+        return builder;
+    }
+
+    /// <summary>A client (a front end) that finds the cluster's gateways in the membership table.</summary>
+    public static IClientBuilder UsePostgresClustering(this IClientBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var normalized = PostgresSchema.Normalize(connectionString);
+        builder.UseAdoNetClustering(options =>
+        {
+            options.Invariant = PostgresSchema.Invariant;
+            options.ConnectionString = normalized;
+        });
+        return builder;
+    }
+}
