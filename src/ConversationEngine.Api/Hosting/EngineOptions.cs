@@ -41,22 +41,3 @@ public sealed class ApiKeyOptions
     [Required]
     public string Secret { get; set; } = "";
 }
-
-/// <summary>The <c>Orleans</c> configuration section of the embedded silo.</summary>
-public sealed class SiloOptions
-{
-    public const string Section = "Orleans";
-
-    [Required]
-    public string ClusterId { get; set; } = "conversation-engine";
-
-    /// <summary>Storage and reminders are keyed by it: keep it stable across restarts.</summary>
-    [Required]
-    public string ServiceId { get; set; } = "conversation-engine";
-
-    [Range(1, 65535)]
-    public int SiloPort { get; set; } = 11111;
-
-    [Range(1, 65535)]
-    public int GatewayPort { get; set; } = 30000;
-}

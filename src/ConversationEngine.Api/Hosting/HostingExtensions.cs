@@ -32,27 +32,48 @@ public static class HostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<LifecycleOptions>().Bind(builder.Configuration.GetSection(LifecycleOptions.Section));
-        builder.Services.AddConversationEngineDelivery(builder.Configuration, delivery =>
-        {
-            delivery.AccountSid ??= engine.AccountSid;
-            delivery.StatusCallbackUrl ??= engine.PublicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
-        });
-        builder.Services.AddOptions<InboundOptions>().Bind(builder.Configuration.GetSection(InboundOptions.Section));
         builder.Services.AddOptions<SiloOptions>()
             .Bind(builder.Configuration.GetSection(SiloOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<StorageOptions>()
+            .Bind(builder.Configuration.GetSection(StorageOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => !o.IsPostgres || !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString is required when Storage:Provider is PostgreSql")
+            .ValidateOnStart();
 
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
-        var connectionString = SqliteSchema.BuildConnectionString(engine.DatabasePath);
-        SqliteSchema.EnsureCreatedAsync(connectionString).GetAwaiter().GetResult();
-
-        builder.UseOrleans(orleans =>
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (silo.IsClient)
         {
-            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
-            orleans.UseSqliteStorage(connectionString);
-            orleans.AddConversationEngineGrains();
-        });
+            // The front end alone: the grains run in an external cluster it finds in PostgreSQL.
+            if (!storage.IsPostgres || string.IsNullOrWhiteSpace(storage.ConnectionString))
+            {
+                throw new InvalidOperationException("Orleans:Mode=Client joins a cluster through its PostgreSQL membership table: set Storage:Provider=PostgreSql and Storage:ConnectionString.");
+            }
+
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (silo.ClusterId, silo.ServiceId));
+                client.UsePostgresClustering(storage.ConnectionString);
+            });
+        }
+        else
+        {
+            EngineStorage.EnsureSchemaAsync(builder.Configuration).GetAwaiter().GetResult();
+            string? sqlite = null;
+            if (!storage.IsPostgres)
+            {
+                sqlite = SqliteSchema.BuildConnectionString(engine.DatabasePath);
+                SqliteSchema.EnsureCreatedAsync(sqlite).GetAwaiter().GetResult();
+            }
+
+            builder.UseOrleans(orleans => orleans.AddConversationEngineSilo(builder.Configuration, sqlite, delivery =>
+            {
+                delivery.AccountSid ??= engine.AccountSid;
+                delivery.StatusCallbackUrl ??= engine.PublicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
+            }));
+        }
 
         builder.Services.AddHostedService<EngineStartup>();
         builder.Services.AddConversationEngineApi();

@@ -1,5 +1,6 @@
 using ConversationEngine.Conversations;
 using ConversationEngine.Delivery;
+using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Twilio.Messages;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,47 @@ public static class SiloBuilderExtensions
                 o => new[] { o.Mps.LongCode, o.Mps.InternationalLongCode, o.Mps.TollFree, o.Mps.ShortCode, o.Mps.Alpha, o.Mps.WhatsApp, o.Mps.MessagingService }.All(r => r > 0),
                 "Delivery:Mps rates must be positive");
         return builder;
+    }
+
+    /// <summary>
+    /// A silo of the engine as configuration describes it: SQLite (localhost clustering, one
+    /// silo) or PostgreSQL (ADO.NET membership, as many silos as run), the engine's grains and
+    /// the options they read (Lifecycle, Inbound, Delivery). The embedded front end and the
+    /// stand-alone silo host both compose a silo through here, so they cannot drift apart.
+    /// </summary>
+    /// <param name="sqliteConnectionString">The SQLite database for the <c>Sqlite</c> provider (schema already ensured).</param>
+    public static ISiloBuilder AddConversationEngineSilo(this ISiloBuilder builder, IConfiguration configuration, string? sqliteConnectionString, Action<DeliveryOptions> configureDelivery)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.IsPostgres)
+        {
+            var connectionString = storage.ConnectionString
+                ?? throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is PostgreSql.");
+            builder.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (silo.ClusterId, silo.ServiceId));
+            if (silo.AdvertisedIPAddress is { } address)
+            {
+                builder.ConfigureEndpoints(System.Net.IPAddress.Parse(address), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+            }
+            else
+            {
+                builder.ConfigureEndpoints(silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+            }
+
+            builder.UsePostgres(connectionString);
+        }
+        else
+        {
+            builder.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            builder.UseSqliteStorage(sqliteConnectionString ?? throw new InvalidOperationException("The Sqlite provider needs a database file."));
+        }
+
+        builder.Services.AddOptions<LifecycleOptions>().Bind(configuration.GetSection(LifecycleOptions.Section));
+        builder.Services.AddOptions<Inbound.InboundOptions>().Bind(configuration.GetSection(Inbound.InboundOptions.Section));
+        builder.Services.AddConversationEngineDelivery(configuration, configureDelivery);
+        return builder.AddConversationEngineGrains();
     }
 
     /// <summary>

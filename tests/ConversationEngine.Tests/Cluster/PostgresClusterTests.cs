@@ -3,6 +3,7 @@ using System.Diagnostics;
 using ConversationEngine.Conversations;
 using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Indexes;
+using ConversationEngine.Tests.Http;
 using ConversationEngine.Tests.Support;
 using Npgsql;
 using Orleans.TestingHost;
@@ -259,5 +260,46 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
     {
         var hosts = await cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         return hosts.Count;
+    }
+}
+
+/// <summary>The HTTP API as a user sees it, with the engine configured for PostgreSQL instead of SQLite.</summary>
+public sealed class PostgresHostTests
+{
+    [PostgresFact]
+    public async Task The_api_on_postgres_keeps_everything_across_a_restart()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "PostgreSql",
+            ["Storage:ConnectionString"] = Postgres.Get(),
+            ["Orleans:ClusterId"] = "http-" + Guid.NewGuid().ToString("N")[..12],
+            ["Orleans:ServiceId"] = "http-" + Guid.NewGuid().ToString("N")[..12],
+        };
+        string conversation;
+        string message;
+        await using (var host = await EngineHost.StartAsync(settings: settings))
+        {
+            conversation = (string)(await host.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "on postgres")).ExpectAsync(System.Net.HttpStatusCode.Created))["sid"]!;
+            await host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants",
+                ("MessagingBinding.Address", Numbers.NextUs()), ("MessagingBinding.ProxyAddress", Numbers.NextUs())).ExpectAsync(System.Net.HttpStatusCode.Created);
+            message = (string)(await host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Body", "kept in postgres"))
+                .ExpectAsync(System.Net.HttpStatusCode.Created))["sid"]!;
+        }
+
+        await using (var host = await EngineHost.StartAsync(settings: settings))
+        {
+            var fetched = await host.Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}").ExpectAsync(System.Net.HttpStatusCode.OK);
+            Assert.Equal("kept in postgres", (string?)fetched["body"]);
+            var participants = await host.Client.GetAsync($"/v1/Conversations/{conversation}/Participants").ExpectAsync(System.Net.HttpStatusCode.OK);
+            Assert.Single(participants["participants"]!.AsArray());
+        }
+    }
+
+    [Fact]
+    public async Task A_front_end_in_client_mode_without_postgres_refuses_to_start()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EngineHost.StartAsync(settings: new Dictionary<string, string?> { ["Orleans:Mode"] = "Client" }));
+        Assert.Contains("PostgreSql", error.Message, StringComparison.Ordinal);
     }
 }

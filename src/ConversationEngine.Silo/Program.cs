@@ -1,0 +1,57 @@
+// A stand-alone silo of the engine's cluster: grains only, no HTTP API (the front end runs
+// with Orleans:Mode=Client). Storage, reminders and membership are on PostgreSQL.
+//
+//   dotnet run --project src/ConversationEngine.Silo                  run a silo
+//   dotnet run --project src/ConversationEngine.Silo -- apply-schema  apply the PostgreSQL schema and exit
+//   ConversationEngine.Silo healthcheck                              exit 0 when this host's /healthz answers 2xx
+using ConversationEngine.Grains.Hosting;
+using ConversationEngine.Grains.Persistence;
+using Orleans.Runtime;
+
+var builder = WebApplication.CreateBuilder(args);
+if (args.Contains(HealthProbe.Command))
+{
+    return await HealthProbe.RunAsync(builder.Configuration);
+}
+
+var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+if (!storage.IsPostgres || string.IsNullOrWhiteSpace(storage.ConnectionString))
+{
+    Console.Error.WriteLine("A stand-alone silo joins a cluster through PostgreSQL: set Storage:Provider=PostgreSql and Storage:ConnectionString.");
+    return 2;
+}
+
+if (args.Contains("apply-schema"))
+{
+    await PostgresSchema.EnsureCreatedAsync(storage.ConnectionString);
+    Console.WriteLine($"PostgreSQL schema at version {await PostgresSchema.VersionAsync(storage.ConnectionString)}.");
+    return 0;
+}
+
+var accountSid = builder.Configuration["Engine:AccountSid"];
+var publicBaseUrl = builder.Configuration["Engine:PublicBaseUrl"];
+if (string.IsNullOrWhiteSpace(accountSid) || string.IsNullOrWhiteSpace(publicBaseUrl))
+{
+    Console.Error.WriteLine("Set Engine:AccountSid and Engine:PublicBaseUrl (the same as the front end's): outbound delivery needs them.");
+    return 2;
+}
+
+await EngineStorage.EnsureSchemaAsync(builder.Configuration);
+builder.UseOrleans(silo => silo.AddConversationEngineSilo(builder.Configuration, sqliteConnectionString: null, delivery =>
+{
+    delivery.AccountSid ??= accountSid;
+    delivery.StatusCallbackUrl ??= publicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
+}));
+
+var app = builder.Build();
+
+// 200 while this silo is an active member of the cluster, 503 otherwise (joining, shutting down, declared dead).
+app.MapGet("/healthz", (ILocalSiloDetails local, IClusterMembershipService membership) =>
+{
+    var status = membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress);
+    var body = new { status = status.ToString().ToLowerInvariant(), silo = local.SiloAddress.ToParsableString(), cluster = local.ClusterId };
+    return status == SiloStatus.Active ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+});
+
+await app.RunAsync();
+return 0;
