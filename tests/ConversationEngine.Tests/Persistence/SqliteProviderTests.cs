@@ -305,7 +305,7 @@ public sealed class SqliteProviderTests : IClassFixture<SqliteProviderTests.Clus
         ];
         Assert.Equal(expectedKeys, await ListAsync(connection, "SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey"));
 
-        var resources = typeof(SqliteSchema).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        var resources = typeof(SqliteSchema).Assembly.GetManifestResourceNames().Where(n => n.Contains(".Sql.Sqlite.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
         Assert.Equal<string>(
             [
                 "ConversationEngine.Grains.Persistence.Sql.Sqlite.001-main.sql",
