@@ -8,7 +8,7 @@ DB_NAME=${ENGINE_PG_DATABASE:-conversation_engine}
 DB_USER=${ENGINE_PG_USER:-engine}
 DB_PASSWORD=${ENGINE_PG_PASSWORD:-engine}
 
-if ! command -v pg_ctlcluster >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   apt-get update >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >&2
 fi
