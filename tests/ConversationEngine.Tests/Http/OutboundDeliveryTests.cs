@@ -458,6 +458,37 @@ public sealed class OutboundDeliveryHostTests
     }
 
     [Fact]
+    public async Task A_delivery_twilio_never_accepts_within_the_validity_period_fails_with_30001()
+    {
+        await using var down = await TwilioStandIn.StartAsync(EngineHost.AccountSid, EngineHost.AuthToken);
+        for (var i = 0; i < 1000; i++)
+        {
+            down.Enqueue(StandInAnswer.ServiceUnavailable());
+        }
+
+        var settings = DeliveryFixture.Settings(down);
+        settings["Delivery:ValidityPeriodSeconds"] = "3";
+        await using var host = await EngineHost.StartAsync(settings: settings);
+        var conversation = (string)(await host.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "validity")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        await host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants",
+            ("MessagingBinding.Address", Numbers.NextUs()), ("MessagingBinding.ProxyAddress", Numbers.NextUs())).ExpectAsync(HttpStatusCode.Created);
+        var message = (string)(await host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Body", "too late"))
+            .ExpectAsync(HttpStatusCode.Created))["sid"]!;
+
+        var receipt = await Eventually.ValueAsync(
+            async () => (await host.Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts").ExpectAsync(HttpStatusCode.OK))["delivery_receipts"]!.AsArray().FirstOrDefault(),
+            r => (string?)r?["status"] == "failed",
+            Patience,
+            "the receipt to fail");
+        Assert.Equal(30001, (int)receipt!["error_code"]!);
+        var attempts = down.Requests.Count;
+        Assert.True(attempts >= 3, $"only {attempts} attempts before giving up");
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(attempts, down.Requests.Count);
+        Assert.Empty(down.Messages);
+    }
+
+    [Fact]
     public async Task Without_twilio_credentials_the_sandbox_records_messages_and_reports_them_delivered()
     {
         await using var host = await EngineHost.StartAsync();
