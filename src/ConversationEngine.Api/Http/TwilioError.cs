@@ -40,7 +40,7 @@ public sealed partial class TwilioErrorMiddleware(RequestDelegate next, ILogger<
             await WriteAsync(context, TwilioError.Create(Errors.InvalidParameter, error.StatusCode is >= 400 and < 500 ? error.StatusCode : 400, error.Message));
             return;
         }
-        catch (Exception error) when (error is TimeoutException or Orleans.Runtime.OrleansException)
+        catch (Exception error) when (error is TimeoutException or Orleans.Runtime.OrleansException or System.Data.Common.DbException)
         {
             LogFault(logger, error, context.Request.Method, context.Request.Path);
             await WriteAsync(context, TwilioError.Create(Errors.Internal, 503, "The service is temporarily unavailable; retry the request"));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 
 namespace ConversationEngine.Grains.Persistence;
@@ -33,6 +34,7 @@ public static class PostgresHostingExtensions
             options.Invariant = PostgresSchema.Invariant;
             options.ConnectionString = normalized;
         });
+        builder.Services.AllowDatabaseExceptions();
         return builder;
     }
 
@@ -46,6 +48,15 @@ public static class PostgresHostingExtensions
             options.Invariant = PostgresSchema.Invariant;
             options.ConnectionString = normalized;
         });
+        builder.Services.AllowDatabaseExceptions();
         return builder;
     }
+
+    /// <summary>
+    /// A database failure inside a grain reaches the caller as what it is (a DbException the
+    /// front end answers with 503), not as Orleans' "no codec for Npgsql.PostgresException":
+    /// Orleans serializes only exceptions of namespaces it is told to.
+    /// </summary>
+    private static void AllowDatabaseExceptions(this IServiceCollection services) =>
+        services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 }

@@ -30,13 +30,30 @@ public static class PostgresSchema
     public static IReadOnlyList<(string Name, string Text)> Files => Scripts.Value;
 
     /// <summary>
+    /// Connections one process keeps at most unless the connection string says otherwise.
+    /// Npgsql's own default (100) is PostgreSQL's whole default max_connections: two silos and a
+    /// burst of writes would exhaust the server and fail with "too many clients". With a bound,
+    /// a burst waits for a free connection instead.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 20;
+
+    /// <summary>
     /// The connection string as the engine uses it: sessions in UTC, so timestamps compare the
-    /// same on every silo whatever the server's time zone.
+    /// same on every silo whatever the server's time zone, and a bounded pool (see
+    /// <see cref="DefaultMaxPoolSize"/>) unless one is given.
     /// </summary>
     public static string Normalize(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC" }.ConnectionString;
+        var settings = new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC" };
+        // A plain builder holds only the keys given (Npgsql's knows them all).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Maximum Pool Size") && !given.ContainsKey("MaxPoolSize"))
+        {
+            settings.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        return settings.ConnectionString;
     }
 
     /// <summary>

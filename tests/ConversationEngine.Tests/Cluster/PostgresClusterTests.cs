@@ -296,6 +296,42 @@ public sealed class PostgresHostTests
         }
     }
 
+    [PostgresFact]
+    public async Task With_the_database_gone_the_api_answers_503_and_recovers_without_a_restart()
+    {
+        var (relay, throughRelay) = TcpRelay.For(Postgres.Get());
+        await using var _ = relay;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "PostgreSql",
+            ["Storage:ConnectionString"] = throughRelay,
+            ["Orleans:ClusterId"] = "http-" + Guid.NewGuid().ToString("N")[..12],
+            ["Orleans:ServiceId"] = "http-" + Guid.NewGuid().ToString("N")[..12],
+        };
+        await using var host = await EngineHost.StartAsync(settings: settings);
+        var conversation = (string)(await host.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "outage")).ExpectAsync(System.Net.HttpStatusCode.Created))["sid"]!;
+
+        relay.TakeDown();
+        var refused = await host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Body", "while the database is gone"))
+            .ExpectErrorAsync(System.Net.HttpStatusCode.ServiceUnavailable, Errors.Internal);
+        Assert.Contains("retry", (string?)refused["message"], StringComparison.Ordinal);
+
+        relay.BringBack();
+        await Eventually.ValueAsync(
+            async () =>
+            {
+                using var response = await host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Body", "after"));
+                return response.StatusCode;
+            },
+            status => status == System.Net.HttpStatusCode.Created,
+            TimeSpan.FromSeconds(30),
+            "a post to succeed after the database returned");
+
+        // Only what was acknowledged is in the log.
+        var log = await host.Client.GetAsync($"/v1/Conversations/{conversation}/Messages").ExpectAsync(System.Net.HttpStatusCode.OK);
+        Assert.DoesNotContain(log["messages"]!.AsArray(), m => (string?)m!["body"] == "while the database is gone");
+    }
+
     [Fact]
     public async Task A_front_end_in_client_mode_without_postgres_refuses_to_start()
     {
