@@ -65,7 +65,7 @@ public sealed record DeliveryRecord
     /// <summary>The sender it went (or goes) out from; null while none is chosen.</summary>
     [Id(2)] public string? From { get; init; }
 
-    /// <summary>The Messaging Service it went through when no single sender was set.</summary>
+    /// <summary>The Messaging Service whose pool chose <see cref="From"/> (a recipient without a proxy address).</summary>
     [Id(3)] public string? MessagingServiceSid { get; init; }
     [Id(4)] public string? ChannelMessageSid { get; init; }
 

@@ -223,7 +223,7 @@ public sealed class ConversationGrain(
         await ElapseDueTimersAsync();
         var header = Existing();
         ConversationLifecycle.CheckWritable(header.State, "add a participant");
-        var (binding, claimed, chosen) = await AdmitAsync(command, header);
+        var (binding, claimed, keepSticky) = await AdmitAsync(command, header);
         var now = Now();
         var participant = new ParticipantSnapshot
         {
@@ -258,9 +258,10 @@ public sealed class ConversationGrain(
             throw;
         }
 
-        if (chosen is not null)
+        if (keepSticky is not null)
         {
-            await grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(header.MessagingServiceSid!, binding!.Address!)).SetStickySenderAsync(chosen.Sid);
+            // Only once the participant is stored: a refused add must not move the sticky sender.
+            await keepSticky();
         }
 
         return participant;
@@ -271,7 +272,7 @@ public sealed class ConversationGrain(
     /// an address but no proxy, in a conversation with a sender pool, gets the pool's best sender
     /// whose pair is free (sticky first, then geomatch and the rest of the selection rules).
     /// </summary>
-    private async Task<(MessagingBinding? Binding, string? Claimed, Sender? Chosen)> AdmitAsync(AddParticipant command, ConversationSnapshot header)
+    private async Task<(MessagingBinding? Binding, string? Claimed, Func<Task>? KeepSticky)> AdmitAsync(AddParticipant command, ConversationSnapshot header)
     {
         if (command is not { Address: not null, ProxyAddress: null, ProjectedAddress: null, Identity: null } || header.MessagingServiceSid is not { } service)
         {
@@ -291,13 +292,7 @@ public sealed class ConversationGrain(
         }
 
         var pool = await grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync();
-        var contact = await grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(service, address.Value)).GetAsync();
-        var recipient = address.Type == ChannelTypes.WhatsApp ? address.Value["whatsapp:".Length..] : address.Value;
-        var ranked = SenderSelection.Rank(
-            new SenderNeed(address.Type, recipient, TwoWay: true, pool.StickySender ? contact.StickySenderSid : null),
-            pool.Senders,
-            new PoolSettings(pool.StickySender, pool.AreaCodeGeomatch),
-            await grains.GetGrain<IMessagingServiceGrain>(service).NextTurnAsync());
+        var (ranked, sticky) = await PoolChoice.RankAsync(grains, pool, address.Type, address.Value, twoWay: true);
         EngineException? taken = null;
         foreach (var sender in ranked)
         {
@@ -305,7 +300,7 @@ public sealed class ConversationGrain(
             try
             {
                 await ClaimBindingAsync(binding!.PairKey!);
-                return (binding, binding.PairKey, pool.StickySender ? sender : null);
+                return (binding, binding.PairKey, () => PoolChoice.KeepAsync(grains, pool, address.Value, sender, sticky));
             }
             catch (EngineException conflict) when (conflict.Code == Errors.BindingInUse)
             {

@@ -46,7 +46,4 @@ public sealed class MpsDefaults
     public double ShortCode { get; set; } = 100;
     public double Alpha { get; set; } = 10;
     public double WhatsApp { get; set; } = 80;
-
-    /// <summary>A Messaging Service when Twilio picks the sender (the pool as a whole).</summary>
-    public double MessagingService { get; set; } = 100;
 }

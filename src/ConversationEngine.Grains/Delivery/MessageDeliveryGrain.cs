@@ -190,36 +190,35 @@ public sealed partial class MessageDeliveryGrain(
             return Fail(record, ValidityExpired, $"Not accepted by Twilio within the validity period of {validity.TotalSeconds:0} s");
         }
 
-        string? from = target.From;
-        string? viaService = null;
-        if (from is null)
+        string from;
+        string? chosenBy = null;
+        try
         {
-            try
-            {
-                (from, viaService) = await ChooseOneWaySenderAsync(order, target, context);
-            }
-            catch (EngineException refused)
-            {
-                return Fail(record, refused.Code, refused.Message);
-            }
+            (from, chosenBy) = target.From is { } proxy ? (proxy, null) : await ChooseOneWaySenderAsync(order, target, context);
         }
+        catch (EngineException refused)
+        {
+            return Fail(record, refused.Code, refused.Message);
+        }
+
+        record = record with { From = from, MessagingServiceSid = chosenBy };
 
         var scopes = new[] { order.MessagingServiceSid ?? context.MessagingServiceSid, from }.OfType<string>().Distinct().ToList();
         var contacts = await Task.WhenAll(scopes.Select(scope => grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(scope, target.To)).GetAsync()));
         if (contacts.Any(c => c.OptedOut))
         {
-            return Fail(record with { From = from, MessagingServiceSid = viaService }, Unsubscribed, "Attempt to send to unsubscribed recipient");
+            return Fail(record, Unsubscribed, "Attempt to send to unsubscribed recipient");
         }
 
         if (target.Channel == ChannelTypes.WhatsApp && order.ContentSid is null
             && !(contacts.Select(c => c.LastInbound).Max() is { } last && now - last <= WhatsAppWindow))
         {
-            return Fail(record with { From = from, MessagingServiceSid = viaService }, OutsideWhatsAppWindow,
+            return Fail(record, OutsideWhatsAppWindow,
                 "Failed to send freeform message because you are outside the allowed window. Please use a Template (ContentSid).");
         }
 
         var (body, encoding, segments) = Encode(order, target, context.Pool?.SmartEncoding ?? false);
-        var wait = await grains.GetGrain<ISenderThrottleGrain>(from ?? viaService!).ReserveAsync(segments);
+        var wait = await grains.GetGrain<ISenderThrottleGrain>(from).ReserveAsync(segments);
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, time, cancellationToken);
@@ -227,8 +226,6 @@ public sealed partial class MessageDeliveryGrain(
 
         var attempt = record with
         {
-            From = from,
-            MessagingServiceSid = viaService,
             Encoding = encoding,
             Segments = segments,
             SentBody = body,
@@ -238,7 +235,6 @@ public sealed partial class MessageDeliveryGrain(
         {
             To = target.To,
             From = from,
-            MessagingServiceSid = from is null ? viaService : null,
             Body = body,
             MediaUrls = order.MediaUrls,
             ContentSid = order.ContentSid,
@@ -274,36 +270,27 @@ public sealed partial class MessageDeliveryGrain(
 
     /// <summary>
     /// A recipient without a proxy address (an address-only participant): seed 000's precedence
-    /// picks the source, and a pool picks one of its senders (one-way, so an alphanumeric ID may win).
+    /// picks the source, and a pool picks one of its senders (one-way, so an alphanumeric ID may
+    /// win). Returns the sender and, when a pool chose it, the pool.
     /// </summary>
-    private async Task<(string? From, string? ViaService)> ChooseOneWaySenderAsync(DeliveryOrder order, DeliveryTarget target, DeliveryContext context)
+    private async Task<(string From, string? ChosenBy)> ChooseOneWaySenderAsync(DeliveryOrder order, DeliveryTarget target, DeliveryContext context)
     {
         var service = order.MessagingServiceSid ?? context.MessagingServiceSid;
         var source = SenderPrecedence.Resolve(target.Channel, twoWay: false, service, options.Value.SenderId, options.Value.DefaultNumber);
         switch (source)
         {
             case SenderPrecedence.Source.SenderId:
-                return (options.Value.SenderId, null);
+                return (options.Value.SenderId!, null);
             case SenderPrecedence.Source.Number:
-                return (target.Channel == ChannelTypes.WhatsApp ? "whatsapp:" + options.Value.DefaultNumber : options.Value.DefaultNumber, null);
+                return (target.Channel == ChannelTypes.WhatsApp ? "whatsapp:" + options.Value.DefaultNumber : options.Value.DefaultNumber!, null);
         }
 
         var pool = context.Pool ?? throw Errors.BadRequest(21704, $"The Messaging Service {service} contains no senders");
-        var recipient = target.To.StartsWith("whatsapp:", StringComparison.Ordinal) ? target.To["whatsapp:".Length..] : target.To;
-        var contact = grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(service!, target.To));
-        var sticky = pool.StickySender ? (await contact.GetAsync()).StickySenderSid : null;
         var channel = target.Channel == ChannelTypes.Sms && order.MediaUrls.Count > 0 ? "mms" : target.Channel;
-        var sender = SenderSelection.Choose(
-            new SenderNeed(channel, recipient, TwoWay: false, sticky),
-            pool.Senders,
-            new PoolSettings(pool.StickySender, pool.AreaCodeGeomatch),
-            await grains.GetGrain<IMessagingServiceGrain>(service!).NextTurnAsync());
-        if (pool.StickySender && sender.Sid != sticky)
-        {
-            await contact.SetStickySenderAsync(sender.Sid);
-        }
-
-        return (sender.AddressFor(target.Channel), null);
+        var (ranked, sticky) = await PoolChoice.RankAsync(grains, pool, channel, target.To, twoWay: false);
+        var sender = ranked[0];
+        await PoolChoice.KeepAsync(grains, pool, target.To, sender, sticky);
+        return (sender.AddressFor(target.Channel), pool.MessagingServiceSid);
     }
 
     private static (string? Body, string? Encoding, int Segments) Encode(DeliveryOrder order, DeliveryTarget target, bool smartEncoding)

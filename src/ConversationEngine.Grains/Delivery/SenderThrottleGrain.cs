@@ -34,9 +34,9 @@ public sealed class SenderThrottleGrain(IGrainFactory grains, TimeProvider time,
         }
 
         var address = this.GetPrimaryKeyString();
-        var registered = address.StartsWith(Sids.MessagingService, StringComparison.Ordinal) || options.Value.AccountSid is not { } account
+        var registered = options.Value.AccountSid is not { } account
             ? null
-            : await grains.GetGrain<ISenderRegistryGrain>(account).FindAsync(Bare(address));
+            : await grains.GetGrain<ISenderRegistryGrain>(account).FindAsync(Rules.ChannelAddress.Bare(address));
         var perSecond = registered?.Mps ?? DefaultRate(address, registered?.Kind, options.Value.Mps);
         rate = (perSecond, now + RateLifetime);
         return perSecond;
@@ -50,11 +50,6 @@ public sealed class SenderThrottleGrain(IGrainFactory grains, TimeProvider time,
             return defaults.WhatsApp;
         }
 
-        if (address.StartsWith(Sids.MessagingService, StringComparison.Ordinal) && address.Length == 34)
-        {
-            return defaults.MessagingService;
-        }
-
         return kind switch
         {
             SenderKinds.ShortCode => defaults.ShortCode,
@@ -66,11 +61,5 @@ public sealed class SenderThrottleGrain(IGrainFactory grains, TimeProvider time,
             _ when address.StartsWith("+1", StringComparison.Ordinal) => defaults.LongCode,
             _ => defaults.InternationalLongCode,
         };
-    }
-
-    private static string Bare(string address)
-    {
-        var colon = address.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? address : address[(colon + 1)..];
     }
 }

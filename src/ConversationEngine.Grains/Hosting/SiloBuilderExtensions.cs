@@ -47,7 +47,7 @@ public static class SiloBuilderExtensions
             .Validate(o => o.ValidityPeriodSeconds is >= 1 and <= 36000, "Delivery:ValidityPeriodSeconds must be between 1 and 36000")
             .Validate(o => o.SenderId is null || Rules.SenderSelection.IsAlphanumericId(o.SenderId), "Delivery:SenderId must be an alphanumeric sender ID (up to 11 characters, not all digits)")
             .Validate(
-                o => new[] { o.Mps.LongCode, o.Mps.InternationalLongCode, o.Mps.TollFree, o.Mps.ShortCode, o.Mps.Alpha, o.Mps.WhatsApp, o.Mps.MessagingService }.All(r => r > 0),
+                o => new[] { o.Mps.LongCode, o.Mps.InternationalLongCode, o.Mps.TollFree, o.Mps.ShortCode, o.Mps.Alpha, o.Mps.WhatsApp }.All(r => r > 0),
                 "Delivery:Mps rates must be positive");
         return builder;
     }

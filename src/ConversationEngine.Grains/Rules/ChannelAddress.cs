@@ -20,6 +20,14 @@ public sealed record ChannelAddress(string Type, string Value)
 
     public override string ToString() => Value;
 
+    /// <summary>The number or ID of a channel address without its channel prefix (<c>whatsapp:+1…</c> → <c>+1…</c>).</summary>
+    public static string Bare(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var colon = address.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? address : address[(colon + 1)..];
+    }
+
     /// <summary>Parses an address, throwing the given Twilio error when it is not one.</summary>
     public static ChannelAddress Parse(string raw, string parameter, int errorCode, bool allowShortCode = false)
     {
