@@ -3,7 +3,6 @@ using ConversationEngine.Contacts;
 using ConversationEngine.Conversations;
 using ConversationEngine.Rules;
 using ConversationEngine.Senders;
-using ConversationEngine.Twilio.Messages;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -231,7 +230,7 @@ public sealed partial class MessageDeliveryGrain(
             SentBody = body,
             Attempts = record.Attempts + 1,
         };
-        var request = new OutboundMessageRequest
+        var message = new OutboundMessage
         {
             To = target.To,
             From = from,
@@ -240,31 +239,22 @@ public sealed partial class MessageDeliveryGrain(
             ContentSid = order.ContentSid,
             ContentVariables = order.ContentVariables,
             StatusCallback = options.Value.StatusCallbackUrl,
-            ValidityPeriod = (int)Math.Clamp(Math.Ceiling((validity - (now - order.DateCreated)).TotalSeconds), OutboundMessageRequest.MinValidityPeriod, OutboundMessageRequest.MaxValidityPeriod),
+            ValidityPeriod = (int)Math.Clamp(Math.Ceiling((validity - (now - order.DateCreated)).TotalSeconds), OutboundMessage.MinValidityPeriod, OutboundMessage.MaxValidityPeriod),
         };
 
         try
         {
-            var sent = await transport.SendAsync(request, target.ReceiptSid, cancellationToken);
+            var sent = await transport.SendAsync(message, target.ReceiptSid, cancellationToken);
             return attempt with { State = DeliveryStates.Submitted, ChannelMessageSid = sent.Sid, DateSubmitted = time.GetUtcNow(), ErrorCode = sent.ErrorCode };
         }
-        catch (TwilioApiException error) when (error.IsRetryable)
+        catch (TransportException error) when (error.IsRetryable)
         {
             LogRetry(logger, target.ReceiptSid, error.HttpStatus, error.Message);
             return attempt with { ErrorCode = error.Code, ErrorMessage = error.Message };
         }
-        catch (TwilioApiException error)
+        catch (TransportException error)
         {
             return Fail(attempt, error.Code ?? Errors.InvalidParameter, error.Message);
-        }
-        catch (ArgumentException error)
-        {
-            return Fail(attempt, Errors.InvalidParameter, error.Message);
-        }
-        catch (InvalidOperationException error)
-        {
-            LogRetry(logger, target.ReceiptSid, 0, error.Message);
-            return attempt with { ErrorMessage = error.Message };
         }
     }
 
