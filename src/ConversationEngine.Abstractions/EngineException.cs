@@ -1,8 +1,36 @@
 namespace ConversationEngine;
 
+/// <summary>What kind of refusal an <see cref="EngineException"/> is; the front end picks the HTTP status from it.</summary>
+public enum ErrorKind
+{
+    /// <summary>The request breaks a rule (a value, a missing parameter, a limit).</summary>
+    Invalid = 0,
+
+    /// <summary>What the request names does not exist.</summary>
+    NotFound = 1,
+
+    /// <summary>It clashes with what exists (a taken unique name, binding or identity).</summary>
+    Conflict = 2,
+
+    /// <summary>The conversation is closed for good.</summary>
+    Closed = 3,
+
+    /// <summary>The caller did not prove who it is.</summary>
+    Unauthenticated = 4,
+
+    /// <summary>The caller is known (or claims to be) but may not do this.</summary>
+    Forbidden = 5,
+
+    /// <summary>The request's body is not in a form the engine reads.</summary>
+    UnsupportedMediaType = 6,
+
+    /// <summary>Something the engine needs is out of reach for now; the same request may succeed later.</summary>
+    Unavailable = 7,
+}
+
 /// <summary>
-/// A refusal the client caused, carrying Twilio's error code and the HTTP status to answer with.
-/// It crosses grain boundaries, so the front end can turn it into Twilio's error body.
+/// A refusal, carrying Twilio's error code and its <see cref="ErrorKind"/>; no HTTP status and no
+/// URL (the front end maps kinds to statuses and knows the request). It crosses grain boundaries.
 /// </summary>
 [GenerateSerializer]
 [Alias("ConversationEngine.EngineException")]
@@ -22,16 +50,16 @@ public sealed class EngineException : Exception
     {
     }
 
-    public EngineException(int code, int status, string message)
+    public EngineException(ErrorKind kind, int code, string message)
         : base(message)
     {
+        Kind = kind;
         Code = code;
-        Status = status;
     }
 
     [Id(0)]
     public int Code { get; init; }
 
-    [Id(1)]
-    public int Status { get; init; }
+    [Id(2)]
+    public ErrorKind Kind { get; init; }
 }

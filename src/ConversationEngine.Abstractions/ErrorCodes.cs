@@ -38,16 +38,18 @@ public static class Errors
     public const int BodyTooLong = 50504;
     public const int InvalidContentVariables = 50527;
 
-    public static EngineException BadRequest(int code, string message) => new(code, 400, message);
+    public static EngineException Invalid(int code, string message) => new(ErrorKind.Invalid, code, message);
 
     public static EngineException Invalid(string parameter, string reason) =>
-        new(InvalidParameter, 400, $"Invalid {parameter}: {reason}");
+        new(ErrorKind.Invalid, InvalidParameter, $"Invalid {parameter}: {reason}");
 
     public static EngineException Missing(string parameter) =>
-        new(InvalidParameter, 400, $"Missing required parameter {parameter} in the post body");
+        new(ErrorKind.Invalid, InvalidParameter, $"Missing required parameter {parameter} in the post body");
 
-    public static EngineException Conflict(int code, string message) => new(code, 409, message);
+    public static EngineException Conflict(int code, string message) => new(ErrorKind.Conflict, code, message);
 
-    public static EngineException ResourceNotFound(string path) =>
-        new(NotFound, 404, $"The requested resource {path} was not found");
+    public static EngineException Closed(int code, string message) => new(ErrorKind.Closed, code, message);
+
+    /// <summary>The named thing (e.g. <c>"Conversation CH…"</c>) does not exist.</summary>
+    public static EngineException Unknown(string what) => new(ErrorKind.NotFound, NotFound, $"{what} was not found");
 }

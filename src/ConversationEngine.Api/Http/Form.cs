@@ -35,7 +35,7 @@ public sealed class Form(IFormCollection values)
             return Empty;
         }
 
-        throw new EngineException(Errors.InvalidParameter, 415, "Request parameters must be sent as application/x-www-form-urlencoded");
+        throw new EngineException(ErrorKind.UnsupportedMediaType, Errors.InvalidParameter, "Request parameters must be sent as application/x-www-form-urlencoded");
     }
 
     public bool Has(string name) => values.ContainsKey(name);
@@ -100,10 +100,10 @@ public sealed class Form(IFormCollection values)
 
         if (!Iso8601Duration.TryParse(text.Trim(), out var value))
         {
-            throw Errors.BadRequest(errorCode, $"{name} '{text}' is not an ISO-8601 duration such as PT10M");
+            throw Errors.Invalid(errorCode, $"{name} '{text}' is not an ISO-8601 duration such as PT10M");
         }
 
-        return value > TimeSpan.Zero ? value : throw Errors.BadRequest(errorCode, $"{name} must be a positive ISO-8601 duration");
+        return value > TimeSpan.Zero ? value : throw Errors.Invalid(errorCode, $"{name} must be a positive ISO-8601 duration");
     }
 
     /// <summary>True when the parameter is sent empty: Twilio's way of clearing a value.</summary>

@@ -82,7 +82,7 @@ public sealed class Paging
         token.StartsWith(TokenPrefix, StringComparison.Ordinal)
         && long.TryParse(token.AsSpan(TokenPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var position)
             ? position
-            : throw Errors.BadRequest(Errors.InvalidPageToken, "Invalid PageToken");
+            : throw Errors.Invalid(Errors.InvalidPageToken, "Invalid PageToken");
 
     private static int Number(HttpRequest request, string name, int fallback)
     {

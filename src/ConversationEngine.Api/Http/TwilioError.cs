@@ -1,12 +1,11 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ConversationEngine.Api.Http;
 
 /// <summary>Twilio's error body.</summary>
 public sealed record TwilioError(int Code, string Message, string MoreInfo, int Status)
 {
-    public static TwilioError From(EngineException error) => Create(error.Code, error.Status, error.Message);
-
     public static TwilioError Create(int code, int status, string message) =>
         new(code, message, $"https://www.twilio.com/docs/errors/{code}", status);
 
@@ -16,6 +15,36 @@ public sealed record TwilioError(int Code, string Message, string MoreInfo, int 
         response.ContentType = "application/json";
         return JsonSerializer.SerializeAsync(response.Body, this, TwilioJson.Options);
     }
+}
+
+/// <summary>
+/// The one place a refusal becomes HTTP: its kind picks the status, and a "not found" is worded as
+/// Twilio words it, with the resource path as the client asked for it.
+/// </summary>
+public static partial class TwilioErrors
+{
+    public static int StatusOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    public static TwilioError From(EngineException error, HttpRequest request) =>
+        error.Kind == ErrorKind.NotFound
+            ? TwilioError.Create(error.Code, StatusOf(error.Kind), NotFoundMessage(request))
+            : TwilioError.Create(error.Code, StatusOf(error.Kind), error.Message);
+
+    /// <summary>Twilio's wording: the path below the API version (<c>/Conversations/CH…</c>).</summary>
+    public static string NotFoundMessage(HttpRequest request) =>
+        $"The requested resource {VersionPrefix().Replace(request.Path.Value ?? "", "")} was not found";
+
+    [GeneratedRegex("^/(v1|messaging/v1|engine/v1)(?=/)")]
+    private static partial Regex VersionPrefix();
 }
 
 /// <summary>
@@ -32,7 +61,7 @@ public sealed partial class TwilioErrorMiddleware(RequestDelegate next, ILogger<
         }
         catch (EngineException error)
         {
-            await WriteAsync(context, TwilioError.From(error));
+            await WriteAsync(context, TwilioErrors.From(error, context.Request));
             return;
         }
         catch (BadHttpRequestException error)

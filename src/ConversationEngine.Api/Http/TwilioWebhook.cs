@@ -40,7 +40,7 @@ public sealed partial class TwilioWebhook(IOptions<EngineOptions> options, ILogg
         if (!valid)
         {
             LogForged(logger, request.Method, url, signature.Length > 0);
-            throw new EngineException(Errors.Unauthorized, 403, "Invalid X-Twilio-Signature");
+            throw new EngineException(ErrorKind.Forbidden, Errors.Unauthorized, "Invalid X-Twilio-Signature");
         }
 
         return parameters;

@@ -34,7 +34,7 @@ public static class AddressConfigurationEndpoints
     }
 
     public static async Task<Ok<AddressConfigurationResource>> FetchAsync(string sid, IGrainFactory grains, ResourceLinks links) =>
-        TypedResults.Ok(links.AddressConfiguration(await Book(grains, links).FindAsync(sid) ?? throw Errors.ResourceNotFound($"/Configuration/Addresses/{sid}")));
+        TypedResults.Ok(links.AddressConfiguration(await Book(grains, links).FindAsync(sid) ?? throw Errors.Unknown("The resource")));
 
     public static async Task<Ok<AddressConfigurationResource>> UpdateAsync(string sid, HttpRequest request, IGrainFactory grains, ResourceLinks links)
     {

@@ -60,7 +60,7 @@ public static class ConfigurationEndpoints
     private static IChatServiceGrain Service(string chatServiceSid, ConversationLookup lookup) =>
         Sids.IsValid(chatServiceSid, Sids.ChatService)
             ? lookup.Grains.GetGrain<IChatServiceGrain>(chatServiceSid)
-            : throw Errors.ResourceNotFound($"/Services/{chatServiceSid}/Configuration");
+            : throw Errors.Unknown("The resource");
 
     private static string? NonEmpty(Form form, string name) => form.Value(name) is { Length: > 0 } value ? value : null;
 

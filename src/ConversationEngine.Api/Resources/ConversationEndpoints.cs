@@ -26,7 +26,7 @@ public static class ConversationEndpoints
         var (inactive, closed) = Timers(form);
         if ((inactive is not null || closed is not null) && !form.Has("State"))
         {
-            throw Errors.BadRequest(Errors.TimersWithoutState, "Timers can only be set together with State");
+            throw Errors.Invalid(Errors.TimersWithoutState, "Timers can only be set together with State");
         }
 
         // A conversation without timers of its own takes the account's defaults.

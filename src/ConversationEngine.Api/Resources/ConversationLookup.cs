@@ -28,13 +28,13 @@ public sealed class ConversationLookup(IGrainFactory grains, IOptions<Hosting.En
         var holder = await grains.GetGrain<IUniqueNameIndexGrain>(IndexKeys.UniqueName(serviceSid, sidOrUniqueName)).GetHolderAsync();
         return holder is not null
             ? grains.GetGrain<IConversationGrain>(holder)
-            : throw Errors.ResourceNotFound($"/Conversations/{sidOrUniqueName}");
+            : throw Errors.Unknown("The resource");
     }
 
     public async Task<(IConversationGrain Grain, ConversationSnapshot Conversation)> ExistingAsync(string sidOrUniqueName)
     {
         var grain = await GrainAsync(sidOrUniqueName);
-        var conversation = await grain.GetAsync() ?? throw Errors.ResourceNotFound($"/Conversations/{sidOrUniqueName}");
+        var conversation = await grain.GetAsync() ?? throw Errors.Unknown("The resource");
         return (grain, conversation);
     }
 }

@@ -36,21 +36,21 @@ public static class IncomingPhoneNumberEndpoints
     {
         var registry = Registry(accountSid, request, grains, links);
         var number = IsNumber(sid) ? await registry.FindAsync(sid) : null;
-        return TypedResults.Ok(links.IncomingPhoneNumber(number ?? throw Errors.ResourceNotFound(request.Path)));
+        return TypedResults.Ok(links.IncomingPhoneNumber(number ?? throw Errors.Unknown("The resource")));
     }
 
     public static async Task<Ok<IncomingPhoneNumberResource>> UpdateAsync(string accountSid, string sid, HttpRequest request, IGrainFactory grains, SenderLinks links)
     {
         var registry = Registry(accountSid, request, grains, links);
         var form = await Form.ReadAsync(request);
-        var number = IsNumber(sid) ? await registry.UpdateAsync(sid, Registration(form)) : throw Errors.ResourceNotFound(request.Path);
+        var number = IsNumber(sid) ? await registry.UpdateAsync(sid, Registration(form)) : throw Errors.Unknown("The resource");
         return TypedResults.Ok(links.IncomingPhoneNumber(number));
     }
 
     public static async Task<NoContent> DeleteAsync(string accountSid, string sid, HttpRequest request, IGrainFactory grains, SenderLinks links)
     {
         var registry = Registry(accountSid, request, grains, links);
-        await (IsNumber(sid) ? registry.RemoveAsync(sid) : throw Errors.ResourceNotFound(request.Path));
+        await (IsNumber(sid) ? registry.RemoveAsync(sid) : throw Errors.Unknown("The resource"));
         return TypedResults.NoContent();
     }
 
@@ -66,7 +66,7 @@ public static class IncomingPhoneNumberEndpoints
 
     /// <summary>The account's registry; another account's path is a 404, as Twilio answers it.</summary>
     internal static ISenderRegistryGrain Registry(string accountSid, HttpRequest request, IGrainFactory grains, SenderLinks links) =>
-        accountSid == links.AccountSid ? grains.GetGrain<ISenderRegistryGrain>(accountSid) : throw Errors.ResourceNotFound(request.Path);
+        accountSid == links.AccountSid ? grains.GetGrain<ISenderRegistryGrain>(accountSid) : throw Errors.Unknown("The resource");
 
     /// <summary>FriendlyName, Capabilities and Mps: null where not sent, so an update leaves them.</summary>
     internal static SenderRegistration Registration(Form form) => new()

@@ -58,7 +58,7 @@ public static class MessagingServiceEndpoints
     internal static IMessagingServiceGrain Service(IGrainFactory grains, string sid) =>
         Sids.IsValid(sid, Sids.MessagingService) ? grains.GetGrain<IMessagingServiceGrain>(sid) : throw NotFound(sid);
 
-    internal static EngineException NotFound(string sid) => Errors.ResourceNotFound($"/Services/{sid}");
+    internal static EngineException NotFound(string sid) => Errors.Unknown("The resource");
 
     private static MessagingServiceSettings Settings(Form form)
     {

@@ -55,7 +55,7 @@ public static class OperatorEndpoints
         var conversation = await lookup.GrainAsync(conversationSid);
         var message = await conversation.GetMessageAsync(messageSid);
         var delivery = await grains.GetGrain<IMessageDeliveryGrain>(DeliveryKeys.Outbox(message.ConversationSid, message.Sid)).GetAsync()
-            ?? throw Errors.ResourceNotFound($"/Deliveries/{conversationSid}/{messageSid}");
+            ?? throw Errors.Unknown("The resource");
         return TypedResults.Json(new Dictionary<string, object?>
         {
             ["conversation_sid"] = delivery.Order.ConversationSid,
@@ -112,7 +112,7 @@ public static class OperatorEndpoints
     public static async Task<Ok<InboundMessageResource>> FetchInboundAsync(string messageSid, IGrainFactory grains, ResourceLinks links)
     {
         var outcome = await grains.GetGrain<IInboundMessageGrain>(messageSid).GetAsync()
-            ?? throw Errors.ResourceNotFound($"/InboundMessages/{messageSid}");
+            ?? throw Errors.Unknown("The resource");
         return TypedResults.Ok(Inbound(outcome, links));
     }
 

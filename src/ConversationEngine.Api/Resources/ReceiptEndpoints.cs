@@ -32,7 +32,7 @@ public static class ReceiptEndpoints
         var grain = await lookup.GrainAsync(conversationSid);
         var message = await grain.GetMessageAsync(messageSid);
         var receipt = message.Receipts.FirstOrDefault(r => r.Sid == sid)
-            ?? throw Errors.ResourceNotFound($"/Conversations/{conversationSid}/Messages/{messageSid}/Receipts/{sid}");
+            ?? throw Errors.Unknown("The resource");
         return TypedResults.Ok(links.Receipt(receipt));
     }
 }

@@ -92,5 +92,5 @@ public static class ServiceSenderEndpoints
     }
 
     private static EngineException NotFound(Kind kind, string serviceSid, string sid) =>
-        Errors.ResourceNotFound($"/Services/{serviceSid}/{kind.Path}/{sid}");
+        Errors.Unknown("The resource");
 }

@@ -39,7 +39,7 @@ public static class ShortCodeEndpoints
     {
         var registry = IncomingPhoneNumberEndpoints.Registry(accountSid, request, grains, links);
         var code = IsShortCode(sid) ? await registry.FindAsync(sid) : null;
-        return TypedResults.Ok(links.ShortCode(code ?? throw Errors.ResourceNotFound(request.Path)));
+        return TypedResults.Ok(links.ShortCode(code ?? throw Errors.Unknown("The resource")));
     }
 
     public static async Task<Ok<ShortCodeResource>> UpdateAsync(string accountSid, string sid, HttpRequest request, IGrainFactory grains, SenderLinks links)
@@ -48,7 +48,7 @@ public static class ShortCodeEndpoints
         var form = await Form.ReadAsync(request);
         if (!IsShortCode(sid))
         {
-            throw Errors.ResourceNotFound(request.Path);
+            throw Errors.Unknown("The resource");
         }
 
         // A short code's capabilities are fixed at registration (SMS and MMS, never WhatsApp).
@@ -59,7 +59,7 @@ public static class ShortCodeEndpoints
     public static async Task<NoContent> DeleteAsync(string accountSid, string sid, HttpRequest request, IGrainFactory grains, SenderLinks links)
     {
         var registry = IncomingPhoneNumberEndpoints.Registry(accountSid, request, grains, links);
-        await (IsShortCode(sid) ? registry.RemoveAsync(sid) : throw Errors.ResourceNotFound(request.Path));
+        await (IsShortCode(sid) ? registry.RemoveAsync(sid) : throw Errors.Unknown("The resource"));
         return TypedResults.NoContent();
     }
 

@@ -43,7 +43,7 @@ public sealed class AccountGrain(
         if (FieldRules.Sid(update.DefaultChatServiceSid, Sids.ChatService, "DefaultChatServiceSid") is { } serviceSid
             && await grains.GetGrain<IChatServiceGrain>(serviceSid).GetAsync() is null)
         {
-            throw Errors.ResourceNotFound($"/Services/{serviceSid}");
+            throw Errors.Unknown($"Conversation Service {serviceSid}");
         }
 
         ConversationLifecycle.CheckMinimums(update.DefaultInactiveTimer, update.DefaultClosedTimer, lifecycle.Value.TestingOnlyMinimumTimer);

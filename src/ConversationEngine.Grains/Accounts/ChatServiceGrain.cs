@@ -68,7 +68,7 @@ public sealed class ChatServiceGrain(
 
     private ChatServiceConfiguration Configuration()
     {
-        var service = State.Service ?? throw Errors.ResourceNotFound($"/Services/{this.GetPrimaryKeyString()}");
+        var service = State.Service ?? throw Errors.Unknown($"Conversation Service {this.GetPrimaryKeyString()}");
         var configuration = State.Configuration;
         return new ChatServiceConfiguration
         {

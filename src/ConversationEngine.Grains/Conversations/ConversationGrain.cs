@@ -119,7 +119,7 @@ public sealed class ConversationGrain(
         var header = Existing();
         if (header.State == ConversationStates.Closed)
         {
-            throw Errors.BadRequest(Errors.ClosedConversationUpdate, "Can't update conversation as it's in final closed state");
+            throw Errors.Closed(Errors.ClosedConversationUpdate, "Can't update conversation as it's in final closed state");
         }
 
         if (command.State is not null)
@@ -288,7 +288,7 @@ public sealed class ConversationGrain(
         var address = ChannelAddress.Parse(command.Address, "MessagingBinding.Address", Errors.InvalidParameter);
         if (address.Type is not (ChannelTypes.Sms or ChannelTypes.WhatsApp))
         {
-            throw Errors.BadRequest(Errors.ProxyAddressRequired, "MessagingBinding.ProxyAddress is required for this channel");
+            throw Errors.Invalid(Errors.ProxyAddressRequired, "MessagingBinding.ProxyAddress is required for this channel");
         }
 
         var pool = await grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync();
@@ -308,7 +308,7 @@ public sealed class ConversationGrain(
             }
         }
 
-        throw taken ?? Errors.BadRequest(21703, $"No sender in Messaging Service {service} can reach {address.Value}");
+        throw taken ?? Errors.Invalid(21703, $"No sender in Messaging Service {service} can reach {address.Value}");
     }
 
     public Task<ParticipantSnapshot> GetParticipantAsync(string sidOrIdentity)
@@ -659,7 +659,7 @@ public sealed class ConversationGrain(
             }
         }
 
-        throw Errors.ResourceNotFound($"/Conversations/{Sid}/Messages/{messageSid}");
+        throw Errors.Unknown($"Message {messageSid}");
     }
 
     /// <summary>
@@ -877,7 +877,7 @@ public sealed class ConversationGrain(
     }
 
     private ConversationSnapshot Existing() =>
-        State.Header ?? throw Errors.ResourceNotFound($"/Conversations/{Sid}");
+        State.Header ?? throw Errors.Unknown($"Conversation {Sid}");
 
     private int ParticipantPosition(string participantSid)
     {
@@ -885,8 +885,8 @@ public sealed class ConversationGrain(
         return position >= 0 ? position : throw ParticipantNotFound(participantSid);
     }
 
-    private EngineException ParticipantNotFound(string participant) =>
-        Errors.ResourceNotFound($"/Conversations/{Sid}/Participants/{participant}");
+    private static EngineException ParticipantNotFound(string participant) =>
+        Errors.Unknown($"Participant {participant}");
 
     private long LastPageNumber() => PageNumber(Math.Max(State.NextMessageIndex - 1, 0));
 

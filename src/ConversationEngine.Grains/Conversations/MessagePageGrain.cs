@@ -62,7 +62,7 @@ public sealed class MessagePageGrain(
     {
         if (!State.Messages.TryGetValue(message.Index, out var previous) || previous.Sid != message.Sid)
         {
-            throw Errors.ResourceNotFound($"/Conversations/{message.ConversationSid}/Messages/{message.Sid}");
+            throw Errors.Unknown($"Message {message.Sid}");
         }
 
         State.Messages[message.Index] = message;

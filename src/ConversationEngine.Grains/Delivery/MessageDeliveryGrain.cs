@@ -275,7 +275,7 @@ public sealed partial class MessageDeliveryGrain(
                 return (target.Channel == ChannelTypes.WhatsApp ? "whatsapp:" + options.Value.DefaultNumber : options.Value.DefaultNumber!, null);
         }
 
-        var pool = context.Pool ?? throw Errors.BadRequest(21704, $"The Messaging Service {service} contains no senders");
+        var pool = context.Pool ?? throw Errors.Invalid(21704, $"The Messaging Service {service} contains no senders");
         var channel = target.Channel == ChannelTypes.Sms && order.MediaUrls.Count > 0 ? "mms" : target.Channel;
         var (ranked, sticky) = await PoolChoice.RankAsync(grains, pool, channel, target.To, twoWay: false);
         var sender = ranked[0];
@@ -333,7 +333,7 @@ public sealed partial class MessageDeliveryGrain(
                 await grains.GetGrain<IConversationGrain>(order.ConversationSid).PutReceiptAsync(receipt);
             }
         }
-        catch (EngineException gone) when (gone.Status == 404)
+        catch (EngineException gone) when (gone.Kind == ErrorKind.NotFound)
         {
             // The conversation or message was deleted meanwhile: nothing left to show the receipt on.
         }
@@ -346,7 +346,7 @@ public sealed partial class MessageDeliveryGrain(
             await grains.GetGrain<IConversationGrain>(order.ConversationSid).GetMessageAsync(order.MessageSid);
             return true;
         }
-        catch (EngineException missing) when (missing.Status == 404)
+        catch (EngineException missing) when (missing.Kind == ErrorKind.NotFound)
         {
             return false;
         }
@@ -387,7 +387,7 @@ public sealed partial class MessageDeliveryGrain(
                 var pool = await grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync();
                 return new DeliveryContext(pool, service);
             }
-            catch (EngineException missing) when (missing.Status == 404)
+            catch (EngineException missing) when (missing.Kind == ErrorKind.NotFound)
             {
                 return new DeliveryContext(null, service);
             }

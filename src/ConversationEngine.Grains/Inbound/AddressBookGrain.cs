@@ -88,7 +88,7 @@ public sealed class AddressBookGrain(
 
     private int Position(string sidOrAddress)
     {
-        var configuration = Find(sidOrAddress) ?? throw Errors.ResourceNotFound($"/Configuration/Addresses/{sidOrAddress}");
+        var configuration = Find(sidOrAddress) ?? throw Errors.Unknown($"Address configuration {sidOrAddress}");
         return Configurations.IndexOf(configuration);
     }
 

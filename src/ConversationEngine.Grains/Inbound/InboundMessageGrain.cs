@@ -126,7 +126,7 @@ public sealed class InboundMessageGrain(
         {
             return await grains.GetGrain<IConversationGrain>(holder).AddMessageAsync(command);
         }
-        catch (EngineException error) when (error.Status is 400 or 404)
+        catch (EngineException error) when (error.Kind is ErrorKind.Invalid or ErrorKind.NotFound or ErrorKind.Closed)
         {
             // Closed (its reminder not yet run) or gone: the pair is free for a new conversation.
             return null;

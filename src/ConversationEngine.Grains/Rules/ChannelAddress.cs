@@ -34,7 +34,7 @@ public sealed record ChannelAddress(string Type, string Value)
         var text = raw.Trim();
         if (text.Length == 0 || text.Length > FieldRules.AddressMaxLength)
         {
-            throw Errors.BadRequest(errorCode, $"{parameter} must be a channel address of 1 to {FieldRules.AddressMaxLength} characters");
+            throw Errors.Invalid(errorCode, $"{parameter} must be a channel address of 1 to {FieldRules.AddressMaxLength} characters");
         }
 
         var colon = text.IndexOf(':', StringComparison.Ordinal);
@@ -52,14 +52,14 @@ public sealed record ChannelAddress(string Type, string Value)
             case ChannelTypes.Messenger:
                 if (rest.Length == 0 || !rest.All(char.IsAsciiLetterOrDigit))
                 {
-                    throw Errors.BadRequest(errorCode, $"{parameter} '{raw}' is not a valid Messenger address (messenger:<id>)");
+                    throw Errors.Invalid(errorCode, $"{parameter} '{raw}' is not a valid Messenger address (messenger:<id>)");
                 }
 
                 return new ChannelAddress(ChannelTypes.Messenger, "messenger:" + rest);
             case ChannelTypes.Sms:
                 return new ChannelAddress(ChannelTypes.Sms, Number(rest, parameter, errorCode, allowShortCode));
             default:
-                throw Errors.BadRequest(errorCode, $"{parameter} '{raw}' has an unsupported channel '{prefix}'");
+                throw Errors.Invalid(errorCode, $"{parameter} '{raw}' has an unsupported channel '{prefix}'");
         }
     }
 
@@ -72,7 +72,7 @@ public sealed record ChannelAddress(string Type, string Value)
 
         if (!text.StartsWith('+'))
         {
-            throw Errors.BadRequest(errorCode, $"{parameter} '{text}' is not a phone number in E.164 format (+ and country code)");
+            throw Errors.Invalid(errorCode, $"{parameter} '{text}' is not a phone number in E.164 format (+ and country code)");
         }
 
         PhoneNumber number;
@@ -82,14 +82,14 @@ public sealed record ChannelAddress(string Type, string Value)
         }
         catch (NumberParseException)
         {
-            throw Errors.BadRequest(errorCode, $"{parameter} '{text}' is not a valid phone number");
+            throw Errors.Invalid(errorCode, $"{parameter} '{text}' is not a valid phone number");
         }
 
         // Possible, not valid: Twilio's own examples use unassigned +1 555 numbers, and a number range
         // allocated after this library's release must still be usable.
         if (!Phones.IsPossibleNumber(number))
         {
-            throw Errors.BadRequest(errorCode, $"{parameter} '{text}' is not a valid phone number");
+            throw Errors.Invalid(errorCode, $"{parameter} '{text}' is not a valid phone number");
         }
 
         return Phones.Format(number, PhoneNumberFormat.E164);

@@ -49,7 +49,7 @@ public static class ConversationLifecycle
     {
         if (from == ConversationStates.Closed)
         {
-            throw Errors.BadRequest(Errors.ClosedConversationUpdate, "Can't update conversation as it's in final closed state");
+            throw Errors.Closed(Errors.ClosedConversationUpdate, "Can't update conversation as it's in final closed state");
         }
 
         if (!CanTransition(from, to))
@@ -63,7 +63,7 @@ public static class ConversationLifecycle
     {
         if (state == ConversationStates.Closed)
         {
-            throw Errors.BadRequest(Errors.ClosedConversationUpdate, $"Can't {what}: the conversation is in final closed state");
+            throw Errors.Closed(Errors.ClosedConversationUpdate, $"Can't {what}: the conversation is in final closed state");
         }
     }
 
@@ -87,12 +87,12 @@ public static class ConversationLifecycle
     {
         if (inactive < (testingOnlyMinimum ?? MinimumInactiveTimer))
         {
-            throw Errors.BadRequest(Errors.InactiveTimerTooShort, "Timers.Inactive must be at least 1 minute (PT1M)");
+            throw Errors.Invalid(Errors.InactiveTimerTooShort, "Timers.Inactive must be at least 1 minute (PT1M)");
         }
 
         if (closed < (testingOnlyMinimum ?? MinimumClosedTimer))
         {
-            throw Errors.BadRequest(Errors.ClosedTimerTooShort, "Timers.Closed must be at least 10 minutes (PT10M)");
+            throw Errors.Invalid(Errors.ClosedTimerTooShort, "Timers.Closed must be at least 10 minutes (PT10M)");
         }
     }
 

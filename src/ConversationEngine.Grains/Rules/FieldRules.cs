@@ -31,7 +31,7 @@ public static class FieldRules
 
         if (Encoding.UTF8.GetByteCount(value) > maxBytes)
         {
-            throw Errors.BadRequest(Errors.InvalidAttributes, $"Attributes must be at most {maxBytes} bytes");
+            throw Errors.Invalid(Errors.InvalidAttributes, $"Attributes must be at most {maxBytes} bytes");
         }
 
         try
@@ -40,7 +40,7 @@ public static class FieldRules
         }
         catch (JsonException)
         {
-            throw Errors.BadRequest(Errors.InvalidAttributes, "Attributes must be a valid JSON string");
+            throw Errors.Invalid(Errors.InvalidAttributes, "Attributes must be a valid JSON string");
         }
 
         return value;
@@ -59,12 +59,12 @@ public static class FieldRules
             using var document = JsonDocument.Parse(value);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw Errors.BadRequest(Errors.InvalidContentVariables, "ContentVariables must be a JSON object");
+                throw Errors.Invalid(Errors.InvalidContentVariables, "ContentVariables must be a JSON object");
             }
         }
         catch (JsonException)
         {
-            throw Errors.BadRequest(Errors.InvalidContentVariables, "ContentVariables must be a valid JSON object");
+            throw Errors.Invalid(Errors.InvalidContentVariables, "ContentVariables must be a valid JSON object");
         }
 
         return value;
@@ -95,7 +95,7 @@ public static class FieldRules
 
         if (Sids.IsValid(value, Sids.Conversation))
         {
-            throw Errors.BadRequest(Errors.UniqueNameLooksLikeSid, "UniqueName must not have the form of a Conversation SID");
+            throw Errors.Invalid(Errors.UniqueNameLooksLikeSid, "UniqueName must not have the form of a Conversation SID");
         }
 
         return value;
@@ -110,12 +110,12 @@ public static class FieldRules
 
         if (reachesChannels && body.Length > ChannelBodyMaxLength)
         {
-            throw Errors.BadRequest(Errors.BodyTooLong, $"Message body is too long: at most {ChannelBodyMaxLength} characters reach SMS, WhatsApp or Messenger participants");
+            throw Errors.Invalid(Errors.BodyTooLong, $"Message body is too long: at most {ChannelBodyMaxLength} characters reach SMS, WhatsApp or Messenger participants");
         }
 
         if (Encoding.UTF8.GetByteCount(body) > ChatBodyMaxBytes)
         {
-            throw Errors.BadRequest(Errors.BodyTooLong, $"Message body is too long: at most {ChatBodyMaxBytes} bytes");
+            throw Errors.Invalid(Errors.BodyTooLong, $"Message body is too long: at most {ChatBodyMaxBytes} bytes");
         }
     }
 

@@ -41,12 +41,12 @@ public static class ParticipantRules
 
         if (existing.Count >= MaxParticipants)
         {
-            throw Errors.BadRequest(Errors.TooManyParticipants, $"The conversation already has the maximum of {MaxParticipants} participants");
+            throw Errors.Invalid(Errors.TooManyParticipants, $"The conversation already has the maximum of {MaxParticipants} participants");
         }
 
         if (binding?.Address is not null && existing.Count(p => p.MessagingBinding?.Address is not null) >= MaxNonChatParticipants)
         {
-            throw Errors.BadRequest(Errors.TooManyNonChatParticipants, $"The conversation already has the maximum of {MaxNonChatParticipants} non-chat participants");
+            throw Errors.Invalid(Errors.TooManyNonChatParticipants, $"The conversation already has the maximum of {MaxNonChatParticipants} non-chat participants");
         }
 
         return binding;
@@ -60,14 +60,14 @@ public static class ParticipantRules
         {
             if (binding?.Address is null)
             {
-                throw Errors.BadRequest(command.ProxyAddress == RemoveValue ? 50440 : 50441, "The participant has no MessagingBinding.Address, so it cannot have a proxy address");
+                throw Errors.Invalid(command.ProxyAddress == RemoveValue ? 50440 : 50441, "The participant has no MessagingBinding.Address, so it cannot have a proxy address");
             }
 
             if (command.ProxyAddress == RemoveValue)
             {
                 if (binding.ProxyAddress is null)
                 {
-                    throw Errors.BadRequest(50440, "The participant has no proxy address to remove");
+                    throw Errors.Invalid(50440, "The participant has no proxy address to remove");
                 }
 
                 binding = binding with { ProxyAddress = null };
@@ -83,7 +83,7 @@ public static class ParticipantRules
         {
             if (binding?.Address is not null)
             {
-                throw Errors.BadRequest(Errors.ProjectedAddressOnBinding, "A participant with MessagingBinding.Address cannot have a projected address");
+                throw Errors.Invalid(Errors.ProjectedAddressOnBinding, "A participant with MessagingBinding.Address cannot have a projected address");
             }
 
             binding = command.ProjectedAddress == RemoveValue
@@ -134,7 +134,7 @@ public static class ParticipantRules
 
         if (command.ProjectedAddress is not null)
         {
-            throw Errors.BadRequest(Errors.ProjectedAddressOnBinding, "MessagingBinding.ProjectedAddress cannot be combined with MessagingBinding.Address");
+            throw Errors.Invalid(Errors.ProjectedAddressOnBinding, "MessagingBinding.ProjectedAddress cannot be combined with MessagingBinding.Address");
         }
 
         var address = ChannelAddress.Parse(command.Address, "MessagingBinding.Address", Errors.InvalidParameter);
@@ -143,7 +143,7 @@ public static class ParticipantRules
             // Only SMS can go without a proxy: an address-only participant of a group MMS.
             if (address.Type != ChannelTypes.Sms)
             {
-                throw Errors.BadRequest(Errors.ProxyAddressRequired, "MessagingBinding.ProxyAddress is required for this channel");
+                throw Errors.Invalid(Errors.ProxyAddressRequired, "MessagingBinding.ProxyAddress is required for this channel");
             }
 
             return new MessagingBinding { Type = address.Type, Address = address.Value };
@@ -157,19 +157,19 @@ public static class ParticipantRules
     {
         if (raw.Trim().Length == 0)
         {
-            throw Errors.BadRequest(Errors.ProxyAddressRequired, "MessagingBinding.ProxyAddress must not be empty");
+            throw Errors.Invalid(Errors.ProxyAddressRequired, "MessagingBinding.ProxyAddress must not be empty");
         }
 
         SenderSelection.CheckTwoWay(raw.Trim());
         var proxy = ChannelAddress.Parse(raw, "MessagingBinding.ProxyAddress", Errors.InvalidProxyAddress, allowShortCode: true);
         if (proxy.Type != address.Type)
         {
-            throw Errors.BadRequest(Errors.ChannelMismatch, $"MessagingBinding.Address is a {address.Type} address but MessagingBinding.ProxyAddress is a {proxy.Type} address");
+            throw Errors.Invalid(Errors.ChannelMismatch, $"MessagingBinding.Address is a {address.Type} address but MessagingBinding.ProxyAddress is a {proxy.Type} address");
         }
 
         if (proxy.Value == address.Value)
         {
-            throw Errors.BadRequest(Errors.AddressEqualsProxy, "MessagingBinding.Address and MessagingBinding.ProxyAddress must differ");
+            throw Errors.Invalid(Errors.AddressEqualsProxy, "MessagingBinding.Address and MessagingBinding.ProxyAddress must differ");
         }
 
         return proxy;

@@ -32,7 +32,7 @@ public static class SenderSelection
     {
         if (pool.Count == 0)
         {
-            throw Errors.BadRequest(21704, "The Messaging Service contains no senders");
+            throw Errors.Invalid(21704, "The Messaging Service contains no senders");
         }
 
         var (country, areaCode) = Locate(need.Recipient);
@@ -45,7 +45,7 @@ public static class SenderSelection
         var eligible = pool.Where(s => s.Can(capability) && Reaches(s, need, country)).ToList();
         if (eligible.Count == 0)
         {
-            throw Errors.BadRequest(21703, $"No sender in the Messaging Service can send {need.Channel} to {need.Recipient}");
+            throw Errors.Invalid(21703, $"No sender in the Messaging Service can send {need.Channel} to {need.Recipient}");
         }
 
         // Spread ties over the pool: rotate before the stable sort, so equal ranks take turns.
@@ -65,7 +65,7 @@ public static class SenderSelection
     {
         if (IsAlphanumericId(proxyAddress))
         {
-            throw Errors.BadRequest(Errors.InvalidProxyAddress, $"'{proxyAddress}' is an alphanumeric sender ID: those are one-way, so it cannot be a participant's proxy address");
+            throw Errors.Invalid(Errors.InvalidProxyAddress, $"'{proxyAddress}' is an alphanumeric sender ID: those are one-way, so it cannot be a participant's proxy address");
         }
     }
 
@@ -157,8 +157,8 @@ public static class SenderPrecedence
         }
 
         throw channel == "whatsapp"
-            ? Errors.BadRequest(21703, "WhatsApp needs a WhatsApp-enabled number or a Messaging Service with a WhatsApp sender")
-            : Errors.BadRequest(21703, twoWay && senderId is not null
+            ? Errors.Invalid(21703, "WhatsApp needs a WhatsApp-enabled number or a Messaging Service with a WhatsApp sender")
+            : Errors.Invalid(21703, twoWay && senderId is not null
                 ? "An SMS sender ID is one-way: a two-way conversation needs a number or a Messaging Service"
                 : "No sender: configure a Messaging Service, an SMS sender ID or a number");
     }

@@ -218,7 +218,7 @@ public sealed class MessagingServiceGrain(
         var position = State.Members.FindIndex(m => m.Sid == senderSid);
         if (position < 0)
         {
-            throw Errors.ResourceNotFound($"/Services/{Sid}/{PathOf(senderSid)}/{senderSid}");
+            throw Errors.Unknown($"Sender {senderSid} of Messaging Service {Sid}");
         }
 
         var entry = State.Members[position];
@@ -287,7 +287,7 @@ public sealed class MessagingServiceGrain(
     }
 
     private MessagingServiceSettings Existing() =>
-        State.Settings ?? throw Errors.ResourceNotFound($"/Services/{Sid}");
+        State.Settings ?? throw Errors.Unknown($"Messaging Service {Sid}");
 
     private MessagingServiceSnapshot Snapshot() => new()
     {
@@ -301,11 +301,6 @@ public sealed class MessagingServiceGrain(
         DateUpdated = State.DateUpdated,
     };
 
-    private static string PathOf(string senderSid) =>
-        senderSid.StartsWith(Sids.ShortCode, StringComparison.Ordinal) ? "ShortCodes"
-        : senderSid.StartsWith(Sids.AlphaSender, StringComparison.Ordinal) ? "AlphaSenders"
-        : "PhoneNumbers";
-
     /// <summary>The change applied to <paramref name="current"/>: null leaves a field, an empty URL clears it.</summary>
     private static MessagingServiceSettings Apply(MessagingServiceSettings current, MessagingServiceSettings change)
     {
@@ -316,7 +311,7 @@ public sealed class MessagingServiceGrain(
 
         if (change.ValidityPeriod is < 1 or > MaxValidityPeriod)
         {
-            throw Errors.BadRequest(Errors.InvalidValidityPeriod, $"ValidityPeriod must be between 1 and {MaxValidityPeriod} seconds");
+            throw Errors.Invalid(Errors.InvalidValidityPeriod, $"ValidityPeriod must be between 1 and {MaxValidityPeriod} seconds");
         }
 
         return current with

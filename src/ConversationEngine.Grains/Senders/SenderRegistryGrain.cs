@@ -87,7 +87,7 @@ public sealed class SenderRegistryGrain(
         var position = Senders.FindIndex(s => s.Sid == sid);
         if (position < 0)
         {
-            throw Errors.ResourceNotFound($"/IncomingPhoneNumbers/{sid}");
+            throw Errors.Unknown($"Sender {sid}");
         }
 
         var current = Senders[position];
@@ -108,7 +108,7 @@ public sealed class SenderRegistryGrain(
         var position = Senders.FindIndex(s => s.Sid == sid);
         if (position < 0)
         {
-            throw Errors.ResourceNotFound($"/IncomingPhoneNumbers/{sid}");
+            throw Errors.Unknown($"Sender {sid}");
         }
 
         var removed = Senders[position];
@@ -134,7 +134,7 @@ public sealed class SenderRegistryGrain(
 
     public async Task<Sender> AssignAsync(string sid, string messagingServiceSid)
     {
-        var sender = Senders.Find(s => s.Sid == sid) ?? throw Errors.ResourceNotFound($"/IncomingPhoneNumbers/{sid}");
+        var sender = Senders.Find(s => s.Sid == sid) ?? throw Errors.Unknown($"Sender {sid}");
         if (store.State.Holders.TryGetValue(sid, out var holder))
         {
             return holder == messagingServiceSid

@@ -75,7 +75,7 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
         Assert.All(attempts.Where(a => a.Error is not null), a =>
         {
             Assert.Equal(Errors.BindingInUse, a.Error!.Code);
-            Assert.Equal(409, a.Error.Status);
+            Assert.Equal(ErrorKind.Conflict, a.Error.Kind);
             Assert.Contains(winner, a.Error.Message, StringComparison.Ordinal);
         });
         Assert.Equal(winner, await cluster.Grains.GetGrain<IBindingIndexGrain>(address + "|+15005550006").GetHolderAsync());
@@ -145,7 +145,7 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
         var forged = Sids.NewMessage(message.Index);
 
         var error = await Assert.ThrowsAsync<EngineException>(() => conversation.GetMessageAsync(forged));
-        Assert.Equal(404, error.Status);
+        Assert.Equal(ErrorKind.NotFound, error.Kind);
         Assert.Equal(message, await conversation.GetMessageAsync(message.Sid));
     }
 

@@ -76,7 +76,7 @@ public sealed class ChannelAddressTests
         var error = Assert.Throws<EngineException>(() => ChannelAddress.Parse(raw, "MessagingBinding.ProxyAddress", Code));
 
         Assert.Equal(Code, error.Code);
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
         Assert.Contains("MessagingBinding.ProxyAddress", error.Message, StringComparison.Ordinal);
     }
 

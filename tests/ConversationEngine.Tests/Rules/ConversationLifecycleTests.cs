@@ -43,7 +43,7 @@ public sealed class ConversationLifecycleTests
         var error = Assert.Throws<EngineException>(() => ConversationLifecycle.CheckTransition(ConversationStates.Closed, to));
 
         Assert.Equal(50377, error.Code);
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Closed, error.Kind);
     }
 
     [Fact]
@@ -139,6 +139,6 @@ public sealed class ConversationLifecycleTests
     {
         var timers = new ConversationTimers(TimeSpan.FromDays(10), null, DateTimeOffset.MaxValue.AddDays(-1));
 
-        Assert.Equal(400, Assert.Throws<EngineException>(() => timers.NextDue(ConversationStates.Active)).Status);
+        Assert.Equal(ErrorKind.Invalid, Assert.Throws<EngineException>(() => timers.NextDue(ConversationStates.Active)).Kind);
     }
 }

@@ -40,7 +40,7 @@ public sealed class FieldRulesTests
         var error = Assert.Throws<EngineException>(() => FieldRules.Attributes(attributes, FieldRules.ParticipantAttributesMaxBytes));
 
         Assert.Equal(Errors.InvalidAttributes, error.Code);
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class FieldRulesTests
             FieldRules.Attributes(JsonOfBytes(16 * 1024 + 1, 'x'), FieldRules.ConversationAttributesMaxBytes));
 
         Assert.Equal(Errors.InvalidAttributes, error.Code);
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class FieldRulesTests
         var error = Assert.Throws<EngineException>(() => FieldRules.Bounded(longest + "n", "FriendlyName"));
 
         Assert.Equal(Errors.InvalidParameter, error.Code);
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
         Assert.Contains("FriendlyName", error.Message, StringComparison.Ordinal);
     }
 
@@ -148,7 +148,7 @@ public sealed class FieldRulesTests
         var error = Assert.Throws<EngineException>(() => FieldRules.UniqueName(uniqueName));
 
         Assert.Equal(Errors.UniqueNameLooksLikeSid, error.Code);
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
     }
 
     [Theory]
@@ -196,7 +196,7 @@ public sealed class FieldRulesTests
         var error = Assert.Throws<EngineException>(() => FieldRules.Body(new string('b', 1601), reachesChannels: true));
 
         Assert.Equal(Errors.BodyTooLong, error.Code);
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class ParticipantRulesTests
         var error = Assert.Throws<EngineException>(() => ParticipantRules.Admit(new AddParticipant { Identity = "alice" }, existing));
 
         Assert.Equal(Errors.IdentityInUse, error.Code);
-        Assert.Equal(409, error.Status);
+        Assert.Equal(ErrorKind.Conflict, error.Kind);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class ParticipantRulesTests
             ParticipantRules.Admit(new AddParticipant { Address = "+1 555 123 0001", ProxyAddress = "+15005550006" }, existing));
 
         Assert.Equal(Errors.GroupParticipantExists, error.Code);
-        Assert.Equal(409, error.Status);
+        Assert.Equal(ErrorKind.Conflict, error.Kind);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class ParticipantRulesTests
         var error = Assert.Throws<EngineException>(() => ParticipantRules.Admit(new AddParticipant { Address = address, ProxyAddress = proxy }, None));
 
         Assert.Equal(Errors.AddressEqualsProxy, error.Code);
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
     }
 
     [Theory]
@@ -179,7 +179,7 @@ public sealed class ParticipantRulesTests
     {
         var error = Assert.Throws<EngineException>(() => ParticipantRules.Admit(new AddParticipant { Address = address, ProxyAddress = Proxy }, None));
 
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class ParticipantRulesTests
         var error = Assert.Throws<EngineException>(() => ParticipantRules.Admit(new AddParticipant(), None));
 
         Assert.Equal(Errors.InvalidParameter, error.Code);
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public sealed class ParticipantRulesTests
         var error = Assert.Throws<EngineException>(() =>
             ParticipantRules.Admit(new AddParticipant { Identity = "alice", Address = Customer, ProxyAddress = Proxy }, None));
 
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
     }
 
     [Fact]
@@ -214,14 +214,14 @@ public sealed class ParticipantRulesTests
     {
         var error = Assert.Throws<EngineException>(() => ParticipantRules.Admit(new AddParticipant { Identity = "alice", ProxyAddress = Proxy }, None));
 
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
     }
 
     [Fact]
     public void Empty_or_over_long_identity_is_refused()
     {
-        Assert.Equal(400, Assert.Throws<EngineException>(() => ParticipantRules.Admit(new AddParticipant { Identity = "" }, None)).Status);
-        Assert.Equal(400, Assert.Throws<EngineException>(() => ParticipantRules.Admit(new AddParticipant { Identity = new string('i', 257) }, None)).Status);
+        Assert.Equal(ErrorKind.Invalid, Assert.Throws<EngineException>(() => ParticipantRules.Admit(new AddParticipant { Identity = "" }, None)).Kind);
+        Assert.Equal(ErrorKind.Invalid, Assert.Throws<EngineException>(() => ParticipantRules.Admit(new AddParticipant { Identity = new string('i', 257) }, None)).Kind);
         Assert.Null(ParticipantRules.Admit(new AddParticipant { Identity = new string('i', 256) }, None));
     }
 
@@ -241,7 +241,7 @@ public sealed class ParticipantRulesTests
         var error = Assert.Throws<EngineException>(() => ParticipantRules.Admit(new AddParticipant { Identity = "one-too-many" }, existing));
 
         Assert.Equal(Errors.TooManyParticipants, error.Code);
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
     }
 
     [Fact]
@@ -301,7 +301,7 @@ public sealed class ParticipantRulesTests
             ParticipantRules.Rebind(participant, new UpdateParticipant { ProxyAddress = "null" }, [participant]));
 
         Assert.Equal(50440, error.Code);
-        Assert.Equal(400, error.Status);
+        Assert.Equal(ErrorKind.Invalid, error.Kind);
     }
 
     [Fact]
@@ -422,7 +422,7 @@ public sealed class ParticipantRulesTests
         var error = Assert.Throws<EngineException>(() => ParticipantRules.CheckIdentity("alice", bob.Sid, [alice, bob]));
 
         Assert.Equal(Errors.IdentityInUse, error.Code);
-        Assert.Equal(409, error.Status);
+        Assert.Equal(ErrorKind.Conflict, error.Kind);
     }
 
     [Fact]
@@ -439,8 +439,8 @@ public sealed class ParticipantRulesTests
     {
         var alice = Chat("alice");
 
-        Assert.Equal(400, Assert.Throws<EngineException>(() => ParticipantRules.CheckIdentity("", alice.Sid, [alice])).Status);
-        Assert.Equal(400, Assert.Throws<EngineException>(() => ParticipantRules.CheckIdentity(new string('i', 257), alice.Sid, [alice])).Status);
+        Assert.Equal(ErrorKind.Invalid, Assert.Throws<EngineException>(() => ParticipantRules.CheckIdentity("", alice.Sid, [alice])).Kind);
+        Assert.Equal(ErrorKind.Invalid, Assert.Throws<EngineException>(() => ParticipantRules.CheckIdentity(new string('i', 257), alice.Sid, [alice])).Kind);
     }
 
     private static string Number(int i) => "+1555200" + i.ToString("D4", CultureInfo.InvariantCulture);
