@@ -1,0 +1,380 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ConversationEngine.Tests.Http;
+using ConversationEngine.Tests.Support;
+using Newtonsoft.Json.Linq;
+using Twilio.Exceptions;
+using Twilio.Rest.Conversations.V1;
+using Twilio.Rest.Conversations.V1.Conversation;
+using Twilio.Security;
+using TwilioRestClient = Twilio.Clients.TwilioRestClient;
+
+namespace ConversationEngine.Tests.Compat;
+
+/// <summary>
+/// Twilio's official C# library (NuGet <c>Twilio</c>) drives the engine through its resource
+/// classes, unchanged apart from the transport that sends conversations.twilio.com to the engine.
+/// Every assertion is on what the library hands its caller.
+/// </summary>
+[Collection(SharedEngine.Name)]
+public sealed class TwilioCSharpLibraryTests(EngineFixture fixture) : IDisposable
+{
+    private const string OurNumber = "+15005550006";
+
+    private readonly TwilioLibraryClient library = new(fixture.Host);
+
+    private TwilioRestClient Client => library.Rest;
+
+    public void Dispose() => library.Dispose();
+
+    [Fact]
+    public async Task Conversation_created_with_every_field_reads_back_through_the_library()
+    {
+        var unique = Unique("created");
+
+        var created = await ConversationResource.CreateAsync(
+            friendlyName: "Support chat", uniqueName: unique, attributes: """{"tier":"gold","seats":2}""",
+            state: ConversationResource.StateEnum.Active, timersInactive: "PT10M", timersClosed: "PT1H", client: Client);
+
+        Assert.Matches("^CH[0-9a-f]{32}$", created.Sid);
+        Assert.Equal(EngineHost.AccountSid, created.AccountSid);
+        Assert.Equal("Support chat", created.FriendlyName);
+        Assert.Equal(unique, created.UniqueName);
+        AssertSameJson("""{"tier":"gold","seats":2}""", created.Attributes);
+        Assert.Equal(ConversationResource.StateEnum.Active, created.State);
+        Assert.Matches("^IS[0-9a-f]{32}$", created.ChatServiceSid);
+        Assert.NotNull(created.DateCreated);
+        var timers = Assert.IsType<JObject>(created.Timers);
+        var inactiveAt = timers.Value<DateTime>("date_inactive").ToUniversalTime();
+        var closedAt = timers.Value<DateTime>("date_closed").ToUniversalTime();
+        Assert.InRange(inactiveAt - created.DateCreated!.Value.ToUniversalTime(), TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(5));
+        Assert.InRange(closedAt - created.DateCreated!.Value.ToUniversalTime(), TimeSpan.FromHours(1) - TimeSpan.FromSeconds(5), TimeSpan.FromHours(1) + TimeSpan.FromSeconds(5));
+        Assert.Equal($"{fixture.Host.BaseUrl}/v1/Conversations/{created.Sid}", created.Url.ToString());
+        Assert.Contains("participants", created.Links.Keys);
+        Assert.Contains("messages", created.Links.Keys);
+    }
+
+    [Fact]
+    public async Task Conversation_fetches_by_sid_and_by_unique_name_alike()
+    {
+        var unique = Unique("fetched");
+        var created = await ConversationResource.CreateAsync(friendlyName: "Fetch me", uniqueName: unique, client: Client);
+
+        var bySid = await ConversationResource.FetchAsync(created.Sid, client: Client);
+        var byName = await ConversationResource.FetchAsync(unique, client: Client);
+
+        Assert.Equal(created.Sid, bySid.Sid);
+        Assert.Equal(created.Sid, byName.Sid);
+        Assert.Equal("Fetch me", byName.FriendlyName);
+        Assert.Equal(unique, bySid.UniqueName);
+        Assert.Equal(ConversationResource.StateEnum.Active, byName.State);
+    }
+
+    [Fact]
+    public async Task Conversation_update_changes_name_attributes_and_state()
+    {
+        var created = await ConversationResource.CreateAsync(friendlyName: "Before", client: Client);
+
+        var updated = await ConversationResource.UpdateAsync(
+            created.Sid, friendlyName: "After", attributes: """{"escalated":true}""", state: ConversationResource.StateEnum.Inactive, client: Client);
+        var fetched = await ConversationResource.FetchAsync(created.Sid, client: Client);
+
+        Assert.Equal("After", updated.FriendlyName);
+        Assert.Equal(ConversationResource.StateEnum.Inactive, updated.State);
+        Assert.Equal("After", fetched.FriendlyName);
+        AssertSameJson("""{"escalated":true}""", fetched.Attributes);
+        Assert.Equal(ConversationResource.StateEnum.Inactive, fetched.State);
+        Assert.True(fetched.DateUpdated >= created.DateUpdated);
+    }
+
+    [Fact]
+    public async Task Conversation_list_follows_the_engine_paging_urls_and_honours_the_limit()
+    {
+        // An engine of its own, so the list holds exactly the conversations this test made.
+        await using var host = await EngineHost.StartAsync();
+        using var own = new TwilioLibraryClient(host);
+        var created = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            created.Add((await ConversationResource.CreateAsync(friendlyName: $"paged {i}", client: own.Rest)).Sid);
+        }
+
+        own.Redirect.Forget();
+        var all = (await ConversationResource.ReadAsync(pageSize: 3, client: own.Rest)).Select(c => c.Sid).ToList();
+        var pagesRead = own.Redirect.Sent.Count;
+        own.Redirect.Forget();
+
+        // A multiple of the page size: twilio-csharp's ResourceSet stops at `_processed > Limit`,
+        // so a limit inside a page yields one record more than asked, whatever the server.
+        var limited = (await ConversationResource.ReadAsync(pageSize: 3, limit: 6, client: own.Rest)).Select(c => c.Sid).ToList();
+
+        Assert.Equal(created, all);
+        Assert.Equal(3, pagesRead);
+        Assert.Equal(created.Take(6), limited);
+        Assert.Equal(2, own.Redirect.Sent.Count);
+    }
+
+    [Fact]
+    public async Task Conversation_pages_step_forward_and_back_by_the_urls_the_engine_returns()
+    {
+        await using var host = await EngineHost.StartAsync();
+        using var own = new TwilioLibraryClient(host);
+        var created = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            created.Add((await ConversationResource.CreateAsync(friendlyName: $"stepped {i}", client: own.Rest)).Sid);
+        }
+
+        var first = ConversationResource.GetPage("https://conversations.twilio.com/v1/Conversations?PageSize=3", own.Rest);
+        var second = ConversationResource.NextPage(first, own.Rest);
+        var third = ConversationResource.NextPage(second, own.Rest);
+        var backToSecond = ConversationResource.PreviousPage(third, own.Rest);
+        var backToFirst = ConversationResource.PreviousPage(backToSecond, own.Rest);
+
+        Assert.Equal(created[..3], first.Records.Select(c => c.Sid));
+        Assert.Equal(created[3..6], second.Records.Select(c => c.Sid));
+        Assert.Equal(created[6..], third.Records.Select(c => c.Sid));
+        Assert.False(third.HasNextPage());
+        Assert.Equal(created[3..6], backToSecond.Records.Select(c => c.Sid));
+        Assert.Equal(created[..3], backToFirst.Records.Select(c => c.Sid));
+    }
+
+    [Fact]
+    public async Task Conversation_list_filtered_by_state_holds_only_that_state()
+    {
+        var inactive = (await ConversationResource.CreateAsync(state: ConversationResource.StateEnum.Inactive, client: Client)).Sid;
+        var active = await NewConversationAsync();
+
+        var listed = (await ConversationResource.ReadAsync(state: ConversationResource.StateEnum.Inactive, pageSize: 1000, client: Client)).ToList();
+
+        Assert.Contains(inactive, listed.Select(c => c.Sid));
+        Assert.DoesNotContain(active, listed.Select(c => c.Sid));
+        Assert.All(listed, c => Assert.Equal(ConversationResource.StateEnum.Inactive, c.State));
+    }
+
+    [Fact]
+    public async Task Deleted_conversation_is_gone_with_404_and_20404()
+    {
+        var created = await ConversationResource.CreateAsync(friendlyName: "Short lived", client: Client);
+
+        Assert.True(await ConversationResource.DeleteAsync(created.Sid, client: Client));
+        var error = await Assert.ThrowsAsync<ApiException>(() => ConversationResource.FetchAsync(created.Sid, client: Client));
+
+        AssertTwilioError(error, HttpStatusCode.NotFound, 20404);
+    }
+
+    [Fact]
+    public async Task Chat_and_sms_participants_are_created_fetched_updated_listed_and_deleted()
+    {
+        var conversation = await NewConversationAsync();
+        var customer = Numbers.NextUs();
+
+        var agent = await ParticipantResource.CreateAsync(conversation, identity: "agent-7", attributes: """{"role":"agent"}""", client: Client);
+        var sms = await ParticipantResource.CreateAsync(conversation, messagingBindingAddress: customer, messagingBindingProxyAddress: OurNumber, client: Client);
+
+        Assert.Matches("^MB[0-9a-f]{32}$", agent.Sid);
+        Assert.Equal(conversation, agent.ConversationSid);
+        Assert.Equal("agent-7", agent.Identity);
+        Assert.Null(agent.MessagingBinding);
+        AssertSameJson("""{"role":"agent"}""", agent.Attributes);
+        Assert.Null(sms.Identity);
+        var binding = Assert.IsType<JObject>(sms.MessagingBinding);
+        Assert.Equal("sms", binding.Value<string>("type"));
+        Assert.Equal(customer, binding.Value<string>("address"));
+        Assert.Equal(OurNumber, binding.Value<string>("proxy_address"));
+
+        var fetched = await ParticipantResource.FetchAsync(conversation, sms.Sid, client: Client);
+        Assert.Equal(customer, Assert.IsType<JObject>(fetched.MessagingBinding).Value<string>("address"));
+
+        var updated = await ParticipantResource.UpdateAsync(conversation, agent.Sid, attributes: """{"role":"supervisor"}""", client: Client);
+        AssertSameJson("""{"role":"supervisor"}""", updated.Attributes);
+        AssertSameJson("""{"role":"supervisor"}""", (await ParticipantResource.FetchAsync(conversation, agent.Sid, client: Client)).Attributes);
+
+        var listed = (await ParticipantResource.ReadAsync(conversation, client: Client)).Select(p => p.Sid).ToList();
+        Assert.Equal([agent.Sid, sms.Sid], listed);
+
+        Assert.True(await ParticipantResource.DeleteAsync(conversation, agent.Sid, client: Client));
+        Assert.Equal([sms.Sid], (await ParticipantResource.ReadAsync(conversation, client: Client)).Select(p => p.Sid));
+        AssertTwilioError(
+            await Assert.ThrowsAsync<ApiException>(() => ParticipantResource.FetchAsync(conversation, agent.Sid, client: Client)),
+            HttpStatusCode.NotFound, 20404);
+    }
+
+    [Fact]
+    public async Task Second_conversation_with_the_same_binding_is_refused_with_409_and_50416()
+    {
+        var customer = Numbers.NextUs();
+        await ParticipantResource.CreateAsync(await NewConversationAsync(), messagingBindingAddress: customer, messagingBindingProxyAddress: OurNumber, client: Client);
+        var second = await NewConversationAsync();
+
+        var error = await Assert.ThrowsAsync<ApiException>(() =>
+            ParticipantResource.CreateAsync(second, messagingBindingAddress: customer, messagingBindingProxyAddress: OurNumber, client: Client));
+
+        AssertTwilioError(error, HttpStatusCode.Conflict, 50416);
+        Assert.Empty(await ParticipantResource.ReadAsync(second, client: Client));
+    }
+
+    [Fact]
+    public async Task Same_identity_twice_in_a_conversation_is_refused_with_409_and_50433()
+    {
+        var conversation = await NewConversationAsync();
+        await ParticipantResource.CreateAsync(conversation, identity: "twin", client: Client);
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => ParticipantResource.CreateAsync(conversation, identity: "twin", client: Client));
+
+        AssertTwilioError(error, HttpStatusCode.Conflict, 50433);
+        Assert.Single(await ParticipantResource.ReadAsync(conversation, client: Client));
+    }
+
+    [Fact]
+    public async Task Message_is_created_fetched_updated_and_deleted()
+    {
+        var conversation = await NewConversationAsync();
+        var agent = await ParticipantResource.CreateAsync(conversation, identity: "writer", client: Client);
+
+        var created = await MessageResource.CreateAsync(conversation, author: "writer", body: "Hello there", attributes: """{"draft":false}""", client: Client);
+
+        Assert.Matches("^IM[0-9a-f]{32}$", created.Sid);
+        Assert.Equal(conversation, created.ConversationSid);
+        Assert.Equal(EngineHost.AccountSid, created.AccountSid);
+        Assert.Equal(0, created.Index);
+        Assert.Equal("writer", created.Author);
+        Assert.Equal("Hello there", created.Body);
+        Assert.Equal(agent.Sid, created.ParticipantSid);
+        AssertSameJson("""{"draft":false}""", created.Attributes);
+
+        var fetched = await MessageResource.FetchAsync(conversation, created.Sid, client: Client);
+        Assert.Equal("Hello there", fetched.Body);
+        Assert.Equal(created.DateCreated, fetched.DateCreated);
+
+        var updated = await MessageResource.UpdateAsync(conversation, created.Sid, body: "Hello, edited", attributes: """{"draft":true}""", client: Client);
+        Assert.Equal("Hello, edited", updated.Body);
+        AssertSameJson("""{"draft":true}""", (await MessageResource.FetchAsync(conversation, created.Sid, client: Client)).Attributes);
+
+        Assert.True(await MessageResource.DeleteAsync(conversation, created.Sid, client: Client));
+        AssertTwilioError(
+            await Assert.ThrowsAsync<ApiException>(() => MessageResource.FetchAsync(conversation, created.Sid, client: Client)),
+            HttpStatusCode.NotFound, 20404);
+        Assert.Empty(await MessageResource.ReadAsync(conversation, client: Client));
+    }
+
+    [Fact]
+    public async Task Imported_history_keeps_the_date_created_the_library_sends_and_read_horizon_is_recorded()
+    {
+        var conversation = await NewConversationAsync();
+        var reader = await ParticipantResource.CreateAsync(conversation, identity: "reader", client: Client);
+        var sentAt = new DateTime(2024, 3, 1, 12, 30, 45, DateTimeKind.Utc);
+
+        var imported = await MessageResource.CreateAsync(conversation, author: "archive", body: "from the old system", dateCreated: sentAt, client: Client);
+        var read = await ParticipantResource.UpdateAsync(conversation, reader.Sid, lastReadMessageIndex: imported.Index, client: Client);
+
+        Assert.Equal(sentAt, imported.DateCreated?.ToUniversalTime());
+        Assert.Equal(sentAt, (await MessageResource.FetchAsync(conversation, imported.Sid, client: Client)).DateCreated?.ToUniversalTime());
+        Assert.Equal(0, read.LastReadMessageIndex);
+        Assert.Equal(0, (await ParticipantResource.FetchAsync(conversation, reader.Sid, client: Client)).LastReadMessageIndex);
+    }
+
+    [Fact]
+    public async Task Message_list_in_both_orders_walks_every_page_once()
+    {
+        var conversation = await NewConversationAsync();
+        for (var i = 0; i < 60; i++)
+        {
+            await MessageResource.CreateAsync(conversation, author: "bulk", body: $"message {i}", client: Client);
+        }
+
+        library.Redirect.Forget();
+        var ascending = (await MessageResource.ReadAsync(conversation, order: MessageResource.OrderTypeEnum.Asc, pageSize: 25, client: Client)).ToList();
+        var ascendingPages = library.Redirect.Sent.Count;
+        library.Redirect.Forget();
+        var descending = (await MessageResource.ReadAsync(conversation, order: MessageResource.OrderTypeEnum.Desc, pageSize: 25, client: Client)).ToList();
+        var descendingPages = library.Redirect.Sent.Count;
+
+        Assert.Equal(Enumerable.Range(0, 60), ascending.Select(m => m.Index!.Value));
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => $"message {i}"), ascending.Select(m => m.Body));
+        Assert.Equal(Enumerable.Range(0, 60).Reverse(), descending.Select(m => m.Index!.Value));
+        Assert.Equal(60, descending.Select(m => m.Sid).Distinct().Count());
+        Assert.Equal(3, ascendingPages);
+        Assert.Equal(3, descendingPages);
+    }
+
+    [Fact]
+    public async Task Attributes_that_are_not_json_surface_as_ApiException_400_with_50304()
+    {
+        var error = await Assert.ThrowsAsync<ApiException>(() => ConversationResource.CreateAsync(attributes: "{not json", client: Client));
+
+        AssertTwilioError(error, HttpStatusCode.BadRequest, 50304);
+    }
+
+    [Fact]
+    public async Task Unknown_state_surfaces_as_ApiException_400_with_20001_and_leaves_the_conversation_as_it_was()
+    {
+        var conversation = await NewConversationAsync();
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => ConversationResource.UpdateAsync(conversation, state: "archived", client: Client));
+
+        AssertTwilioError(error, HttpStatusCode.BadRequest, 20001);
+        Assert.Contains("State", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ConversationResource.StateEnum.Active, (await ConversationResource.FetchAsync(conversation, client: Client)).State);
+    }
+
+    [Fact]
+    public async Task Message_without_body_surfaces_as_ApiException_400_with_20001_and_stores_nothing()
+    {
+        var conversation = await NewConversationAsync();
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => MessageResource.CreateAsync(conversation, author: "silent", client: Client));
+
+        AssertTwilioError(error, HttpStatusCode.BadRequest, 20001);
+        Assert.Contains("Body", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await MessageResource.ReadAsync(conversation, client: Client));
+    }
+
+    [Fact]
+    public async Task Wrong_auth_token_surfaces_as_ApiException_401_with_20003()
+    {
+        using var intruder = new TwilioLibraryClient(fixture.Host, password: "not-the-token");
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => ConversationResource.ReadAsync(client: intruder.Rest));
+
+        AssertTwilioError(error, HttpStatusCode.Unauthorized, 20003);
+    }
+
+    [Fact]
+    public async Task Inbound_sms_signed_as_the_library_validates_lands_in_the_conversation_holding_the_pair()
+    {
+        var conversation = await NewConversationAsync();
+        var customer = Numbers.NextUs();
+        var sms = await ParticipantResource.CreateAsync(conversation, messagingBindingAddress: customer, messagingBindingProxyAddress: OurNumber, client: Client);
+        var url = fixture.Host.BaseUrl + "/webhooks/twilio/messages";
+        var fields = TwilioWebhooks.InboundSms(Sids.New("SM"), customer, OurNumber, "Is my parcel on its way?");
+        var signature = TwilioWebhooks.Sign(EngineHost.AuthToken, url, fields);
+
+        Assert.True(new RequestValidator(EngineHost.AuthToken).Validate(url, fields, signature));
+        using var response = await TwilioWebhooks.PostAsync(fixture.Host, "/webhooks/twilio/messages", fields, signature);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/xml", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("<?xml", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var message = Assert.Single(await MessageResource.ReadAsync(conversation, client: Client));
+        Assert.Equal("Is my parcel on its way?", message.Body);
+        Assert.Equal(customer, message.Author);
+        Assert.Equal(sms.Sid, message.ParticipantSid);
+        Assert.Equal(0, message.Index);
+    }
+
+    private async Task<string> NewConversationAsync() => (await ConversationResource.CreateAsync(client: Client)).Sid;
+
+    private static string Unique(string purpose) => $"cs-{purpose}-{Guid.NewGuid():N}";
+
+    private static void AssertSameJson(string expected, string actual) =>
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual)), $"expected {expected}, got {actual}");
+
+    private static void AssertTwilioError(ApiException error, HttpStatusCode status, int code)
+    {
+        Assert.Equal((int)status, error.Status);
+        Assert.Equal(code, error.Code);
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+        Assert.Equal($"https://www.twilio.com/docs/errors/{code}", error.MoreInfo);
+    }
+}
