@@ -165,8 +165,11 @@ public sealed record MessageSnapshot
     /// <summary>The channel message it came in as (inbound SM…/MM…), for de-duplication.</summary>
     [Id(12)] public string? SourceSid { get; init; }
 
-    /// <summary>Delivery receipts, one per non-chat participant it was sent to.</summary>
-    [Id(13)] public IReadOnlyList<Delivery.DeliveryReceipt> Receipts { get; init; } = [];
+    /// <summary>
+    /// Receipts stored on the page by earlier versions, read only: receipts now live with the
+    /// message's outbox (<see cref="Delivery.IMessageDeliveryGrain"/>) and are read from there.
+    /// </summary>
+    [Id(13)] public IReadOnlyList<Delivery.DeliveryReceipt> LegacyReceipts { get; init; } = [];
 
     /// <summary>How many channel deliveries were ordered for it (its outbox exists when non-zero).</summary>
     [Id(14)] public int Deliveries { get; init; }

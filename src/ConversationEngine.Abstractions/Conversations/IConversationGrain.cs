@@ -20,7 +20,8 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <summary>
     /// The conversation as <see cref="GetAsync"/> shows it (due timers applied), answered even
     /// while the grain is busy: another conversation asks it before reporting a key conflict, and
-    /// two conversations asking each other must not wait on each other.
+    /// two conversations asking each other must not wait on each other. It only reads memory and
+    /// calls nothing, so interleaving it is safe.
     /// </summary>
     [AlwaysInterleave]
     [Alias("Peek")]
@@ -32,10 +33,10 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("AddParticipant")]
     Task<ParticipantSnapshot> AddParticipantAsync(AddParticipant command);
 
-    /// <summary>A participant by SID or by identity.</summary>
+    /// <summary>A participant by SID or by identity; null when there is none (or no conversation).</summary>
     [ReadOnly]
     [Alias("GetParticipant")]
-    Task<ParticipantSnapshot> GetParticipantAsync(string sidOrIdentity);
+    Task<ParticipantSnapshot?> GetParticipantAsync(string sidOrIdentity);
 
     [Alias("UpdateParticipant")]
     Task<ParticipantSnapshot> UpdateParticipantAsync(string participantSid, UpdateParticipant command);
@@ -50,19 +51,16 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("AddMessage")]
     Task<MessageSnapshot> AddMessageAsync(AddMessage command);
 
+    /// <summary>The message; null when there is none (or no conversation).</summary>
     [ReadOnly]
     [Alias("GetMessage")]
-    Task<MessageSnapshot> GetMessageAsync(string messageSid);
+    Task<MessageSnapshot?> GetMessageAsync(string messageSid);
 
     [Alias("UpdateMessage")]
     Task<MessageSnapshot> UpdateMessageAsync(string messageSid, UpdateMessage command);
 
     [Alias("RemoveMessage")]
     Task RemoveMessageAsync(string messageSid);
-
-    /// <summary>Stores a delivery receipt on its message (created or moved on by a status callback).</summary>
-    [Alias("PutReceipt")]
-    Task PutReceiptAsync(Delivery.DeliveryReceipt receipt);
 
     /// <summary>
     /// Messages from position <paramref name="start"/> (a message index; null for the first page) in
@@ -75,7 +73,8 @@ public interface IConversationGrain : IGrainWithStringKey
 
 /// <summary>
 /// A fixed-size slice of a conversation's messages, keyed <c>CH…/n</c>, holding indexes
-/// <c>n*Size</c> to <c>n*Size+Size-1</c>. Only its conversation calls it.
+/// <c>n*Size</c> to <c>n*Size+Size-1</c>. Its conversation writes it; the message's outbox may
+/// read it (to learn after a crash whether its message made it). It calls nobody.
 /// </summary>
 [Alias("ConversationEngine.IMessagePageGrain")]
 public interface IMessagePageGrain : IGrainWithStringKey

@@ -22,24 +22,51 @@ public sealed record DeliveryReceipt
     [Id(9)] public required DateTimeOffset DateUpdated { get; init; }
 }
 
+/// <summary>Which outbox delivery a channel message belongs to.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.ChannelMessageLink")]
+public sealed record ChannelMessageLink
+{
+    /// <summary>The outbox key (<c>CH…/IM…</c>).</summary>
+    [Id(0)] public required string Outbox { get; init; }
+    [Id(1)] public required string ReceiptSid { get; init; }
+}
+
+/// <summary>A status Twilio reported for a channel message.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.ChannelStatus")]
+public sealed record ChannelStatus
+{
+    [Id(0)] public required string Status { get; init; }
+    [Id(1)] public int? ErrorCode { get; init; }
+}
+
 /// <summary>
-/// A message Twilio sent for us, keyed by its channel message SID (SM…/MM…/WA…): which receipt it
-/// feeds, so status callbacks find their conversation message.
+/// A message Twilio sent for us, keyed by its channel message SID (SM…/MM…/WA…): which outbox
+/// delivery it belongs to, so status callbacks find their receipt. It holds a status only while
+/// none can be applied yet (a callback that overtook Twilio's own answer to the send). It calls
+/// nobody: the outbox links it, and the status path asks it, then applies the status to the outbox.
 /// </summary>
 [Alias("ConversationEngine.IChannelMessageGrain")]
 public interface IChannelMessageGrain : IGrainWithStringKey
 {
-    /// <summary>Links this channel message to its receipt (the sending side calls it).</summary>
+    /// <summary>
+    /// Links this channel message to its delivery; returns the best status that arrived before
+    /// the link, for the outbox to apply.
+    /// </summary>
     [Alias("Link")]
-    Task LinkAsync(DeliveryReceipt receipt);
+    Task<ChannelStatus?> LinkAsync(ChannelMessageLink link);
 
-    /// <summary>Applies a status callback; a status older than the current one changes nothing.</summary>
-    [Alias("ApplyStatus")]
-    Task<DeliveryReceipt?> ApplyStatusAsync(string status, int? errorCode);
+    /// <summary>
+    /// Where a status for this channel message goes; when it is not linked yet, the status is
+    /// kept for the link instead (if it ranks above one kept before) and null is returned.
+    /// </summary>
+    [Alias("Route")]
+    Task<ChannelMessageLink?> RouteAsync(ChannelStatus status);
 
     [ReadOnly]
     [Alias("Get")]
-    Task<DeliveryReceipt?> GetAsync();
+    Task<ChannelMessageLink?> GetAsync();
 }
 
 /// <summary>Twilio's message statuses in the order a delivery moves through them.</summary>

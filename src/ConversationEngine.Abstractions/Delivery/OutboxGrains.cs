@@ -79,6 +79,9 @@ public sealed record DeliveryRecord
 
     /// <summary>The body as sent (after Smart Encoding).</summary>
     [Id(11)] public string? SentBody { get; init; }
+
+    /// <summary>The delivery receipt as Twilio's callbacks (or a final refusal) have moved it; null while nothing is known.</summary>
+    [Id(12)] public DeliveryReceipt? Receipt { get; init; }
 }
 
 [GenerateSerializer]
@@ -105,13 +108,27 @@ public interface IMessageDeliveryGrain : IGrainWithStringKey
     [Alias("Start")]
     Task StartAsync();
 
+    /// <summary>
+    /// The order and every recipient's record, receipts included. Interleaved (it only reads
+    /// memory) so that a client reading receipts never waits for a send round paced by a throttle.
+    /// </summary>
     [AlwaysInterleave]
     [Alias("Get")]
     Task<DeliverySnapshot?> GetAsync();
 
     /// <summary>
+    /// Moves a receipt on with a status Twilio reported; a status that ranks below the current one
+    /// changes nothing. Returns the receipt (null: no such receipt here). Interleaved so that
+    /// callbacks are not held up by a send round paced by a throttle; the grain's writes are
+    /// serialised inside it.
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("ApplyStatus")]
+    Task<DeliveryReceipt?> ApplyStatusAsync(string receiptSid, ChannelStatus status);
+
+    /// <summary>
     /// The message or its conversation was deleted: stops what is still pending (at once, even
-    /// mid-send) and removes the record.
+    /// mid-send, hence interleaved) and removes the record.
     /// </summary>
     [AlwaysInterleave]
     [Alias("Forget")]

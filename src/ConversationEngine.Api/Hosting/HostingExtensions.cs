@@ -88,6 +88,7 @@ public static class HostingExtensions
         services.AddSingleton<ResourceLinks>();
         services.AddSingleton<SenderLinks>();
         services.AddSingleton<ConversationLookup>();
+        services.AddSingleton<MessageReceipts>();
         services.AddSingleton<TwilioWebhook>();
         services.AddProblemDetails();
         return services;

@@ -37,4 +37,12 @@ public sealed class ConversationLookup(IGrainFactory grains, IOptions<Hosting.En
         var conversation = await grain.GetAsync() ?? throw Errors.Unknown("The resource");
         return (grain, conversation);
     }
+
+    /// <summary>The message the path names; 404 when there is none.</summary>
+    public async Task<MessageSnapshot> MessageAsync(string sidOrUniqueName, string messageSid) =>
+        await (await GrainAsync(sidOrUniqueName)).GetMessageAsync(messageSid) ?? throw Errors.Unknown("The resource");
+
+    /// <summary>The participant the path names (by SID or identity); 404 when there is none.</summary>
+    public async Task<ParticipantSnapshot> ParticipantAsync(string sidOrUniqueName, string sidOrIdentity) =>
+        await (await GrainAsync(sidOrUniqueName)).GetParticipantAsync(sidOrIdentity) ?? throw Errors.Unknown("The resource");
 }

@@ -35,17 +35,17 @@ public static class MessageEndpoints
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
         });
-        var resource = links.Message(message);
+        var resource = links.Message(message, []);
         return TypedResults.Created(resource.Url, resource);
     }
 
-    public static async Task<Ok<MessageResource>> FetchAsync(string conversationSid, string sid, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<MessageResource>> FetchAsync(string conversationSid, string sid, ConversationLookup lookup, MessageReceipts receipts, ResourceLinks links)
     {
-        var grain = await lookup.GrainAsync(conversationSid);
-        return TypedResults.Ok(links.Message(await grain.GetMessageAsync(sid)));
+        var message = await lookup.MessageAsync(conversationSid, sid);
+        return TypedResults.Ok(links.Message(message, await receipts.ForAsync(message)));
     }
 
-    public static async Task<Ok<MessageResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<MessageResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, MessageReceipts receipts, ResourceLinks links)
     {
         WebhookHeader.Check(request);
         var form = await Form.ReadAsync(request);
@@ -59,7 +59,7 @@ public static class MessageEndpoints
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
         });
-        return TypedResults.Ok(links.Message(message));
+        return TypedResults.Ok(links.Message(message, await receipts.ForAsync(message)));
     }
 
     public static async Task<NoContent> DeleteAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup)
@@ -70,7 +70,7 @@ public static class MessageEndpoints
         return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> ListAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<IResult> ListAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, MessageReceipts receipts, ResourceLinks links)
     {
         var paging = Paging.From(request);
         var order = Form.Query(request, "Order") ?? "asc";
@@ -84,7 +84,7 @@ public static class MessageEndpoints
         var filters = Form.Query(request, "Order") is null ? null : new Dictionary<string, string> { ["Order"] = order };
         return TypedResults.Json(new Dictionary<string, object?>
         {
-            ["messages"] = page.Items.Select(links.Message).ToList(),
+            ["messages"] = (await receipts.ForAsync(page.Items)).Select(m => links.Message(m.Message, m.Receipts)).ToList(),
             ["meta"] = paging.Meta("messages", links.MessagesUrl(conversation.Sid), filters, page.Next, page.Previous),
         }, TwilioJson.Options);
     }

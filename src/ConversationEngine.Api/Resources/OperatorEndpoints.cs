@@ -52,8 +52,7 @@ public static class OperatorEndpoints
     /// <summary>The outbox of one conversation message: each recipient's sender, encoding, segments, attempts and state.</summary>
     public static async Task<IResult> FetchDeliveryAsync(string conversationSid, string messageSid, ConversationLookup lookup, IGrainFactory grains, ResourceLinks links)
     {
-        var conversation = await lookup.GrainAsync(conversationSid);
-        var message = await conversation.GetMessageAsync(messageSid);
+        var message = await lookup.MessageAsync(conversationSid, messageSid);
         var delivery = await grains.GetGrain<IMessageDeliveryGrain>(DeliveryKeys.Outbox(message.ConversationSid, message.Sid)).GetAsync()
             ?? throw Errors.Unknown("The resource");
         return TypedResults.Json(new Dictionary<string, object?>

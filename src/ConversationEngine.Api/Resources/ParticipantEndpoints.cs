@@ -40,8 +40,7 @@ public static class ParticipantEndpoints
 
     public static async Task<Ok<ParticipantResource>> FetchAsync(string conversationSid, string sid, ConversationLookup lookup, ResourceLinks links)
     {
-        var grain = await lookup.GrainAsync(conversationSid);
-        return TypedResults.Ok(links.Participant(await grain.GetParticipantAsync(sid)));
+        return TypedResults.Ok(links.Participant(await lookup.ParticipantAsync(conversationSid, sid)));
     }
 
     public static async Task<Ok<ParticipantResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)

@@ -14,12 +14,11 @@ public static class ReceiptEndpoints
         return routes;
     }
 
-    public static async Task<IResult> ListAsync(string conversationSid, string messageSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<IResult> ListAsync(string conversationSid, string messageSid, HttpRequest request, ConversationLookup lookup, MessageReceipts receipts, ResourceLinks links)
     {
         var paging = Paging.From(request);
-        var grain = await lookup.GrainAsync(conversationSid);
-        var message = await grain.GetMessageAsync(messageSid);
-        var page = Page.Slice(message.Receipts, paging.Position ?? 0, paging.PageSize);
+        var message = await lookup.MessageAsync(conversationSid, messageSid);
+        var page = Page.Slice(await receipts.ForAsync(message), paging.Position ?? 0, paging.PageSize);
         return TypedResults.Json(new Dictionary<string, object?>
         {
             ["delivery_receipts"] = page.Items.Select(links.Receipt).ToList(),
@@ -27,11 +26,10 @@ public static class ReceiptEndpoints
         }, TwilioJson.Options);
     }
 
-    public static async Task<Ok<ReceiptResource>> FetchAsync(string conversationSid, string messageSid, string sid, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<ReceiptResource>> FetchAsync(string conversationSid, string messageSid, string sid, ConversationLookup lookup, MessageReceipts receipts, ResourceLinks links)
     {
-        var grain = await lookup.GrainAsync(conversationSid);
-        var message = await grain.GetMessageAsync(messageSid);
-        var receipt = message.Receipts.FirstOrDefault(r => r.Sid == sid)
+        var message = await lookup.MessageAsync(conversationSid, messageSid);
+        var receipt = (await receipts.ForAsync(message)).FirstOrDefault(r => r.Sid == sid)
             ?? throw Errors.Unknown("The resource");
         return TypedResults.Ok(links.Receipt(receipt));
     }

@@ -161,14 +161,14 @@ public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.
             p.LastReadTimestamp is { } read ? Http.TwilioJson.FormatDate(read) : null);
     }
 
-    public MessageResource Message(MessageSnapshot m)
+    public MessageResource Message(MessageSnapshot m, IReadOnlyList<DeliveryReceipt> receipts)
     {
         var url = MessagesUrl(m.ConversationSid) + "/" + m.Sid;
         return new MessageResource(
             AccountSid, m.ConversationSid, m.Sid, m.Index, m.Author, m.Body,
             m.Media?.Select(x => new MediaResource(x.Sid, x.Size, x.ContentType, x.Filename, x.Url)).ToList(),
             m.Attributes, m.ParticipantSid, m.DateCreated, m.DateUpdated,
-            DeliverySummary(m.Receipts),
+            DeliverySummary(receipts),
             url,
             new Dictionary<string, string>
             {

@@ -71,7 +71,7 @@ public static partial class WebhookEndpoints
         }
 
         webhook.CheckAccount(callback.AccountSid);
-        var receipt = await grains.GetGrain<IChannelMessageGrain>(callback.MessageSid).ApplyStatusAsync(callback.MessageStatus, callback.ErrorCode);
+        var receipt = await DeliveryStatusPath.ApplyAsync(grains, callback.MessageSid, callback.MessageStatus, callback.ErrorCode);
         if (receipt is null)
         {
             // Not a message this engine sent (another application on the same number): nothing to

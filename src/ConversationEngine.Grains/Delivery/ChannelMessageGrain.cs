@@ -1,4 +1,4 @@
-using ConversationEngine.Conversations;
+using ConversationEngine.Grains.Persistence;
 
 namespace ConversationEngine.Delivery;
 
@@ -6,80 +6,59 @@ namespace ConversationEngine.Delivery;
 [Alias("ConversationEngine.ChannelMessageState")]
 public sealed class ChannelMessageState
 {
-    [Id(0)] public DeliveryReceipt? Receipt { get; set; }
+    /// <summary>Receipts kept here by earlier versions; read for their link only.</summary>
+    [Id(0)] public DeliveryReceipt? LegacyReceipt { get; set; }
 
-    /// <summary>A status callback that arrived before the sending side linked the receipt.</summary>
+    /// <summary>A status callback that arrived before the sending side linked the message.</summary>
     [Id(1)] public string? EarlyStatus { get; set; }
     [Id(2)] public int? EarlyErrorCode { get; set; }
+    [Id(3)] public ChannelMessageLink? Link { get; set; }
 }
 
+/// <summary>
+/// The channel message's link to its delivery. Being one activation, it settles the race between
+/// the outbox linking and Twilio's first callback: either the link comes first and the callback is
+/// routed to the outbox, or the callback is kept and handed to the outbox with the link.
+/// </summary>
 public sealed class ChannelMessageGrain(
-    [PersistentState("channelmessage", "store")] IPersistentState<ChannelMessageState> store,
-    IGrainFactory grains,
-    TimeProvider time) : Grain, IChannelMessageGrain
+    [PersistentState("channelmessage", "store")] IPersistentState<ChannelMessageState> store) : Grain, IChannelMessageGrain
 {
-    public async Task LinkAsync(DeliveryReceipt receipt)
+    private ChannelMessageState State => store.State;
+
+    public async Task<ChannelStatus?> LinkAsync(ChannelMessageLink link)
     {
-        var linked = receipt with { ChannelMessageSid = this.GetPrimaryKeyString() };
-        if (store.State.Receipt is { } current && DeliveryStatuses.Rank(current.Status) > DeliveryStatuses.Rank(linked.Status))
+        if (State.Link != link)
         {
-            // Linked again (a resumed outbox): keep the newer status.
-            linked = linked with { Status = current.Status, ErrorCode = current.ErrorCode, DateUpdated = current.DateUpdated };
-        }
-        else if (DeliveryStatuses.Rank(store.State.EarlyStatus) > DeliveryStatuses.Rank(linked.Status))
-        {
-            // Twilio's callback overtook the sending side's own record (it may post before its answer arrives).
-            linked = linked with { Status = store.State.EarlyStatus, ErrorCode = store.State.EarlyErrorCode, DateUpdated = time.GetUtcNow() };
+            var previous = State.Link;
+            State.Link = link;
+            await store.WriteOrRevertAsync(() => State.Link = previous);
         }
 
-        await SaveAsync(linked);
+        return State.EarlyStatus is { } status ? new ChannelStatus { Status = status, ErrorCode = State.EarlyErrorCode } : null;
     }
 
-    public async Task<DeliveryReceipt?> ApplyStatusAsync(string status, int? errorCode)
+    public async Task<ChannelMessageLink?> RouteAsync(ChannelStatus status)
     {
-        if (store.State.Receipt is not { } current)
+        if (Link() is { } link)
         {
-            if (DeliveryStatuses.Rank(status) > DeliveryStatuses.Rank(store.State.EarlyStatus))
-            {
-                // Kept for a link that may still come; for a message we never sent it stays unused.
-                (store.State.EarlyStatus, store.State.EarlyErrorCode) = (status, errorCode);
-                await store.WriteStateAsync();
-            }
-
-            return null;
+            return link;
         }
 
-        if (DeliveryStatuses.Rank(status) <= DeliveryStatuses.Rank(current.Status))
+        if (DeliveryStatuses.Rank(status.Status) > DeliveryStatuses.Rank(State.EarlyStatus))
         {
-            return current;
+            // Kept for a link that may still come; for a message we never sent it stays unused.
+            var previous = (State.EarlyStatus, State.EarlyErrorCode);
+            (State.EarlyStatus, State.EarlyErrorCode) = (status.Status, status.ErrorCode);
+            await store.WriteOrRevertAsync(() => (State.EarlyStatus, State.EarlyErrorCode) = previous);
         }
 
-        await SaveAsync(current with { Status = status, ErrorCode = errorCode, DateUpdated = time.GetUtcNow() });
-        return store.State.Receipt;
+        return null;
     }
 
-    public Task<DeliveryReceipt?> GetAsync() => Task.FromResult(store.State.Receipt);
+    public Task<ChannelMessageLink?> GetAsync() => Task.FromResult(Link());
 
-    private async Task SaveAsync(DeliveryReceipt receipt)
-    {
-        var previous = store.State.Receipt;
-        store.State.Receipt = receipt;
-        try
-        {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            store.State.Receipt = previous;
-            throw;
-        }
-
-        // The conversation's copy is what clients read; this grain's copy is the record, so a
-        // failure here is repaired by the next callback or link. A receipt shows from "sent" on
-        // (Conversations has no queued receipt), which spares the page a write per delivery.
-        if (DeliveryStatuses.ForReceipt(receipt.Status) is not null)
-        {
-            await grains.GetGrain<IConversationGrain>(receipt.ConversationSid).PutReceiptAsync(receipt);
-        }
-    }
+    private ChannelMessageLink? Link() => State.Link
+        ?? (State.LegacyReceipt is { } legacy
+            ? new ChannelMessageLink { Outbox = DeliveryKeys.Outbox(legacy.ConversationSid, legacy.MessageSid), ReceiptSid = legacy.Sid }
+            : null);
 }

@@ -76,8 +76,11 @@ public interface IOutboundTransport
     /// </summary>
     Task<TransportResult> SendAsync(OutboundMessage message, string idempotencyKey, CancellationToken cancellationToken);
 
-    /// <summary>Called once the channel message is linked to its receipt, so early statuses find it.</summary>
-    Task AfterLinkedAsync(TransportResult result, CancellationToken cancellationToken);
+    /// <summary>
+    /// Statuses to apply to a channel message as soon as it is linked to its receipt, as if called
+    /// back: none for Twilio (its callbacks come by webhook); sent and delivered for the sandbox.
+    /// </summary>
+    Task<IReadOnlyList<string>> StatusesAfterLinkAsync(string channelMessageSid, CancellationToken cancellationToken);
 }
 
 /// <summary>Twilio's Messages API through the typed, resilient client; statuses come back by webhook.</summary>
@@ -104,7 +107,8 @@ public sealed class TwilioTransport(ITwilioMessagesClient client) : IOutboundTra
         }
     }
 
-    public Task AfterLinkedAsync(TransportResult result, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<IReadOnlyList<string>> StatusesAfterLinkAsync(string channelMessageSid, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 
     internal static OutboundMessageRequest ToRequest(OutboundMessage message) => new()
     {
@@ -121,8 +125,8 @@ public sealed class TwilioTransport(ITwilioMessagesClient client) : IOutboundTra
 
 /// <summary>
 /// The embedded default without a Twilio account: records each message in the sandbox outbox
-/// (<c>GET /engine/v1/Sandbox/Messages</c>) and reports it sent, then delivered, through the same
-/// channel-message status path a Twilio status callback takes.
+/// (<c>GET /engine/v1/Sandbox/Messages</c>) and reports it sent, then delivered, as the outbox
+/// applies Twilio's callbacks.
 /// </summary>
 public sealed class SandboxTransport(IGrainFactory grains, TimeProvider time, Microsoft.Extensions.Options.IOptions<DeliveryOptions> options) : IOutboundTransport
 {
@@ -155,12 +159,8 @@ public sealed class SandboxTransport(IGrainFactory grains, TimeProvider time, Mi
         return new TransportResult(recorded.Sid, "queued");
     }
 
-    public async Task AfterLinkedAsync(TransportResult result, CancellationToken cancellationToken)
-    {
-        var message = grains.GetGrain<IChannelMessageGrain>(result.Sid);
-        await message.ApplyStatusAsync("sent", null);
-        await message.ApplyStatusAsync("delivered", null);
-    }
+    public Task<IReadOnlyList<string>> StatusesAfterLinkAsync(string channelMessageSid, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(["sent", "delivered"]);
 
     private ISandboxOutboxGrain Outbox() => grains.GetGrain<ISandboxOutboxGrain>(options.Value.AccountSid ?? "sandbox");
 }

@@ -1,8 +1,6 @@
-using ConversationEngine.Accounts;
-using ConversationEngine.Contacts;
 using ConversationEngine.Conversations;
+using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
-using ConversationEngine.Senders;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,11 +18,18 @@ public sealed class MessageDeliveryState
 }
 
 /// <summary>
-/// The outbox of one conversation message. The order is written (with a reminder) before the
-/// conversation appends the message, so a crash at any point afterwards resumes from here: a
-/// pending delivery is sent, a submitted one is never sent again, and an order whose message
-/// never reached the log is dropped.
+/// The outbox of one conversation message and the record of its deliveries: every recipient's
+/// state and receipt. The order is written (with a reminder) before the conversation appends the
+/// message, so a crash at any point afterwards resumes from here: a pending delivery is sent, a
+/// submitted one is never sent again, and an order whose message never reached the log is dropped.
+/// Status callbacks move the receipts here; clients read them from here.
 /// </summary>
+/// <remarks>
+/// Calls go out only (to the message page, senders, throttles, channel messages, the transport).
+/// <see cref="GetAsync"/>, <see cref="ApplyStatusAsync"/> and <see cref="ForgetAsync"/> are
+/// interleaved so that a send round paced by a throttle holds none of them up; the writes they
+/// share are serialised by <see cref="writing"/>.
+/// </remarks>
 public sealed partial class MessageDeliveryGrain(
     [PersistentState("delivery", "store")] IPersistentState<MessageDeliveryState> store,
     IGrainFactory grains,
@@ -33,16 +38,11 @@ public sealed partial class MessageDeliveryGrain(
     IOptions<DeliveryOptions> options,
     ILogger<MessageDeliveryGrain> logger) : Grain, IMessageDeliveryGrain, IRemindable, IDisposable
 {
-    /// <summary>Twilio: the WhatsApp customer-service window within which free-form messages may be sent.</summary>
-    public static readonly TimeSpan WhatsAppWindow = TimeSpan.FromHours(24);
-
     private const string RetryReminder = "deliver";
-    private const int Unsubscribed = 21610;
-    private const int OutsideWhatsAppWindow = 63016;
-    private const int ValidityExpired = 30001;
 
-    private IGrainTimer? kick;
     private readonly CancellationTokenSource stopping = new();
+    private readonly SemaphoreSlim writing = new(1, 1);
+    private IGrainTimer? kick;
 
     private MessageDeliveryState State => store.State;
 
@@ -59,7 +59,7 @@ public sealed partial class MessageDeliveryGrain(
         {
             // The reminder first: should the write fail, it fires once, finds nothing and goes away.
             await this.RegisterOrUpdateReminder(RetryReminder, options.Value.RetryPeriod, options.Value.RetryPeriod);
-            await store.WriteStateAsync();
+            await WriteAsync();
         }
         catch
         {
@@ -86,19 +86,66 @@ public sealed partial class MessageDeliveryGrain(
         await stopping.CancelAsync();
         kick?.Dispose();
         await StopRemindingAsync();
-        if (State.Order is not null || store.RecordExists)
+        await writing.WaitAsync();
+        try
         {
-            await store.ClearStateAsync();
+            if (State.Order is not null || store.RecordExists)
+            {
+                await store.ClearStateAsync();
+            }
+
+            store.State = new MessageDeliveryState();
+        }
+        finally
+        {
+            writing.Release();
         }
 
-        store.State = new MessageDeliveryState();
         DeactivateOnIdle();
     }
 
-    public void Dispose() => stopping.Dispose();
+    public void Dispose()
+    {
+        stopping.Dispose();
+        writing.Dispose();
+    }
 
     public Task<DeliverySnapshot?> GetAsync() =>
         Task.FromResult(State.Order is { } order ? new DeliverySnapshot { Order = order, Records = State.Records.ToList() } : null);
+
+    public async Task<DeliveryReceipt?> ApplyStatusAsync(string receiptSid, ChannelStatus status)
+    {
+        var position = State.Records.FindIndex(r => r.Target.ReceiptSid == receiptSid);
+        if (State.Order is not { } order || position < 0)
+        {
+            return null;
+        }
+
+        var record = State.Records[position];
+        var current = record.Receipt ?? NewReceipt(order, record, status: null);
+        if (DeliveryStatuses.Rank(status.Status) <= DeliveryStatuses.Rank(current.Status))
+        {
+            return current;
+        }
+
+        var moved = current with { Status = status.Status, ErrorCode = status.ErrorCode, DateUpdated = time.UtcNowToSecond() };
+        State.Records[position] = record with { Receipt = moved };
+        try
+        {
+            await WriteAsync();
+        }
+        catch
+        {
+            if (position < State.Records.Count && State.Records[position].Receipt == moved)
+            {
+                State.Records[position] = record;
+            }
+
+            throw;
+        }
+
+        return moved;
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -144,10 +191,11 @@ public sealed partial class MessageDeliveryGrain(
 
             var stop = stopping.Token;
             var context = await DeliveryContext.LoadAsync(order, grains, options.Value);
+            var recipient = new RecipientDelivery(grains, transport, time, options.Value, logger);
             DeliveryRecord[] outcomes;
             try
             {
-                outcomes = await Task.WhenAll(pending.Select(p => DeliverAsync(order, p.record, context, stop)));
+                outcomes = await Task.WhenAll(pending.Select(p => recipient.DeliverAsync(order, p.record, context, stop)));
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -160,15 +208,19 @@ public sealed partial class MessageDeliveryGrain(
                 return;
             }
 
+            // Status callbacks only ever touch submitted records, so the pending ones replaced here
+            // are as the round found them.
             for (var i = 0; i < pending.Count; i++)
             {
-                State.Records[pending[i].position] = outcomes[i];
+                State.Records[pending[i].position] = outcomes[i].State == DeliveryStates.Failed
+                    ? outcomes[i] with { Receipt = NewReceipt(order, outcomes[i], "failed") }
+                    : outcomes[i];
             }
 
-            await store.WriteStateAsync(CancellationToken.None);
-            foreach (var outcome in outcomes.Where(o => o.State != DeliveryStates.Pending))
+            await WriteAsync();
+            foreach (var (outcome, position) in outcomes.Select((o, i) => (o, pending[i].position)).Where(o => o.o.State == DeliveryStates.Submitted))
             {
-                await ReportAsync(order, outcome, cancellationToken);
+                await LinkAsync(order, outcome, cancellationToken);
             }
         }
 
@@ -178,136 +230,30 @@ public sealed partial class MessageDeliveryGrain(
         }
     }
 
-    /// <summary>One recipient: the checks that may refuse it, its sender, its pace, and the send.</summary>
-    private async Task<DeliveryRecord> DeliverAsync(DeliveryOrder order, DeliveryRecord record, DeliveryContext context, CancellationToken cancellationToken)
-    {
-        var target = record.Target;
-        var now = time.GetUtcNow();
-        var validity = TimeSpan.FromSeconds(context.Pool?.ValidityPeriod ?? options.Value.ValidityPeriodSeconds);
-        if (now - order.DateCreated > validity)
-        {
-            return Fail(record, ValidityExpired, $"Not accepted by Twilio within the validity period of {validity.TotalSeconds:0} s");
-        }
-
-        string from;
-        string? chosenBy = null;
-        try
-        {
-            (from, chosenBy) = target.From is { } proxy ? (proxy, null) : await ChooseOneWaySenderAsync(order, target, context);
-        }
-        catch (EngineException refused)
-        {
-            return Fail(record, refused.Code, refused.Message);
-        }
-
-        record = record with { From = from, MessagingServiceSid = chosenBy };
-
-        var scopes = new[] { order.MessagingServiceSid ?? context.MessagingServiceSid, from }.OfType<string>().Distinct().ToList();
-        var contacts = await Task.WhenAll(scopes.Select(scope => grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(scope, target.To)).GetAsync()));
-        if (contacts.Any(c => c.OptedOut))
-        {
-            return Fail(record, Unsubscribed, "Attempt to send to unsubscribed recipient");
-        }
-
-        if (target.Channel == ChannelTypes.WhatsApp && order.ContentSid is null
-            && !(contacts.Select(c => c.LastInbound).Max() is { } last && now - last <= WhatsAppWindow))
-        {
-            return Fail(record, OutsideWhatsAppWindow,
-                "Failed to send freeform message because you are outside the allowed window. Please use a Template (ContentSid).");
-        }
-
-        var (body, encoding, segments) = Encode(order, target, context.Pool?.SmartEncoding ?? false);
-        var wait = await grains.GetGrain<ISenderThrottleGrain>(from).ReserveAsync(segments);
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, time, cancellationToken);
-        }
-
-        var attempt = record with
-        {
-            Encoding = encoding,
-            Segments = segments,
-            SentBody = body,
-            Attempts = record.Attempts + 1,
-        };
-        var message = new OutboundMessage
-        {
-            To = target.To,
-            From = from,
-            Body = body,
-            MediaUrls = order.MediaUrls,
-            ContentSid = order.ContentSid,
-            ContentVariables = order.ContentVariables,
-            StatusCallback = options.Value.StatusCallbackUrl,
-            ValidityPeriod = (int)Math.Clamp(Math.Ceiling((validity - (now - order.DateCreated)).TotalSeconds), OutboundMessage.MinValidityPeriod, OutboundMessage.MaxValidityPeriod),
-        };
-
-        try
-        {
-            var sent = await transport.SendAsync(message, target.ReceiptSid, cancellationToken);
-            return attempt with { State = DeliveryStates.Submitted, ChannelMessageSid = sent.Sid, DateSubmitted = time.GetUtcNow(), ErrorCode = sent.ErrorCode };
-        }
-        catch (TransportException error) when (error.IsRetryable)
-        {
-            LogRetry(logger, target.ReceiptSid, error.HttpStatus, error.Message);
-            return attempt with { ErrorCode = error.Code, ErrorMessage = error.Message };
-        }
-        catch (TransportException error)
-        {
-            return Fail(attempt, error.Code ?? Errors.InvalidParameter, error.Message);
-        }
-    }
-
     /// <summary>
-    /// A recipient without a proxy address (an address-only participant): seed 000's precedence
-    /// picks the source, and a pool picks one of its senders (one-way, so an alphanumeric ID may
-    /// win). Returns the sender and, when a pool chose it, the pool.
+    /// Links the channel message Twilio created to its receipt, so status callbacks find it, and
+    /// applies what was reported before the link (Twilio may call back before it answers the send)
+    /// and, for the sandbox, the statuses a carrier would report.
     /// </summary>
-    private async Task<(string From, string? ChosenBy)> ChooseOneWaySenderAsync(DeliveryOrder order, DeliveryTarget target, DeliveryContext context)
+    private async Task LinkAsync(DeliveryOrder order, DeliveryRecord record, CancellationToken cancellationToken)
     {
-        var service = order.MessagingServiceSid ?? context.MessagingServiceSid;
-        var source = SenderPrecedence.Resolve(target.Channel, twoWay: false, service, options.Value.SenderId, options.Value.DefaultNumber);
-        switch (source)
+        var channelMessageSid = record.ChannelMessageSid!;
+        var link = new ChannelMessageLink { Outbox = DeliveryKeys.Outbox(order.ConversationSid, order.MessageSid), ReceiptSid = record.Target.ReceiptSid };
+        if (await grains.GetGrain<IChannelMessageGrain>(channelMessageSid).LinkAsync(link) is { } early)
         {
-            case SenderPrecedence.Source.SenderId:
-                return (options.Value.SenderId!, null);
-            case SenderPrecedence.Source.Number:
-                return (target.Channel == ChannelTypes.WhatsApp ? "whatsapp:" + options.Value.DefaultNumber : options.Value.DefaultNumber!, null);
+            await ApplyStatusAsync(record.Target.ReceiptSid, early);
         }
 
-        var pool = context.Pool ?? throw Errors.Invalid(21704, $"The Messaging Service {service} contains no senders");
-        var channel = target.Channel == ChannelTypes.Sms && order.MediaUrls.Count > 0 ? "mms" : target.Channel;
-        var (ranked, sticky) = await PoolChoice.RankAsync(grains, pool, channel, target.To, twoWay: false);
-        var sender = ranked[0];
-        await PoolChoice.KeepAsync(grains, pool, target.To, sender, sticky);
-        return (sender.AddressFor(target.Channel), pool.MessagingServiceSid);
+        foreach (var status in await transport.StatusesAfterLinkAsync(channelMessageSid, cancellationToken))
+        {
+            await ApplyStatusAsync(record.Target.ReceiptSid, new ChannelStatus { Status = status });
+        }
     }
 
-    private static (string? Body, string? Encoding, int Segments) Encode(DeliveryOrder order, DeliveryTarget target, bool smartEncoding)
-    {
-        if (order.Body is null || order.ContentSid is not null)
-        {
-            return (null, null, 1);
-        }
-
-        if (target.Channel != ChannelTypes.Sms || order.MediaUrls.Count > 0)
-        {
-            // WhatsApp, Messenger and MMS bill one message whatever the text.
-            return (order.Body, null, 1);
-        }
-
-        var encoded = SmsEncoding.Encode(order.Body, smartEncoding);
-        return (encoded.Text, encoded.Charset == SmsCharset.Gsm7 ? "gsm7" : "ucs2", encoded.Segments);
-    }
-
-    private static DeliveryRecord Fail(DeliveryRecord record, int code, string message) =>
-        record with { State = DeliveryStates.Failed, ErrorCode = code, ErrorMessage = message };
-
-    /// <summary>Moves the message's receipt: linked to its channel message, or failed outright.</summary>
-    private async Task ReportAsync(DeliveryOrder order, DeliveryRecord record, CancellationToken cancellationToken)
+    private DeliveryReceipt NewReceipt(DeliveryOrder order, DeliveryRecord record, string? status)
     {
         var now = time.UtcNowToSecond();
-        var receipt = new DeliveryReceipt
+        return new DeliveryReceipt
         {
             Sid = record.Target.ReceiptSid,
             ConversationSid = order.ConversationSid,
@@ -315,40 +261,30 @@ public sealed partial class MessageDeliveryGrain(
             MessageIndex = order.MessageIndex,
             ParticipantSid = record.Target.ParticipantSid,
             ChannelMessageSid = record.ChannelMessageSid,
-            Status = record.State == DeliveryStates.Failed ? "failed" : "queued",
-            ErrorCode = record.ErrorCode,
+            Status = status,
+            ErrorCode = status is null ? null : record.ErrorCode,
             DateCreated = now,
             DateUpdated = now,
         };
-
-        try
-        {
-            if (record.ChannelMessageSid is { } channelMessageSid)
-            {
-                await grains.GetGrain<IChannelMessageGrain>(channelMessageSid).LinkAsync(receipt);
-                await transport.AfterLinkedAsync(new TransportResult(channelMessageSid, receipt.Status), cancellationToken);
-            }
-            else
-            {
-                await grains.GetGrain<IConversationGrain>(order.ConversationSid).PutReceiptAsync(receipt);
-            }
-        }
-        catch (EngineException gone) when (gone.Kind == ErrorKind.NotFound)
-        {
-            // The conversation or message was deleted meanwhile: nothing left to show the receipt on.
-        }
     }
 
+    /// <summary>Whether the message made it into its conversation's log, asked of its page (which calls nobody).</summary>
     private async Task<bool> InLogAsync(DeliveryOrder order)
     {
+        var page = grains.GetGrain<IMessagePageGrain>(IndexKeys.MessagePage(order.ConversationSid, MessageLog.PageOf(order.MessageIndex)));
+        return (await page.GetAsync(order.MessageIndex))?.Sid == order.MessageSid;
+    }
+
+    private async Task WriteAsync()
+    {
+        await writing.WaitAsync();
         try
         {
-            await grains.GetGrain<IConversationGrain>(order.ConversationSid).GetMessageAsync(order.MessageSid);
-            return true;
+            await store.WriteStateAsync();
         }
-        catch (EngineException missing) when (missing.Kind == ErrorKind.NotFound)
+        finally
         {
-            return false;
+            writing.Release();
         }
     }
 
@@ -360,37 +296,6 @@ public sealed partial class MessageDeliveryGrain(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {ReceiptSid} not accepted yet ({HttpStatus}: {Reason}); retried on the next round")]
-    private static partial void LogRetry(ILogger logger, string receiptSid, int httpStatus, string reason);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox of {MessageSid} dropped: the message never reached conversation {ConversationSid}")]
     private static partial void LogDropped(ILogger logger, string messageSid, string conversationSid);
-
-    /// <summary>What all recipients of one round share: the pool and its settings.</summary>
-    private sealed record DeliveryContext(SenderPool? Pool, string? MessagingServiceSid)
-    {
-        public static async Task<DeliveryContext> LoadAsync(DeliveryOrder order, IGrainFactory grains, DeliveryOptions options)
-        {
-            var service = order.MessagingServiceSid;
-            if (service is null && order.Targets.Any(t => t.From is null) && options.AccountSid is { } account)
-            {
-                service = (await grains.GetGrain<IAccountGrain>(account).GetConfigurationAsync()).DefaultMessagingServiceSid;
-            }
-
-            if (service is null)
-            {
-                return new DeliveryContext(null, null);
-            }
-
-            try
-            {
-                var pool = await grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync();
-                return new DeliveryContext(pool, service);
-            }
-            catch (EngineException missing) when (missing.Kind == ErrorKind.NotFound)
-            {
-                return new DeliveryContext(null, service);
-            }
-        }
-    }
 }

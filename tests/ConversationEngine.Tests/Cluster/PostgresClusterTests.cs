@@ -63,7 +63,7 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
         await conversation.AddMessageAsync(new AddMessage { Body = "the second" });
         await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
-        Assert.Equal("the first", (await conversation.GetMessageAsync(first.Sid)).Body);
+        Assert.Equal("the first", (await conversation.GetMessageAsync(first.Sid))?.Body);
         var next = await conversation.AddMessageAsync(new AddMessage { Body = "after" });
         Assert.Equal(2, next.Index);
     }

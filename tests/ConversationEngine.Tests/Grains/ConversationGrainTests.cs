@@ -144,9 +144,10 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
 
         var forged = Sids.NewMessage(message.Index);
 
-        var error = await Assert.ThrowsAsync<EngineException>(() => conversation.GetMessageAsync(forged));
-        Assert.Equal(ErrorKind.NotFound, error.Kind);
+        Assert.Null(await conversation.GetMessageAsync(forged));
         Assert.Equal(message, await conversation.GetMessageAsync(message.Sid));
+        var error = await Assert.ThrowsAsync<EngineException>(() => conversation.UpdateMessageAsync(forged, new UpdateMessage { Body = "forged" }));
+        Assert.Equal(ErrorKind.NotFound, error.Kind);
     }
 
     [Fact]

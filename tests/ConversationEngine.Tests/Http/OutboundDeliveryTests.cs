@@ -132,6 +132,78 @@ public sealed class OutboundDeliveryTests(DeliveryFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Out_of_order_status_callbacks_never_move_a_receipt_backwards()
+    {
+        var (conversation, customer, _) = await ConversationWithCustomerAsync();
+        Twilio.Callbacks = new StatusCallbackPlan([new("delivered"), new("sent"), new("queued"), new("undelivered", 30003)]);
+        string message;
+        StandInMessage sent;
+        try
+        {
+            message = await PostAsync(conversation, "your code is 1234");
+            sent = (await SentToAsync(customer, 1))[0];
+            await Eventually.ValueAsync(
+                () => Task.FromResult(Twilio.CallbackResults.Count(c => c.MessageSid == sent.Sid && c.AnsweredStatus == 200)),
+                answered => answered == 4,
+                Patience,
+                "four answered callbacks");
+        }
+        finally
+        {
+            Twilio.Callbacks = StatusCallbackPlan.SentThenDelivered;
+        }
+
+        var receipt = await ReceiptAsync(conversation, message, r => (string?)r["status"] == "delivered");
+        Assert.Equal(sent.Sid, (string?)receipt["channel_message_sid"]);
+        var participant = (string?)receipt["participant_sid"];
+        var list = await Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("delivery_receipts", (string?)list["meta"]!["key"]);
+        Assert.Single(list["delivery_receipts"]!.AsArray());
+        var fetched = await Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts/{receipt["sid"]}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("delivered", (string?)fetched["status"]);
+        Assert.Equal(participant, (string?)fetched["participant_sid"]);
+        var delivery = (await Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}").ExpectAsync(HttpStatusCode.OK))["delivery"]!;
+        Assert.Equal(1, (int)delivery["total"]!);
+        Assert.Equal("all", (string?)delivery["delivered"]);
+        Assert.Equal("all", (string?)delivery["sent"]);
+        Assert.Equal("none", (string?)delivery["failed"]);
+
+        using var read = await fixture.Host.PostSignedAsync("/webhooks/twilio/status", new Dictionary<string, string>
+        {
+            ["MessageSid"] = sent.Sid,
+            ["AccountSid"] = EngineHost.AccountSid,
+            ["MessageStatus"] = "read",
+            ["From"] = sent.From!,
+            ["To"] = customer,
+            ["ApiVersion"] = "2010-04-01",
+        });
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var afterRead = await Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts/{receipt["sid"]}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("read", (string?)afterRead["status"]);
+    }
+
+    [Fact]
+    public async Task Undelivered_callback_leaves_one_receipt_with_its_error_code()
+    {
+        var (conversation, customer, _) = await ConversationWithCustomerAsync();
+        Twilio.Callbacks = StatusCallbackPlan.Undelivered(30006);
+        try
+        {
+            var message = await PostAsync(conversation, "hi");
+            await ReceiptAsync(conversation, message, r => (string?)r["status"] == "undelivered");
+
+            var receipt = Assert.Single((await Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts").ExpectAsync(HttpStatusCode.OK))["delivery_receipts"]!.AsArray());
+            Assert.Equal("undelivered", (string?)receipt!["status"]);
+            Assert.Equal(30006, (int)receipt["error_code"]!);
+            Assert.Single(Twilio.Messages, m => m.To == customer);
+        }
+        finally
+        {
+            Twilio.Callbacks = StatusCallbackPlan.SentThenDelivered;
+        }
+    }
+
+    [Fact]
     public async Task Nothing_is_sent_to_a_contact_who_texted_stop_and_the_receipt_fails_with_21610()
     {
         var (conversation, customer, proxy) = await ConversationWithCustomerAsync();

@@ -17,7 +17,10 @@ public sealed class RestartTests
         JsonObject before;
         string configurationBefore;
 
-        await using (var host = await EngineHost.StartAsync())
+        // The sandbox delivers the agent's 60 messages to the SMS participant; a quick sender lets
+        // them all settle before the snapshot, so nothing is still in flight across the restart.
+        var settings = new Dictionary<string, string?> { ["Delivery:Mps:LongCode"] = "1000" };
+        await using (var host = await EngineHost.StartAsync(settings: settings))
         {
             dataDirectory = host.DataDirectory;
             var client = host.Client;
@@ -33,11 +36,17 @@ public sealed class RestartTests
                     .ExpectAsync(HttpStatusCode.Created);
             }
 
+            await Eventually.ValueAsync(
+                async () => (await client.GetAsync($"/v1/Conversations/{conversation}/Messages?PageSize=1000").ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray()
+                    .Count(m => (string?)m!["delivery"]?["delivered"] == "all"),
+                delivered => delivered == 60,
+                TimeSpan.FromSeconds(30),
+                "every agent message delivered by the sandbox");
             before = await SnapshotAsync(client, conversation);
             configurationBefore = (await client.GetAsync("/v1/Configuration").ExpectAsync(HttpStatusCode.OK)).ToJsonString();
         }
 
-        await using (var host = await EngineHost.StartAsync(dataDirectory))
+        await using (var host = await EngineHost.StartAsync(dataDirectory, settings))
         {
             var client = host.Client;
             var after = await SnapshotAsync(client, conversation);

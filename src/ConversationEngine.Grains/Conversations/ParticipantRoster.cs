@@ -1,0 +1,66 @@
+using ConversationEngine.Indexes;
+using ConversationEngine.Rules;
+using ConversationEngine.Senders;
+
+namespace ConversationEngine.Conversations;
+
+/// <summary>
+/// A change made in memory and not yet stored: how to undo it (and give back an index claim taken
+/// for it) should the write fail, and what follows once it is stored.
+/// </summary>
+internal sealed record PendingChange(Action Revert, Func<Task>? Unclaim = null, Func<Task>? AfterStored = null);
+
+/// <summary>
+/// A conversation's participants: admission (with the binding claim and a pool-chosen proxy),
+/// updates, removal. It changes the state in memory and says how to undo it; the conversation
+/// grain decides on activity and stores.
+/// </summary>
+internal sealed class ParticipantRoster(IGrainFactory grains, IndexClaims claims, ConversationGrainState state)
+{
+    private List<ParticipantSnapshot> Participants => state.Participants;
+
+    public ParticipantSnapshot? Find(string sidOrIdentity) =>
+        Participants.Find(p => p.Sid == sidOrIdentity) ?? Participants.Find(p => p.Identity == sidOrIdentity);
+
+    public async Task<(ParticipantSnapshot Participant, PendingChange Change)> AddAsync(AddParticipant command, ConversationSnapshot header, DateTimeOffset now)
+    {
+        var admission = await ProxyAssignment.AdmitAsync(grains, claims, command, header, Participants);
+        var participant = Drafts.NewParticipant(command, header, admission.Binding, now);
+        Participants.Add(participant);
+        return (participant, new PendingChange(
+            () => Participants.Remove(participant),
+            admission.ClaimedPair is { } pair ? () => claims.ReleaseBindingAsync(pair) : null,
+            admission.AfterStored));
+    }
+
+    /// <summary>Updates the participant; a new pair is claimed unless the conversation is closed (closed ones hold none).</summary>
+    public async Task<(ParticipantSnapshot Participant, PendingChange Change)> UpdateAsync(string participantSid, UpdateParticipant command, bool holdsPairs, DateTimeOffset now)
+    {
+        var position = Position(participantSid);
+        var current = Participants[position];
+        var updated = Drafts.UpdatedParticipant(current, command, Participants, now);
+        var (oldPair, newPair) = (current.MessagingBinding?.PairKey, updated.MessagingBinding?.PairKey);
+        var claimed = holdsPairs && newPair is not null && newPair != oldPair ? newPair : null;
+        if (claimed is not null)
+        {
+            await claims.ClaimBindingAsync(claimed);
+        }
+
+        Participants[position] = updated;
+        return (updated, new PendingChange(
+            () => Participants[position] = current,
+            claimed is not null ? () => claims.ReleaseBindingAsync(claimed) : null,
+            holdsPairs && oldPair is not null && oldPair != newPair ? () => claims.ReleaseBindingAsync(oldPair) : null));
+    }
+
+    public PendingChange Remove(string participantSid)
+    {
+        var position = Position(participantSid);
+        var participant = Participants[position];
+        Participants.RemoveAt(position);
+        return new PendingChange(() => Participants.Insert(position, participant), AfterStored: () => claims.ReleaseBindingsAsync([participant]));
+    }
+
+    private int Position(string participantSid) =>
+        Participants.FindIndex(p => p.Sid == participantSid) is var position and >= 0 ? position : throw Errors.Unknown($"Participant {participantSid}");
+}
