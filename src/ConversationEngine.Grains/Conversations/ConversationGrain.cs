@@ -119,22 +119,13 @@ public sealed class ConversationGrain(
         Timers.CheckMinimums(command.InactiveTimer, command.ClosedTimer);
         var updated = Drafts.UpdatedConversation(header, command, Now());
         var (inactiveTimer, closedTimer, lastActivity) = Timers.AfterUpdate(command, header.State, updated.State);
-        var claimsName = updated.UniqueName != header.UniqueName && updated.UniqueName is not null;
-        if (claimsName)
-        {
-            await Claims.ClaimUniqueNameAsync(header.ChatServiceSid, updated.UniqueName!);
-        }
-
+        var unclaimName = await Claims.RenameAsync(header.ChatServiceSid, header.UniqueName, updated.UniqueName);
         var previous = (State.InactiveTimer, State.ClosedTimer, State.LastActivity);
         (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (updated, inactiveTimer, closedTimer, lastActivity);
         await SaveAsync(new PendingChange(
             () => (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (header, previous.InactiveTimer, previous.ClosedTimer, previous.LastActivity),
-            claimsName ? () => Claims.ReleaseUniqueNameAsync(header.ChatServiceSid, updated.UniqueName!) : null));
-
-        if (updated.UniqueName != header.UniqueName && header.UniqueName is not null)
-        {
-            await Claims.ReleaseUniqueNameAsync(header.ChatServiceSid, header.UniqueName);
-        }
+            unclaimName,
+            () => Claims.RenamedAsync(header.ChatServiceSid, header.UniqueName, updated.UniqueName)));
 
         if (updated.State == ConversationStates.Closed)
         {
@@ -151,18 +142,13 @@ public sealed class ConversationGrain(
 
         // Release what other grains hold for us first: a crash midway leaves a conversation that can
         // be deleted again, never an index entry pointing at nothing forever.
-        await Claims.ReleaseBindingsAsync(State.Participants);
-        if (header.UniqueName is not null)
-        {
-            await Claims.ReleaseUniqueNameAsync(header.ChatServiceSid, header.UniqueName);
-        }
-
+        await Claims.ReleaseAllAsync(header, State.Participants);
         if (State.DirectoryPosition >= 0)
         {
             await grains.GetGrain<IChatServiceGrain>(header.ChatServiceSid).UnregisterConversationAsync(State.DirectoryPosition);
         }
 
-        await Log.ClearAsync(ForgetDeliveriesAsync);
+        await Log.ClearAsync(messages => DeliveryOrders.ForgetAsync(grains, messages));
         await Timers.RemoveAsync();
         await store.ClearStateAsync();
         store.State = new ConversationGrainState();
@@ -248,7 +234,7 @@ public sealed class ConversationGrain(
     {
         Existing();
         var message = await Log.FindAsync(messageSid) ?? throw MessageNotFound(messageSid);
-        await ForgetDeliveriesAsync([message]);
+        await DeliveryOrders.ForgetAsync(grains, [message]);
         await Log.RemoveAsync(message);
     }
 
@@ -256,15 +242,6 @@ public sealed class ConversationGrain(
     {
         Existing();
         return Log.ListAsync(start, descending, pageSize);
-    }
-
-    /// <summary>Deleting a message stops what is still to be sent of it and removes its outbox.</summary>
-    private async Task ForgetDeliveriesAsync(IEnumerable<MessageSnapshot> messages)
-    {
-        foreach (var message in messages.Where(m => m.Deliveries > 0))
-        {
-            await grains.GetGrain<IMessageDeliveryGrain>(DeliveryKeys.Outbox(Sid, message.Sid)).ForgetAsync();
-        }
     }
 
     /// <summary>

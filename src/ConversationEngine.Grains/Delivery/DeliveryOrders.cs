@@ -42,4 +42,13 @@ internal static class DeliveryOrders
             DateCreated = now,
         };
     }
+
+    /// <summary>Deleting messages stops what is still to be sent of them and removes their outboxes.</summary>
+    public static async Task ForgetAsync(IGrainFactory grains, IEnumerable<MessageSnapshot> messages)
+    {
+        foreach (var message in messages.Where(m => m.Deliveries > 0))
+        {
+            await grains.GetGrain<IMessageDeliveryGrain>(DeliveryKeys.Outbox(message.ConversationSid, message.Sid)).ForgetAsync();
+        }
+    }
 }

@@ -20,6 +20,35 @@ internal sealed class IndexClaims(IGrainFactory grains, string conversationSid)
     public Task ReleaseUniqueNameAsync(string chatServiceSid, string uniqueName) =>
         UniqueName(chatServiceSid, uniqueName).ReleaseAsync(conversationSid);
 
+    /// <summary>
+    /// Claims the new name of a rename, if it is one; returns how to give it back should the
+    /// rename not be stored (null when nothing was claimed).
+    /// </summary>
+    public async Task<Func<Task>?> RenameAsync(string chatServiceSid, string? from, string? to)
+    {
+        if (to is null || to == from)
+        {
+            return null;
+        }
+
+        await ClaimUniqueNameAsync(chatServiceSid, to);
+        return () => ReleaseUniqueNameAsync(chatServiceSid, to);
+    }
+
+    /// <summary>Once a rename is stored, the old name is free.</summary>
+    public Task RenamedAsync(string chatServiceSid, string? from, string? to) =>
+        from is not null && from != to ? ReleaseUniqueNameAsync(chatServiceSid, from) : Task.CompletedTask;
+
+    /// <summary>Everything the conversation holds: its participants' pairs and its unique name.</summary>
+    public async Task ReleaseAllAsync(ConversationSnapshot header, IEnumerable<ParticipantSnapshot> participants)
+    {
+        await ReleaseBindingsAsync(participants);
+        if (header.UniqueName is not null)
+        {
+            await ReleaseUniqueNameAsync(header.ChatServiceSid, header.UniqueName);
+        }
+    }
+
     public async Task ClaimBindingAsync(string pairKey)
     {
         var holder = await ClaimAsync(Binding(pairKey), holder => holder is null || holder.State == ConversationStates.Closed);

@@ -3,30 +3,6 @@ using ConversationEngine.Rules;
 
 namespace ConversationEngine.Senders;
 
-/// <summary>A number or short code in the pool, by SID: the account's registry holds the sender itself.</summary>
-[GenerateSerializer]
-[Alias("ConversationEngine.PoolEntry")]
-public sealed record PoolEntry
-{
-    [Id(0)] public required string Sid { get; init; }
-    [Id(1)] public required DateTimeOffset DateAdded { get; init; }
-}
-
-[GenerateSerializer]
-[Alias("ConversationEngine.MessagingServiceState")]
-public sealed class MessagingServiceState
-{
-    [Id(0)] public string? AccountSid { get; set; }
-
-    /// <summary>Every field set (defaults applied at create); null while the service does not exist.</summary>
-    [Id(1)] public MessagingServiceSettings? Settings { get; set; }
-
-    [Id(2)] public List<PoolEntry> Members { get; set; } = [];
-    [Id(3)] public List<Sender> AlphaSenders { get; set; } = [];
-    [Id(4)] public DateTimeOffset DateCreated { get; set; }
-    [Id(5)] public DateTimeOffset DateUpdated { get; set; }
-}
-
 /// <summary>
 /// A Messaging Service (MG…): settings as in Twilio's Messaging v1 resource and the senders in its
 /// pool. Numbers and short codes stay in the account's registry, which also records that this
@@ -36,30 +12,6 @@ public sealed class MessagingServiceGrain(
     [PersistentState("messagingService", "store")] IPersistentState<MessagingServiceState> store,
     TimeProvider time) : Grain, IMessagingServiceGrain
 {
-    public const int FriendlyNameMaxLength = 64;
-    public const int MaxValidityPeriod = 36_000;
-
-    private static readonly string[] Methods = ["GET", "POST"];
-    private static readonly string[] ScanModes = ["inherit", "enable", "disable"];
-    private static readonly string[] Usecases = ["notifications", "marketing", "verification", "discussion", "poll", "undeclared"];
-
-    /// <summary>Twilio's defaults for a new service.</summary>
-    private static readonly MessagingServiceSettings Defaults = new()
-    {
-        InboundMethod = "POST",
-        FallbackMethod = "POST",
-        StickySender = true,
-        MmsConverter = true,
-        SmartEncoding = true,
-        ScanMessageContent = "inherit",
-        FallbackToLongCode = false,
-        AreaCodeGeomatch = false,
-        ValidityPeriod = MaxValidityPeriod,
-        SynchronousValidation = false,
-        Usecase = "undeclared",
-        UseInboundWebhookOnNumber = false,
-    };
-
     private int turn;
 
     private MessagingServiceState State => store.State;
@@ -83,7 +35,7 @@ public sealed class MessagingServiceGrain(
             throw Errors.Missing("FriendlyName");
         }
 
-        var resolved = Apply(Defaults, settings);
+        var resolved = MessagingServiceSettingsRules.Apply(MessagingServiceSettingsRules.Defaults, settings);
         var now = time.UtcNowToSecond();
 
         // Listed before it exists, so a failure leaves at most a listing entry that resolves to nothing.
@@ -118,7 +70,7 @@ public sealed class MessagingServiceGrain(
             throw Errors.Invalid("FriendlyName", "must not be empty");
         }
 
-        var updated = Apply(current, settings);
+        var updated = MessagingServiceSettingsRules.Apply(current, settings);
         var dateUpdated = State.DateUpdated;
         State.Settings = updated;
         State.DateUpdated = time.UtcNowToSecond();
@@ -300,60 +252,4 @@ public sealed class MessagingServiceGrain(
         DateCreated = State.DateCreated,
         DateUpdated = State.DateUpdated,
     };
-
-    /// <summary>The change applied to <paramref name="current"/>: null leaves a field, an empty URL clears it.</summary>
-    private static MessagingServiceSettings Apply(MessagingServiceSettings current, MessagingServiceSettings change)
-    {
-        if (change.FriendlyName is { Length: > FriendlyNameMaxLength })
-        {
-            throw Errors.Invalid("FriendlyName", $"must be at most {FriendlyNameMaxLength} characters");
-        }
-
-        if (change.ValidityPeriod is < 1 or > MaxValidityPeriod)
-        {
-            throw Errors.Invalid(Errors.InvalidValidityPeriod, $"ValidityPeriod must be between 1 and {MaxValidityPeriod} seconds");
-        }
-
-        return current with
-        {
-            FriendlyName = change.FriendlyName ?? current.FriendlyName,
-            InboundRequestUrl = Url(change.InboundRequestUrl, current.InboundRequestUrl, "InboundRequestUrl"),
-            InboundMethod = OneOf(change.InboundMethod?.ToUpperInvariant(), Methods, "InboundMethod") ?? current.InboundMethod,
-            FallbackUrl = Url(change.FallbackUrl, current.FallbackUrl, "FallbackUrl"),
-            FallbackMethod = OneOf(change.FallbackMethod?.ToUpperInvariant(), Methods, "FallbackMethod") ?? current.FallbackMethod,
-            StatusCallback = Url(change.StatusCallback, current.StatusCallback, "StatusCallback"),
-            StickySender = change.StickySender ?? current.StickySender,
-            MmsConverter = change.MmsConverter ?? current.MmsConverter,
-            SmartEncoding = change.SmartEncoding ?? current.SmartEncoding,
-            ScanMessageContent = OneOf(change.ScanMessageContent?.ToLowerInvariant(), ScanModes, "ScanMessageContent") ?? current.ScanMessageContent,
-            FallbackToLongCode = change.FallbackToLongCode ?? current.FallbackToLongCode,
-            AreaCodeGeomatch = change.AreaCodeGeomatch ?? current.AreaCodeGeomatch,
-            ValidityPeriod = change.ValidityPeriod ?? current.ValidityPeriod,
-            SynchronousValidation = change.SynchronousValidation ?? current.SynchronousValidation,
-            Usecase = OneOf(change.Usecase?.ToLowerInvariant(), Usecases, "Usecase") ?? current.Usecase,
-            UseInboundWebhookOnNumber = change.UseInboundWebhookOnNumber ?? current.UseInboundWebhookOnNumber,
-        };
-    }
-
-    private static string? OneOf(string? value, string[] allowed, string parameter) =>
-        value is null || allowed.Contains(value)
-            ? value
-            : throw Errors.Invalid(parameter, $"'{value}' is not one of {string.Join(", ", allowed)}");
-
-    private static string? Url(string? value, string? current, string parameter)
-    {
-        if (value is null)
-        {
-            return current;
-        }
-
-        if (value.Length == 0)
-        {
-            return null;
-        }
-
-        return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? value
-            : throw Errors.Invalid(parameter, "must be an absolute http(s) URL");
-    }
 }
