@@ -88,6 +88,8 @@ public static class HostingExtensions
         services.AddSingleton<ResourceLinks>();
         services.AddSingleton<SenderLinks>();
         services.AddSingleton<ConversationLookup>();
+        // Webhook signatures need the Twilio account's token even with no silo in this process.
+        Twilio.Messages.TwilioMessagesServiceCollectionExtensions.AddTwilioOptions(services);
         services.AddSingleton<TwilioWebhook>();
         services.AddProblemDetails();
         return services;
