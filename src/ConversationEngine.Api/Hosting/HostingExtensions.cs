@@ -89,6 +89,8 @@ public static class HostingExtensions
         services.AddSingleton<SenderLinks>();
         services.AddSingleton<ConversationLookup>();
         services.AddSingleton<MessageReceipts>();
+        // Webhook signatures need the Twilio account's token even with no silo in this process.
+        Twilio.Messages.TwilioMessagesServiceCollectionExtensions.AddTwilioOptions(services);
         services.AddSingleton<TwilioWebhook>();
         services.AddProblemDetails();
         return services;

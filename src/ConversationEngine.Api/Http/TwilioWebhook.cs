@@ -1,40 +1,67 @@
+using System.Text;
 using System.Text.Json;
 using ConversationEngine.Api.Hosting;
-using ConversationEngine.Twilio;
+using ConversationEngine.Twilio.Messages;
 using Microsoft.Extensions.Options;
+using Twilio.Security;
 
 namespace ConversationEngine.Api.Http;
 
 /// <summary>
-/// Reads a request Twilio made to us and proves it came from Twilio: <c>X-Twilio-Signature</c>
-/// over the URL Twilio was given (the public base URL, so the check holds behind a reverse
-/// proxy) and the POST parameters, or over the URL with <c>bodySHA256</c> for JSON bodies.
+/// Reads a request Twilio made to us and proves it came from Twilio with
+/// <see cref="RequestValidator"/>: <c>X-Twilio-Signature</c> over the URL Twilio was given (the
+/// public base URL, so the check holds behind a reverse proxy) and the POST parameters, or over the
+/// URL with <c>bodySHA256</c> for JSON bodies.
 /// </summary>
-public sealed partial class TwilioWebhook(IOptions<EngineOptions> options, ILogger<TwilioWebhook> logger)
+/// <remarks>
+/// Twilio signs a webhook with the auth token of the account that owns the number, the request's
+/// <c>AccountSid</c>. With a Twilio account configured (<c>Twilio:AccountSid</c> and
+/// <c>Twilio:AuthToken</c>) that is the only account whose webhooks are accepted, checked with
+/// <c>Twilio:AuthToken</c>; without one (the sandbox) the engine's own account and
+/// <c>Engine:AuthToken</c> stand in for it. Twilio never signs with an API key, so a Twilio account
+/// configured with an API key but no auth token is refused at start (see
+/// <see cref="TwilioMessagesOptions"/>'s validator). A webhook naming any other account cannot be
+/// verified and is refused like a forged one: 403, code 20003.
+/// </remarks>
+public sealed partial class TwilioWebhook(IOptions<EngineOptions> engine, IOptions<TwilioMessagesOptions> twilio, ILogger<TwilioWebhook> logger)
 {
     private const string SignatureHeader = "X-Twilio-Signature";
+    private const string AccountParameter = "AccountSid";
+    private const string BodyHashParameter = "bodySHA256";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The request's parameters once its signature holds; 403 otherwise, with nothing read further.</summary>
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> ReadVerifiedAsync(HttpRequest request)
     {
         var url = PublicUrl(request);
         var signature = request.Headers[SignatureHeader].ToString();
-        var token = options.Value.AuthToken!;
         IReadOnlyList<KeyValuePair<string, string>> parameters;
+        EngineException? unreadable = null;
         bool valid;
         if (request.HasJsonContentType())
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-            valid = RequestSignature.IsValidJson(token, url, buffer.ToArray(), signature);
-            parameters = valid ? JsonParameters(buffer.ToArray()) : [];
+            var body = buffer.ToArray();
+            try
+            {
+                parameters = JsonParameters(body);
+            }
+            catch (EngineException error)
+            {
+                // Refused as unreadable only once the signature holds: a forger learns nothing more.
+                (parameters, unreadable) = ([], error);
+            }
+
+            valid = SigningToken(parameters) is { } token && IsValidJson(token, url, body, signature);
         }
         else
         {
             var form = request.HasFormContentType ? await Form.ReadAsync(request) : null;
             var posted = form?.Pairs() ?? [];
-            valid = RequestSignature.IsValid(token, url, posted, signature);
             parameters = [.. posted, .. request.Query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? "")))];
+            valid = SigningToken(parameters) is { } token && IsValid(token, url, posted, signature);
         }
 
         if (!valid)
@@ -43,22 +70,130 @@ public sealed partial class TwilioWebhook(IOptions<EngineOptions> options, ILogg
             throw new EngineException(ErrorKind.Forbidden, Errors.Unauthorized, "Invalid X-Twilio-Signature");
         }
 
-        return parameters;
+        return unreadable is null ? parameters : throw unreadable;
     }
 
     /// <summary>The URL Twilio signed: the public base URL with this request's path and query.</summary>
     public string PublicUrl(HttpRequest request) =>
-        options.Value.PublicBaseUrl.TrimEnd('/') + request.PathBase + request.Path + request.QueryString;
+        engine.Value.PublicBaseUrl.TrimEnd('/') + request.PathBase + request.Path + request.QueryString;
 
-    public string AccountSid => options.Value.AccountSid!;
+    /// <summary>The engine's own account, which inbound messages are routed under whichever Twilio account signed them.</summary>
+    public string AccountSid => engine.Value.AccountSid!;
 
-    /// <summary>Refuses a signed request for another account (a misrouted webhook).</summary>
-    public void CheckAccount(string? accountSid)
+    /// <summary>
+    /// Checks a form or GET webhook's signature with Twilio's <see cref="RequestValidator"/>, given
+    /// every POSTed field (null for GET: the URL carries the parameters).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="authToken"/> is empty: it would be a known HMAC key.</exception>
+    public static bool IsValid(string authToken, string url, IEnumerable<KeyValuePair<string, string>>? formParameters, string? signature)
     {
-        if (accountSid is not null && accountSid != options.Value.AccountSid)
+        ArgumentException.ThrowIfNullOrEmpty(authToken);
+        ArgumentNullException.ThrowIfNull(url);
+        if (string.IsNullOrEmpty(signature))
         {
-            throw Errors.Invalid("AccountSid", $"{accountSid} is not this engine's account");
+            return false;
         }
+
+        try
+        {
+            return new RequestValidator(authToken).Validate(SignedUrl(url), Folded(formParameters), signature);
+        }
+        catch (UriFormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Checks a JSON webhook: the signature covers the URL alone, whose <c>bodySHA256</c> must be the
+    /// SHA-256 of the raw body. Both must match.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="authToken"/> is empty.</exception>
+    public static bool IsValidJson(string authToken, string url, ReadOnlySpan<byte> body, string? signature)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(authToken);
+        ArgumentNullException.ThrowIfNull(url);
+        if (string.IsNullOrEmpty(signature) || !HasBodyHash(url))
+        {
+            return false;
+        }
+
+        string text;
+        try
+        {
+            // The validator hashes the body as UTF-8 text; bytes that are not UTF-8 would not survive the round trip.
+            text = StrictUtf8.GetString(body);
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+
+        try
+        {
+            return new RequestValidator(authToken).Validate(SignedUrl(url), text, signature);
+        }
+        catch (UriFormatException)
+        {
+            return false;
+        }
+    }
+
+    // The token of the one account the request names, or null when it names another or several.
+    private string? SigningToken(IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        var named = parameters.Where(p => p.Key == AccountParameter).Select(p => p.Value).Distinct(StringComparer.Ordinal).ToList();
+        if (named.Count > 1)
+        {
+            return null;
+        }
+
+        var account = named.SingleOrDefault();
+        var (knownAccount, token) = twilio.Value is { AccountSid: { Length: > 0 } twilioAccount, AuthToken: { Length: > 0 } twilioToken }
+            ? (twilioAccount, twilioToken)
+            : (engine.Value.AccountSid, engine.Value.AuthToken);
+        return account is null || account == knownAccount ? token : null;
+    }
+
+    // RequestValidator tries the URL as given and with its port toggled, but signs user info and
+    // adds a default port only to a URL without one: Twilio signs neither user info nor, for its
+    // messaging webhooks, an explicit default port. Cut by hand: Uri would re-escape the query.
+    private static string SignedUrl(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return url;
+        }
+
+        var authorityStart = url.IndexOf("://", StringComparison.Ordinal) + 3;
+        var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
+        authorityEnd = authorityEnd < 0 ? url.Length : authorityEnd;
+        var authority = url[authorityStart..authorityEnd];
+        authority = authority[(authority.LastIndexOf('@') + 1)..];
+        var defaultPort = ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (uri.IsDefaultPort && authority.EndsWith(defaultPort, StringComparison.Ordinal))
+        {
+            authority = authority[..^defaultPort.Length];
+        }
+
+        return url[..authorityStart] + authority + url[authorityEnd..];
+    }
+
+    // Twilio signs every value of a repeated name, name then value, values in ordinal order. The
+    // validator's dictionary holds one value per name, so a repeated name's later pairs ride inside
+    // its value: sorted by name, the signed text is the same.
+    private static Dictionary<string, string>? Folded(IEnumerable<KeyValuePair<string, string>>? parameters) =>
+        parameters?.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g => string.Join(g.Key, g.Select(p => p.Value).Order(StringComparer.Ordinal)),
+            StringComparer.Ordinal);
+
+    // The validator reads bodySHA256 itself, but fails (rather than refuses) on one without a value.
+    private static bool HasBodyHash(string url)
+    {
+        var query = url.IndexOf('?', StringComparison.Ordinal) is var start and >= 0 ? url[(start + 1)..].Split('#')[0] : "";
+        var hashes = query.Split('&').Where(p => p.Split('=')[0] == BodyHashParameter).ToList();
+        return hashes.Count > 0 && hashes.All(p => p.Contains('=', StringComparison.Ordinal));
     }
 
     private static List<KeyValuePair<string, string>> JsonParameters(byte[] body)

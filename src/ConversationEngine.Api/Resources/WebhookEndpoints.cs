@@ -2,6 +2,7 @@ using ConversationEngine.Api.Http;
 using ConversationEngine.Delivery;
 using ConversationEngine.Inbound;
 using ConversationEngine.Twilio;
+using Twilio.TwiML;
 
 namespace ConversationEngine.Api.Resources;
 
@@ -12,6 +13,12 @@ namespace ConversationEngine.Api.Resources;
 /// </summary>
 public static partial class WebhookEndpoints
 {
+    /// <summary>
+    /// The media type of the TwiML answer. Twilio accepts <c>text/xml</c>, <c>application/xml</c> and
+    /// <c>text/html</c>; its own messaging examples send <c>text/xml</c>.
+    /// </summary>
+    public const string TwiMLContentType = "text/xml";
+
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/webhooks/twilio").WithTags("Twilio webhooks");
@@ -34,11 +41,12 @@ public static partial class WebhookEndpoints
             throw Errors.Invalid("webhook", error.Message);
         }
 
-        webhook.CheckAccount(message.AccountSid);
         var outcome = await grains.GetGrain<IInboundMessageGrain>(message.MessageSid).ProcessAsync(new InboundRequest
         {
             MessageSid = message.MessageSid,
-            AccountSid = message.AccountSid ?? webhook.AccountSid,
+            // The signature proved the request's account is the one this engine serves; its
+            // numbers, conversations and opt-outs live under the engine's own account.
+            AccountSid = webhook.AccountSid,
             From = message.From,
             To = message.To,
             Body = message.Body,
@@ -53,7 +61,32 @@ public static partial class WebhookEndpoints
             LogUnroutable(logger, outcome.MessageSid, outcome.Reason);
         }
 
-        return TypedResults.Content(outcome.Reply is { } reply ? TwiML.Message(reply) : TwiML.Empty(), TwiML.ContentType);
+        string twiml;
+        try
+        {
+            twiml = TwiMLAnswer(outcome.Reply);
+        }
+        catch (ArgumentException error)
+        {
+            // A configured reply XML cannot carry: the message is in, so answer without the reply rather than fail.
+            LogUnwritableReply(logger, outcome.MessageSid, error.Message);
+            twiml = TwiMLAnswer(null);
+        }
+
+        return TypedResults.Content(twiml, TwiMLContentType);
+    }
+
+    /// <summary>The TwiML answer to an incoming message: one <c>&lt;Message&gt;</c> replying with <paramref name="reply"/>, or none.</summary>
+    /// <exception cref="ArgumentException">The reply holds characters XML 1.0 cannot carry (e.g. U+0000, a lone surrogate).</exception>
+    public static string TwiMLAnswer(string? reply)
+    {
+        var response = new MessagingResponse();
+        if (reply is not null)
+        {
+            response.Message(reply);
+        }
+
+        return response.ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
     }
 
     public static async Task<IResult> StatusAsync(HttpRequest request, TwilioWebhook webhook, IGrainFactory grains, ILogger<TwilioWebhook> logger)
@@ -70,7 +103,6 @@ public static partial class WebhookEndpoints
             throw Errors.Invalid("webhook", error.Message);
         }
 
-        webhook.CheckAccount(callback.AccountSid);
         var receipt = await DeliveryStatusPath.ApplyAsync(grains, callback.MessageSid, callback.MessageStatus, callback.ErrorCode);
         if (receipt is null)
         {
@@ -87,6 +119,9 @@ public static partial class WebhookEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound message {MessageSid} is unroutable: {Reason}")]
     private static partial void LogUnroutable(ILogger logger, string messageSid, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Inbound message {MessageSid}: the configured reply cannot be written as TwiML ({Reason}); answered without it")]
+    private static partial void LogUnwritableReply(ILogger logger, string messageSid, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Status {Status} for {MessageSid}, which this engine did not send")]
     private static partial void LogUnknownMessage(ILogger logger, string messageSid, string status);

@@ -1,4 +1,9 @@
 using ConversationEngine.Twilio.Messages;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
 
 namespace ConversationEngine.Delivery;
 
@@ -83,44 +88,111 @@ public interface IOutboundTransport
     Task<IReadOnlyList<string>> StatusesAfterLinkAsync(string channelMessageSid, CancellationToken cancellationToken);
 }
 
-/// <summary>Twilio's Messages API through the typed, resilient client; statuses come back by webhook.</summary>
-public sealed class TwilioTransport(ITwilioMessagesClient client) : IOutboundTransport
+/// <summary>
+/// Twilio's Messages API through Twilio's own library (<see cref="MessageResource"/>) over the
+/// resilient HTTP client (retries, timeouts: see <see cref="TwilioMessagesServiceCollectionExtensions"/>);
+/// statuses come back by webhook.
+/// </summary>
+public sealed class TwilioTransport(IHttpClientFactory httpClients, IOptions<TwilioMessagesOptions> options) : IOutboundTransport
 {
+    /// <summary>Twilio's limit on <c>MediaUrl</c> parameters per message.</summary>
+    public const int MaxMediaUrls = 10;
+
     public async Task<TransportResult> SendAsync(OutboundMessage message, string idempotencyKey, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        var create = ToCreateOptions(message);
+        var settings = options.Value;
+        if (!settings.HasCredentials)
+        {
+            throw new TransportException(null, 0, true,
+                "Twilio credentials are not configured: set Twilio:AccountSid and Twilio:AuthToken (and optionally Twilio:ApiKeySid and Twilio:ApiKeySecret).");
+        }
+
+        // One client per send: its LastResponse is this send's, and the HTTP client is the factory's current one.
+        var client = httpClients.CreateTwilioRestClient(settings);
         try
         {
-            var created = await client.SendAsync(ToRequest(message), cancellationToken);
-            return new TransportResult(created.Sid, created.Status, created.ErrorCode);
+            // The library takes no cancellation token; the caller stops waiting, the attempt runs out its timeout.
+            var created = await MessageResource.CreateAsync(create, client).WaitAsync(cancellationToken);
+            return new TransportResult(created.Sid, created.Status.ToString(), created.ErrorCode);
         }
-        catch (TwilioApiException error)
+        catch (ApiException error)
         {
-            throw new TransportException(error.Code, error.HttpStatus, error.IsRetryable, error.Message, error);
+            // Without Twilio's error body (a proxy's HTML page, a success that could not be read) the status is the last answer's.
+            var status = error.Status != 0 ? error.Status : (int?)client.HttpClient.LastResponse?.StatusCode ?? 0;
+            throw Refused(status, error.Code, error.Message, error);
         }
-        catch (ArgumentException error)
+        catch (ApiStandardException error)
         {
-            throw new TransportException(Errors.InvalidParameter, 0, false, error.Message, error);
+            throw Refused(error.Status, error.Code, error.Detail ?? error.Title ?? error.Message, error);
         }
-        catch (InvalidOperationException error)
+        catch (ApiConnectionException error)
         {
-            throw new TransportException(null, 0, true, error.Message, error);
+            var reason = error.InnerException is TimeoutRejectedException
+                ? $"Twilio did not answer within {settings.Timeout.TotalSeconds:0.###} s."
+                : $"Twilio could not be reached: {error.InnerException?.Message ?? error.Message}";
+            throw new TransportException(null, 0, true, reason, error);
         }
     }
 
     public Task<IReadOnlyList<string>> StatusesAfterLinkAsync(string channelMessageSid, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([]);
 
-    internal static OutboundMessageRequest ToRequest(OutboundMessage message) => new()
+    /// <summary>Refuses, with 20001, a message Twilio would refuse for its shape, before any call is made.</summary>
+    /// <exception cref="TransportException">The message breaks one of Twilio's rules; not retryable.</exception>
+    internal static void Validate(OutboundMessage message)
     {
-        To = message.To,
-        From = message.From,
-        Body = message.Body,
-        MediaUrls = message.MediaUrls,
-        ContentSid = message.ContentSid,
-        ContentVariables = message.ContentVariables,
-        StatusCallback = message.StatusCallback,
-        ValidityPeriod = message.ValidityPeriod,
-    };
+        var problem = message switch
+        {
+            _ when string.IsNullOrWhiteSpace(message.To) => "'To' is required.",
+            _ when string.IsNullOrEmpty(message.From) => "'From' is required.",
+            _ when string.IsNullOrEmpty(message.Body) && message.MediaUrls.Count == 0 && string.IsNullOrEmpty(message.ContentSid) =>
+                "One of 'Body', 'MediaUrls' and 'ContentSid' must be given.",
+            _ when message.MediaUrls.Count > MaxMediaUrls => $"At most {MaxMediaUrls} media URLs may be sent with one message.",
+            _ when message.MediaUrls.Any(string.IsNullOrWhiteSpace) => "Media URLs must not be empty.",
+            _ when !string.IsNullOrEmpty(message.ContentVariables) && string.IsNullOrEmpty(message.ContentSid) => "'ContentVariables' needs 'ContentSid'.",
+            _ when message.ValidityPeriod is < OutboundMessage.MinValidityPeriod or > OutboundMessage.MaxValidityPeriod =>
+                $"'ValidityPeriod' must be between {OutboundMessage.MinValidityPeriod} and {OutboundMessage.MaxValidityPeriod} seconds.",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            throw new TransportException(Errors.InvalidParameter, 0, false, problem);
+        }
+    }
+
+    internal static CreateMessageOptions ToCreateOptions(OutboundMessage message)
+    {
+        Validate(message);
+        var mediaUrls = new List<Uri>();
+        foreach (var url in message.MediaUrls)
+        {
+            mediaUrls.Add(AbsoluteUrl(url, "MediaUrl"));
+        }
+
+        return new CreateMessageOptions(new PhoneNumber(message.To))
+        {
+            From = new PhoneNumber(message.From),
+            Body = NullIfEmpty(message.Body),
+            MediaUrl = mediaUrls,
+            StatusCallback = message.StatusCallback is { Length: > 0 } callback ? AbsoluteUrl(callback, "StatusCallback") : null,
+            ContentSid = NullIfEmpty(message.ContentSid),
+            ContentVariables = NullIfEmpty(message.ContentVariables),
+            ValidityPeriod = message.ValidityPeriod,
+        };
+    }
+
+    // Twilio's own text, verbatim, so it can be passed on; its documentation link stays on the inner ApiException.
+    private static TransportException Refused(int status, int code, string message, Exception error) =>
+        new(code == 0 ? null : code, status, TwilioMessagesServiceCollectionExtensions.IsRetryableStatus(status), message, error);
+
+    private static Uri AbsoluteUrl(string url, string parameter) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri
+            : throw new TransportException(Errors.InvalidParameter, 0, false, $"'{parameter}' must be an absolute http(s) URL.");
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
 
 /// <summary>
@@ -128,18 +200,11 @@ public sealed class TwilioTransport(ITwilioMessagesClient client) : IOutboundTra
 /// (<c>GET /engine/v1/Sandbox/Messages</c>) and reports it sent, then delivered, as the outbox
 /// applies Twilio's callbacks.
 /// </summary>
-public sealed class SandboxTransport(IGrainFactory grains, TimeProvider time, Microsoft.Extensions.Options.IOptions<DeliveryOptions> options) : IOutboundTransport
+public sealed class SandboxTransport(IGrainFactory grains, TimeProvider time, IOptions<DeliveryOptions> options) : IOutboundTransport
 {
     public async Task<TransportResult> SendAsync(OutboundMessage message, string idempotencyKey, CancellationToken cancellationToken)
     {
-        try
-        {
-            TwilioTransport.ToRequest(message).Validate();
-        }
-        catch (ArgumentException error)
-        {
-            throw new TransportException(Errors.InvalidParameter, 0, false, error.Message, error);
-        }
+        TwilioTransport.Validate(message);
 
         var segments = message.Body is { } body && message.MediaUrls.Count == 0 && !message.To.Contains(':', StringComparison.Ordinal)
             ? Rules.SmsEncoding.Encode(body, smartEncoding: false).Segments

@@ -101,7 +101,7 @@ public static class SiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).PostConfigure(configure).ValidateOnStart();
-        services.AddTwilioMessagesClient(configuration.GetSection(TwilioMessagesOptions.SectionName));
+        services.AddTwilioRestClient(configuration.GetSection(TwilioMessagesOptions.SectionName));
         services.TryAddSingleton<TwilioTransport>();
         services.TryAddSingleton<SandboxTransport>();
         services.RemoveAll<IOutboundTransport>();

@@ -12,7 +12,10 @@ public sealed class TwilioMessagesOptions
     /// <summary>The account that sends (<c>AC…</c>); it is also the account in the request path.</summary>
     public string? AccountSid { get; set; }
 
-    /// <summary>The account's auth token, used when no API key is configured.</summary>
+    /// <summary>
+    /// The account's auth token: it checks Twilio's webhook signatures, and authenticates sends when
+    /// no API key is configured. Required with <see cref="AccountSid"/>, API key or not.
+    /// </summary>
     public string? AuthToken { get; set; }
 
     /// <summary>An API key (<c>SK…</c>) of the account; preferred over the auth token when set with its secret.</summary>
@@ -21,7 +24,10 @@ public sealed class TwilioMessagesOptions
     /// <summary>The API key's secret.</summary>
     public string? ApiKeySecret { get; set; }
 
-    /// <summary>Scheme and host of the API; a stand-in's address in tests.</summary>
+    /// <summary>
+    /// Scheme and host Twilio's API requests go to; a stand-in's address in tests. Anything else
+    /// than the default sends every request for a <c>*.twilio.com</c> host here.
+    /// </summary>
     public string BaseUrl { get; set; } = "https://api.twilio.com";
 
     /// <summary>How long one attempt may take before it is abandoned (and, attempts permitting, retried).</summary>
@@ -35,8 +41,7 @@ public sealed class TwilioMessagesOptions
 
     /// <summary>
     /// The longest wait between attempts. A <c>Retry-After</c> asking for more ends the retries, so
-    /// the caller gets the retryable failure (with <see cref="TwilioApiException.RetryAfter"/>)
-    /// rather than a send that blocks for minutes.
+    /// the caller gets the retryable failure rather than a send that blocks for minutes.
     /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -45,5 +50,6 @@ public sealed class TwilioMessagesOptions
         !string.IsNullOrEmpty(AccountSid)
         && (!string.IsNullOrEmpty(AuthToken) || UsesApiKey);
 
-    internal bool UsesApiKey => !string.IsNullOrEmpty(ApiKeySid) && !string.IsNullOrEmpty(ApiKeySecret);
+    /// <summary>True when sends authenticate with the API key rather than the auth token.</summary>
+    public bool UsesApiKey => !string.IsNullOrEmpty(ApiKeySid) && !string.IsNullOrEmpty(ApiKeySecret);
 }

@@ -5,7 +5,7 @@ namespace ConversationEngine.Twilio.Messages;
 
 /// <summary>
 /// Checks the shape of the options at start. Missing credentials are not an error here: a host
-/// without them simply cannot send, and <see cref="TwilioMessagesClient"/> says so when asked to.
+/// without them sends through the sandbox instead.
 /// </summary>
 internal sealed class TwilioMessagesOptionsValidator : IValidateOptions<TwilioMessagesOptions>
 {
@@ -29,6 +29,13 @@ internal sealed class TwilioMessagesOptionsValidator : IValidateOptions<TwilioMe
         if (!string.IsNullOrEmpty(options.ApiKeySid) != !string.IsNullOrEmpty(options.ApiKeySecret))
         {
             failures.Add("Twilio:ApiKeySid and Twilio:ApiKeySecret go together.");
+        }
+
+        // Twilio signs every webhook (incoming messages, status callbacks) with the account's auth
+        // token; an API key cannot check them. Refused at start rather than answering every webhook 403.
+        if (!string.IsNullOrEmpty(options.AccountSid) && options.UsesApiKey && string.IsNullOrEmpty(options.AuthToken))
+        {
+            failures.Add("Twilio:AuthToken is required with Twilio:AccountSid, even with an API key: Twilio signs its webhooks with the account's auth token, so without it every incoming message and status callback would be refused.");
         }
 
         if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUrl)

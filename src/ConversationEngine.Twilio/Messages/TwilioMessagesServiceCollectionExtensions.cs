@@ -6,11 +6,14 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using Twilio.Clients;
+using Twilio.Http;
 
 namespace ConversationEngine.Twilio.Messages;
 
 /// <summary>
-/// Registers <see cref="ITwilioMessagesClient"/> as a typed <see cref="HttpClient"/> behind a
+/// Registers the <c>Twilio</c> options and the <see cref="HttpClient"/> that Twilio's
+/// <see cref="TwilioRestClient"/> sends through (see <see cref="CreateTwilioRestClient"/>), behind a
 /// resilience handler:
 /// <list type="bullet">
 /// <item>at most <see cref="TwilioMessagesOptions.MaxAttempts"/> attempts in all, each cut off after
@@ -27,7 +30,7 @@ namespace ConversationEngine.Twilio.Messages;
 /// timeout, a dropped connection or a 5xx can create the message twice if Twilio had in fact
 /// accepted the first attempt. That is the accepted trade-off: delivery is at least once, and a
 /// duplicate text is cheaper than a lost one. 429 and 408 answers mean the message was not created,
-/// so retrying them never duplicates. The caller's own HTTP client timeout is switched off: the
+/// so retrying them never duplicates. The HTTP client's own timeout is switched off: the
 /// per-attempt timeout and the bounded attempts and delays limit how long a send can take.
 /// </remarks>
 public static class TwilioMessagesServiceCollectionExtensions
@@ -35,11 +38,26 @@ public static class TwilioMessagesServiceCollectionExtensions
     /// <summary>The resilience pipeline's name, as it appears in Polly's logs and metrics.</summary>
     public const string PipelineName = "twilio-messages";
 
+    /// <summary>The named <see cref="HttpClient"/> Twilio's library sends through.</summary>
+    public const string HttpClientName = "twilio";
+
+    /// <summary>
+    /// Binds and validates the options alone, from the host's configuration section
+    /// <see cref="TwilioMessagesOptions.SectionName"/>: a front end without a silo checks webhook
+    /// signatures with them.
+    /// </summary>
+    public static IServiceCollection AddTwilioOptions(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<TwilioMessagesOptions>().BindConfiguration(TwilioMessagesOptions.SectionName);
+        return AddValidation(services);
+    }
+
     /// <summary>Registers the client with options set in code.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options; validated when the host starts.</param>
-    /// <returns>The typed client's builder, for further handlers.</returns>
-    public static IHttpClientBuilder AddTwilioMessagesClient(this IServiceCollection services, Action<TwilioMessagesOptions> configure)
+    /// <returns>The HTTP client's builder, for further handlers.</returns>
+    public static IHttpClientBuilder AddTwilioRestClient(this IServiceCollection services, Action<TwilioMessagesOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
@@ -53,8 +71,8 @@ public static class TwilioMessagesServiceCollectionExtensions
     /// <param name="configuration">
     /// The section holding the options, usually <c>configuration.GetSection(TwilioMessagesOptions.SectionName)</c>.
     /// </param>
-    /// <returns>The typed client's builder, for further handlers.</returns>
-    public static IHttpClientBuilder AddTwilioMessagesClient(this IServiceCollection services, IConfiguration configuration)
+    /// <returns>The HTTP client's builder, for further handlers.</returns>
+    public static IHttpClientBuilder AddTwilioRestClient(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -63,14 +81,37 @@ public static class TwilioMessagesServiceCollectionExtensions
         return AddClient(services);
     }
 
-    private static IHttpClientBuilder AddClient(IServiceCollection services)
+    /// <summary>
+    /// Twilio's REST client over the resilient <see cref="HttpClient"/>, as the API key (when
+    /// configured) or the account and its auth token; the account is the one in request paths.
+    /// Made per use, as <see cref="IHttpClientFactory"/> clients are meant to be.
+    /// </summary>
+    public static TwilioRestClient CreateTwilioRestClient(this IHttpClientFactory httpClients, TwilioMessagesOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(httpClients);
+        ArgumentNullException.ThrowIfNull(options);
+
+        // An API key is Twilio's advice for production (revocable, per application); the auth token is the fallback.
+        var (username, password) = options.UsesApiKey
+            ? (options.ApiKeySid!, options.ApiKeySecret!)
+            : (options.AccountSid!, options.AuthToken!);
+        return new TwilioRestClient(username, password, options.AccountSid, httpClient: new SystemNetHttpClient(httpClients.CreateClient(HttpClientName)));
+    }
+
+    private static IServiceCollection AddValidation(IServiceCollection services)
     {
         services.AddOptions<TwilioMessagesOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioMessagesOptions>, TwilioMessagesOptionsValidator>());
+        return services;
+    }
+
+    private static IHttpClientBuilder AddClient(IServiceCollection services)
+    {
+        AddValidation(services);
         services.TryAddSingleton(TimeProvider.System);
 
-        var builder = services.AddHttpClient<ITwilioMessagesClient, TwilioMessagesClient>(
-            static client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan);
+        var builder = services.AddHttpClient(HttpClientName, static client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan);
+        builder.AddHttpMessageHandler(static provider => new TwilioBaseUrlHandler(provider.GetRequiredService<IOptions<TwilioMessagesOptions>>()));
         builder.AddResilienceHandler(PipelineName, static (pipeline, context) =>
         {
             var options = context.GetOptions<TwilioMessagesOptions>();
@@ -97,6 +138,9 @@ public static class TwilioMessagesServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>True for the answers worth the same request again: 408, 429, 5xx, or none at all (0).</summary>
+    public static bool IsRetryableStatus(int status) => status is 0 or 408 or 429 or >= 500;
+
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxDelay, TimeProvider timeProvider)
     {
         if (outcome.Exception is not null)
@@ -105,7 +149,7 @@ public static class TwilioMessagesServiceCollectionExtensions
         }
 
         var response = outcome.Result!;
-        return TwilioApiException.IsRetryableStatus((int)response.StatusCode)
+        return IsRetryableStatus((int)response.StatusCode)
             && !(RetryAfter.From(response, timeProvider) > maxDelay);
     }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ConversationEngine.Delivery;
 using ConversationEngine.Tests.Support;
-using ConversationEngine.Twilio;
 
 namespace ConversationEngine.Tests.Http;
 
@@ -54,7 +53,7 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
         var query = string.Join('&', Inbound(NewSid("SM"), customer, OurNumber, "via GET").Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
         var path = $"{MessagesPath}?{query}";
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("X-Twilio-Signature", RequestSignature.Compute(EngineHost.AuthToken, fixture.Host.BaseUrl + path, null));
+        request.Headers.Add("X-Twilio-Signature", SignedWebhooks.Sign(EngineHost.AuthToken, fixture.Host.BaseUrl + path, null));
 
         using var response = await fixture.Host.CreateClient().SendAsync(request);
 
@@ -75,9 +74,9 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
         var signature = forgery switch
         {
             "missing" => null,
-            "wrong-token" => RequestSignature.Compute("not-the-token", fixture.Host.BaseUrl + MessagesPath, fields),
-            "tampered-body" => RequestSignature.Compute(EngineHost.AuthToken, fixture.Host.BaseUrl + MessagesPath, Inbound(messageSid, customer, OurNumber, "original")),
-            _ => RequestSignature.Compute(EngineHost.AuthToken, fixture.Host.BaseUrl + "/webhooks/twilio/other", fields),
+            "wrong-token" => SignedWebhooks.Sign("not-the-token", fixture.Host.BaseUrl + MessagesPath, fields),
+            "tampered-body" => SignedWebhooks.Sign(EngineHost.AuthToken, fixture.Host.BaseUrl + MessagesPath, Inbound(messageSid, customer, OurNumber, "original")),
+            _ => SignedWebhooks.Sign(EngineHost.AuthToken, fixture.Host.BaseUrl + "/webhooks/twilio/other", fields),
         };
 
         await SendAsync(MessagesPath, fields, signature).ExpectErrorAsync(HttpStatusCode.Forbidden, 20003);

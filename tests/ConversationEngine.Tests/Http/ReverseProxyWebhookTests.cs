@@ -1,6 +1,5 @@
 using System.Net;
 using ConversationEngine.Tests.Support;
-using ConversationEngine.Twilio;
 
 namespace ConversationEngine.Tests.Http;
 
@@ -22,8 +21,8 @@ public sealed class ReverseProxyWebhookTests
             ["NumMedia"] = "0",
         };
 
-        using var viaPublicUrl = await PostAsync(host, fields, RequestSignature.Compute(EngineHost.AuthToken, publicBase + "/webhooks/twilio/messages", fields));
-        using var viaListenUrl = await PostAsync(host, fields, RequestSignature.Compute(EngineHost.AuthToken, host.BaseUrl + "/webhooks/twilio/messages", fields));
+        using var viaPublicUrl = await PostAsync(host, fields, SignedWebhooks.Sign(EngineHost.AuthToken, publicBase + "/webhooks/twilio/messages", fields));
+        using var viaListenUrl = await PostAsync(host, fields, SignedWebhooks.Sign(EngineHost.AuthToken, host.BaseUrl + "/webhooks/twilio/messages", fields));
 
         Assert.Equal(HttpStatusCode.OK, viaPublicUrl.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, viaListenUrl.StatusCode);

@@ -1,9 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
-using ConversationEngine.Twilio;
+using ConversationEngine.Api.Http;
+using ConversationEngine.Tests.Support;
+using Twilio.Security;
 
 namespace ConversationEngine.Tests.Twilio;
 
+/// <summary>
+/// Conformance of the engine's webhook check (<see cref="TwilioWebhook"/> over Twilio's
+/// <see cref="RequestValidator"/>) with Twilio's signature scheme, and of the tests' own signer.
+/// </summary>
 public sealed class RequestSignatureTests
 {
     // Twilio's worked example (docs: usage/security, "Validating requests").
@@ -23,13 +29,27 @@ public sealed class RequestSignatureTests
     [Fact]
     public void Documented_example_computes_twilios_signature()
     {
-        Assert.Equal(DocumentedSignature, RequestSignature.Compute(Token, Url, DocumentedParameters));
+        Assert.Equal(DocumentedSignature, SignedWebhooks.Sign(Token, Url, DocumentedParameters));
     }
 
     [Fact]
     public void Documented_example_passes_validation()
     {
-        Assert.True(RequestSignature.IsValid(Token, Url, DocumentedParameters, DocumentedSignature));
+        Assert.True(IsValid(Token, Url, DocumentedParameters, DocumentedSignature));
+        Assert.True(new RequestValidator(Token).Validate(Url, DocumentedParameters.ToDictionary(), DocumentedSignature));
+    }
+
+    [Theory]
+    [InlineData("https://example.com/myapp.php?foo=1&bar=2")]
+    [InlineData("http://127.0.0.1:5080/webhooks/twilio/messages")]
+    [InlineData("https://engine.example.com/webhooks/twilio/status?conversation=CH1&x=a%20b")]
+    public void Twilios_validator_accepts_what_the_test_signer_produces(string url)
+    {
+        KeyValuePair<string, string>[] form = [.. DocumentedParameters, new("Body", "Grüße 👋 & <b>"), new("_", "x"), new("a", "lower")];
+
+        Assert.True(new RequestValidator(Token).Validate(url, form.ToDictionary(), SignedWebhooks.Sign(Token, url, form)));
+        Assert.True(new RequestValidator(Token).Validate(url, new Dictionary<string, string>(), SignedWebhooks.Sign(Token, url, null)));
+        Assert.True(IsValid(Token, url, form, SignedWebhooks.Sign(Token, url, form)));
     }
 
     [Fact]
@@ -37,7 +57,7 @@ public sealed class RequestSignatureTests
     {
         var shuffled = DocumentedParameters.Reverse().ToArray();
 
-        Assert.True(RequestSignature.IsValid(Token, Url, shuffled, DocumentedSignature));
+        Assert.True(IsValid(Token, Url, shuffled, DocumentedSignature));
     }
 
     [Fact]
@@ -45,7 +65,7 @@ public sealed class RequestSignatureTests
     {
         var tampered = DocumentedParameters.Select(p => p.Key == "Digits" ? new KeyValuePair<string, string>("Digits", "1235") : p);
 
-        Assert.False(RequestSignature.IsValid(Token, Url, tampered, DocumentedSignature));
+        Assert.False(IsValid(Token, Url, tampered, DocumentedSignature));
     }
 
     [Fact]
@@ -53,13 +73,13 @@ public sealed class RequestSignatureTests
     {
         var extra = DocumentedParameters.Append(new("Body", "hello"));
 
-        Assert.False(RequestSignature.IsValid(Token, Url, extra, DocumentedSignature));
+        Assert.False(IsValid(Token, Url, extra, DocumentedSignature));
     }
 
     [Fact]
     public void Removed_parameter_fails_validation()
     {
-        Assert.False(RequestSignature.IsValid(Token, Url, DocumentedParameters.Skip(1), DocumentedSignature));
+        Assert.False(IsValid(Token, Url, DocumentedParameters.Skip(1), DocumentedSignature));
     }
 
     [Fact]
@@ -67,7 +87,7 @@ public sealed class RequestSignatureTests
     {
         var renamed = DocumentedParameters.Select(p => p.Key == "Caller" ? new KeyValuePair<string, string>("caller", p.Value) : p);
 
-        Assert.False(RequestSignature.IsValid(Token, Url, renamed, DocumentedSignature));
+        Assert.False(IsValid(Token, Url, renamed, DocumentedSignature));
     }
 
     [Theory]
@@ -80,13 +100,13 @@ public sealed class RequestSignatureTests
     [InlineData("https://example.com/myapp.php?foo=1&bar=2&x=y")]
     public void Tampered_url_fails_validation(string url)
     {
-        Assert.False(RequestSignature.IsValid(Token, url, DocumentedParameters, DocumentedSignature));
+        Assert.False(IsValid(Token, url, DocumentedParameters, DocumentedSignature));
     }
 
     [Fact]
     public void Wrong_token_fails_validation()
     {
-        Assert.False(RequestSignature.IsValid("54321", Url, DocumentedParameters, DocumentedSignature));
+        Assert.False(IsValid("54321", Url, DocumentedParameters, DocumentedSignature));
     }
 
     [Theory]
@@ -94,7 +114,7 @@ public sealed class RequestSignatureTests
     [InlineData("")]
     public void Missing_signature_fails_validation(string? signature)
     {
-        Assert.False(RequestSignature.IsValid(Token, Url, DocumentedParameters, signature));
+        Assert.False(IsValid(Token, Url, DocumentedParameters, signature));
     }
 
     [Theory]
@@ -105,14 +125,14 @@ public sealed class RequestSignatureTests
     [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
     public void Near_miss_signature_fails_validation(string signature)
     {
-        Assert.False(RequestSignature.IsValid(Token, Url, DocumentedParameters, signature));
+        Assert.False(IsValid(Token, Url, DocumentedParameters, signature));
     }
 
     [Fact]
     public void Empty_auth_token_is_refused_rather_than_used_as_a_key()
     {
-        Assert.Throws<ArgumentException>(() => RequestSignature.IsValid("", Url, DocumentedParameters, DocumentedSignature));
-        Assert.Throws<ArgumentException>(() => RequestSignature.Compute("", Url, DocumentedParameters));
+        Assert.Throws<ArgumentException>(() => IsValid("", Url, DocumentedParameters, DocumentedSignature));
+        Assert.Throws<ArgumentException>(() => IsValidJson("", Url + "&bodySHA256=00", "{}"u8, DocumentedSignature));
     }
 
     [Fact]
@@ -120,9 +140,10 @@ public sealed class RequestSignatureTests
     {
         const string url = "https://example.com/sms?From=%2B15551234567&Body=hi";
 
-        Assert.Equal(Hmac(Token, url), RequestSignature.Compute(Token, url, formParameters: null));
-        Assert.Equal(Hmac(Token, url), RequestSignature.Compute(Token, url, []));
-        Assert.True(RequestSignature.IsValid(Token, url, formParameters: null, Hmac(Token, url)));
+        Assert.Equal(Hmac(Token, url), SignedWebhooks.Sign(Token, url, null));
+        Assert.Equal(Hmac(Token, url), SignedWebhooks.Sign(Token, url, []));
+        Assert.True(IsValid(Token, url, formParameters: null, Hmac(Token, url)));
+        Assert.True(IsValid(Token, url, [], Hmac(Token, url)));
     }
 
     [Fact]
@@ -130,7 +151,9 @@ public sealed class RequestSignatureTests
     {
         KeyValuePair<string, string>[] form = [new("a", "1"), new("B", "2"), new("_", "3")];
 
-        Assert.Equal(Hmac(Token, Url + "B2_3a1"), RequestSignature.Compute(Token, Url, form));
+        Assert.Equal(Hmac(Token, Url + "B2_3a1"), SignedWebhooks.Sign(Token, Url, form));
+        Assert.True(IsValid(Token, Url, form, Hmac(Token, Url + "B2_3a1")));
+        Assert.False(IsValid(Token, Url, form, Hmac(Token, Url + "_3a1B2")));
     }
 
     [Fact]
@@ -138,7 +161,9 @@ public sealed class RequestSignatureTests
     {
         KeyValuePair<string, string>[] form = [new("To", "b"), new("From", "x"), new("To", "a"), new("To", "b")];
 
-        Assert.Equal(Hmac(Token, Url + "FromxToaTobTob"), RequestSignature.Compute(Token, Url, form));
+        Assert.Equal(Hmac(Token, Url + "FromxToaTobTob"), SignedWebhooks.Sign(Token, Url, form));
+        Assert.True(IsValid(Token, Url, form, Hmac(Token, Url + "FromxToaTobTob")));
+        Assert.False(IsValid(Token, Url, form, Hmac(Token, Url + "FromxToaTob")));
     }
 
     [Fact]
@@ -148,9 +173,9 @@ public sealed class RequestSignatureTests
         KeyValuePair<string, string>[] reordered = [new("MediaUrl", "https://a"), new("MediaUrl", "https://b")];
         var signature = Hmac(Token, Url + "MediaUrlhttps://aMediaUrlhttps://b");
 
-        Assert.True(RequestSignature.IsValid(Token, Url, arrived, signature));
-        Assert.True(RequestSignature.IsValid(Token, Url, reordered, signature));
-        Assert.False(RequestSignature.IsValid(Token, Url, arrived.Take(1), signature));
+        Assert.True(IsValid(Token, Url, arrived, signature));
+        Assert.True(IsValid(Token, Url, reordered, signature));
+        Assert.False(IsValid(Token, Url, arrived.Take(1), signature));
     }
 
     [Fact]
@@ -158,7 +183,8 @@ public sealed class RequestSignatureTests
     {
         KeyValuePair<string, string>[] form = [new("Body", "Grüße 👋")];
 
-        Assert.Equal(Hmac(Token, Url + "BodyGrüße 👋"), RequestSignature.Compute(Token, Url, form));
+        Assert.Equal(Hmac(Token, Url + "BodyGrüße 👋"), SignedWebhooks.Sign(Token, Url, form));
+        Assert.True(IsValid(Token, Url, form, Hmac(Token, Url + "BodyGrüße 👋")));
     }
 
     [Theory]
@@ -169,9 +195,9 @@ public sealed class RequestSignatureTests
     [InlineData("https://example.com", "https://example.com:443")]
     public void Signature_over_url_with_or_without_default_port_validates_either_way(string signedUrl, string requestUrl)
     {
-        var signature = RequestSignature.Compute(Token, signedUrl, DocumentedParameters);
+        var signature = SignedWebhooks.Sign(Token, signedUrl, DocumentedParameters);
 
-        Assert.True(RequestSignature.IsValid(Token, requestUrl, DocumentedParameters, signature));
+        Assert.True(IsValid(Token, requestUrl, DocumentedParameters, signature));
     }
 
     [Fact]
@@ -180,7 +206,7 @@ public sealed class RequestSignatureTests
         const string url = "https://example.com:8443/hook";
         var signature = Hmac(Token, url);
 
-        Assert.True(RequestSignature.IsValid(Token, url, formParameters: null, signature));
+        Assert.True(IsValid(Token, url, formParameters: null, signature));
     }
 
     [Fact]
@@ -189,7 +215,7 @@ public sealed class RequestSignatureTests
         // Twilio drops the port when signing voice webhooks over HTTPS; its SDKs accept both forms.
         var signature = Hmac(Token, "https://example.com/hook");
 
-        Assert.True(RequestSignature.IsValid(Token, "https://example.com:8443/hook", formParameters: null, signature));
+        Assert.True(IsValid(Token, "https://example.com:8443/hook", formParameters: null, signature));
     }
 
     [Theory]
@@ -200,7 +226,7 @@ public sealed class RequestSignatureTests
     {
         var signature = Hmac(Token, "https://example.com:8443/hook");
 
-        Assert.False(RequestSignature.IsValid(Token, requestUrl, formParameters: null, signature));
+        Assert.False(IsValid(Token, requestUrl, formParameters: null, signature));
     }
 
     [Fact]
@@ -209,8 +235,8 @@ public sealed class RequestSignatureTests
         // twilio-java once decoded %3A while stripping the port and so rejected valid requests.
         var signature = Hmac(Token, "https://example.com/hook?Identity=client%3AAnonymous");
 
-        Assert.True(RequestSignature.IsValid(Token, "https://example.com:443/hook?Identity=client%3AAnonymous", formParameters: null, signature));
-        Assert.False(RequestSignature.IsValid(Token, "https://example.com:443/hook?Identity=client:Anonymous", formParameters: null, signature));
+        Assert.True(IsValid(Token, "https://example.com:443/hook?Identity=client%3AAnonymous", formParameters: null, signature));
+        Assert.False(IsValid(Token, "https://example.com:443/hook?Identity=client:Anonymous", formParameters: null, signature));
     }
 
     [Fact]
@@ -218,17 +244,17 @@ public sealed class RequestSignatureTests
     {
         var signature = Hmac(Token, "https://[2001:db8::1]:443/hook");
 
-        Assert.True(RequestSignature.IsValid(Token, "https://[2001:db8::1]/hook", formParameters: null, signature));
+        Assert.True(IsValid(Token, "https://[2001:db8::1]/hook", formParameters: null, signature));
     }
 
     [Fact]
     public void Credentials_in_the_url_are_not_signed()
     {
-        var withCredentials = RequestSignature.Compute(Token, "https://user:secret@example.com/myapp.php?foo=1&bar=2", DocumentedParameters);
-
-        Assert.Equal(DocumentedSignature, withCredentials);
-        Assert.True(RequestSignature.IsValid(Token, "https://user:secret@example.com/myapp.php?foo=1&bar=2", DocumentedParameters, DocumentedSignature));
-        Assert.True(RequestSignature.IsValid(Token, "https://user:secret@example.com:443/myapp.php?foo=1&bar=2", DocumentedParameters, DocumentedSignature));
+        // What Twilio signs is the URL without them: a signature over them is not Twilio's.
+        Assert.False(IsValid(Token, "https://user:secret@example.com/myapp.php?foo=1&bar=2", DocumentedParameters,
+            Hmac(Token, "https://user:secret@example.com/myapp.php?foo=1&bar=2CallSidCA1234567890ABCDECaller+14158675310Digits1234From+14158675310To+18005551212")));
+        Assert.True(IsValid(Token, "https://user:secret@example.com/myapp.php?foo=1&bar=2", DocumentedParameters, DocumentedSignature));
+        Assert.True(IsValid(Token, "https://user:secret@example.com:443/myapp.php?foo=1&bar=2", DocumentedParameters, DocumentedSignature));
     }
 
     [Fact]
@@ -240,8 +266,8 @@ public sealed class RequestSignatureTests
         var signature = Hmac(Token, url);
 
         Assert.Equal(64, hash.Length);
-        Assert.Equal(signature, RequestSignature.Compute(Token, url, formParameters: null));
-        Assert.True(RequestSignature.IsValidJson(Token, url, body, signature));
+        Assert.Equal(signature, SignedWebhooks.Sign(Token, url, null));
+        Assert.True(IsValidJson(Token, url, body, signature));
     }
 
     [Fact]
@@ -251,8 +277,8 @@ public sealed class RequestSignatureTests
         var url = "https://example.com/hook?bodySHA256=" + Convert.ToHexStringLower(SHA256.HashData(body));
         var signature = Hmac(Token, url);
 
-        Assert.False(RequestSignature.IsValidJson(Token, url, "{\"Body\":\"ho\"}"u8, signature));
-        Assert.False(RequestSignature.IsValidJson(Token, url, [], signature));
+        Assert.False(IsValidJson(Token, url, "{\"Body\":\"ho\"}"u8, signature));
+        Assert.False(IsValidJson(Token, url, [], signature));
     }
 
     [Fact]
@@ -261,8 +287,8 @@ public sealed class RequestSignatureTests
         var body = "{\"Body\":\"hi\"}"u8.ToArray();
         var url = "https://example.com/hook?bodySHA256=" + Convert.ToHexStringLower(SHA256.HashData(body));
 
-        Assert.False(RequestSignature.IsValidJson(Token, url, body, Hmac("other-token", url)));
-        Assert.False(RequestSignature.IsValidJson(Token, url, body, signature: null));
+        Assert.False(IsValidJson(Token, url, body, Hmac("other-token", url)));
+        Assert.False(IsValidJson(Token, url, body, signature: null));
     }
 
     [Fact]
@@ -270,7 +296,26 @@ public sealed class RequestSignatureTests
     {
         const string url = "https://example.com/hook?other=1";
 
-        Assert.False(RequestSignature.IsValidJson(Token, url, "{}"u8, Hmac(Token, url)));
+        Assert.False(IsValidJson(Token, url, "{}"u8, Hmac(Token, url)));
+    }
+
+    [Theory]
+    [InlineData("https://example.com/hook?bodySHA256")]
+    [InlineData("https://example.com/hook?bodySHA256&x=1")]
+    [InlineData("https://example.com/hook?bodySHA256=zz")]
+    [InlineData("not a url?bodySHA256=00")]
+    public void Json_with_a_malformed_body_hash_or_url_is_refused_rather_than_failing(string url)
+    {
+        Assert.False(IsValidJson(Token, url, "{}"u8, Hmac(Token, url)));
+    }
+
+    [Fact]
+    public void Json_body_that_is_not_utf8_is_refused()
+    {
+        byte[] body = [0x7b, 0xff, 0x7d];
+        var url = "https://example.com/hook?bodySHA256=" + Convert.ToHexStringLower(SHA256.HashData(body));
+
+        Assert.False(IsValidJson(Token, url, body, Hmac(Token, url)));
     }
 
     [Fact]
@@ -281,7 +326,7 @@ public sealed class RequestSignatureTests
         var signedUrl = "https://example.com/hook?bodySHA256=" + Convert.ToHexStringLower(SHA256.HashData(body));
         var forgedUrl = "https://example.com/hook?bodySHA256=" + Convert.ToHexStringLower(SHA256.HashData(forged));
 
-        Assert.False(RequestSignature.IsValidJson(Token, forgedUrl, forged, Hmac(Token, signedUrl)));
+        Assert.False(IsValidJson(Token, forgedUrl, forged, Hmac(Token, signedUrl)));
     }
 
     [Fact]
@@ -291,8 +336,14 @@ public sealed class RequestSignatureTests
         var query = "/hook?bodySHA256=" + Convert.ToHexStringLower(SHA256.HashData(body));
         var signature = Hmac(Token, "https://example.com:443" + query);
 
-        Assert.True(RequestSignature.IsValidJson(Token, "https://example.com" + query, body, signature));
+        Assert.True(IsValidJson(Token, "https://example.com" + query, body, signature));
     }
+
+    private static bool IsValid(string token, string url, IEnumerable<KeyValuePair<string, string>>? formParameters, string? signature) =>
+        TwilioWebhook.IsValid(token, url, formParameters, signature);
+
+    private static bool IsValidJson(string token, string url, ReadOnlySpan<byte> body, string? signature) =>
+        TwilioWebhook.IsValidJson(token, url, body, signature);
 
     // Computed independently of the code under test.
     private static string Hmac(string token, string data)

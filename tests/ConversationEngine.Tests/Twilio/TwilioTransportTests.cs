@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using ConversationEngine.Api.Http;
+using ConversationEngine.Delivery;
 using ConversationEngine.Tests.Support;
 using ConversationEngine.Twilio;
 using ConversationEngine.Twilio.Messages;
@@ -10,17 +12,25 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
 
 namespace ConversationEngine.Tests.Twilio;
 
-/// <summary>The real typed client, resilience pipeline included, against the Twilio stand-in.</summary>
-public sealed class TwilioMessagesClientTests : IAsyncLifetime
+/// <summary>
+/// The engine's <see cref="TwilioTransport"/>: Twilio's library over the registered HTTP client,
+/// resilience pipeline included, against the Twilio stand-in.
+/// </summary>
+public sealed class TwilioTransportTests : IAsyncLifetime
 {
     private const string AccountSid = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     private const string AuthToken = "stand-in-auth-token";
     private const string ApiKeySid = "SKbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
     private const string ApiKeySecret = "stand-in-api-key-secret";
     private const string ServiceSid = "MGcccccccccccccccccccccccccccccccc";
+    private const string ContentSid = "HXdddddddddddddddddddddddddddddddd";
     private const string To = "+15557654321";
     private const string From = "+15551234567";
 
@@ -33,10 +43,10 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
     public async Task DisposeAsync() => await standIn.DisposeAsync();
 
     [Fact]
-    public async Task Created_message_comes_back_with_sid_status_and_to_and_the_form_arrives_as_sent()
+    public async Task Created_message_comes_back_with_sid_and_status_and_the_form_arrives_as_sent()
     {
         await using var services = Services();
-        var request = new OutboundMessageRequest
+        var message = new OutboundMessage
         {
             To = To,
             From = From,
@@ -46,18 +56,17 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
         };
         standIn.Callbacks = StatusCallbackPlan.None;
 
-        var result = await Client(services).SendAsync(request);
+        var result = await SendAsync(services, message);
 
-        var message = Assert.Single(standIn.Messages);
-        Assert.Equal(message.Sid, result.Sid);
+        var created = Assert.Single(standIn.Messages);
+        Assert.Equal(created.Sid, result.Sid);
         Assert.StartsWith("MM", result.Sid, StringComparison.Ordinal);
         Assert.Equal(34, result.Sid.Length);
         Assert.Equal("queued", result.Status);
-        Assert.Equal(To, result.To);
-        Assert.Equal(From, result.From);
-        Assert.Equal(2, result.NumMedia);
-        Assert.Equal(1, result.NumSegments);
         Assert.Null(result.ErrorCode);
+        Assert.Equal(To, created.To);
+        Assert.Equal(From, created.From);
+        Assert.Equal(message.MediaUrls, created.MediaUrls);
 
         var sent = Assert.Single(standIn.Requests);
         Assert.Equal(201, sent.AnsweredStatus);
@@ -69,7 +78,27 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
         Assert.Equal(["https://example.com/a.png", "https://example.com/b.png"], sent.Values("MediaUrl"));
         Assert.Equal(["http://127.0.0.1:1/unused"], sent.Values("StatusCallback"));
         Assert.Empty(sent.Values("MessagingServiceSid"));
-        Assert.Equal(request.MediaUrls, message.MediaUrls);
+        Assert.Empty(sent.Values("ContentSid"));
+        Assert.Empty(sent.Values("ValidityPeriod"));
+    }
+
+    [Fact]
+    public async Task Content_template_and_validity_period_arrive_as_twilios_form_fields()
+    {
+        await using var services = Services();
+        const string variables = """{"1":"Ada","2":"12:30"}""";
+
+        await SendAsync(services, new OutboundMessage { To = "whatsapp:" + To, From = "whatsapp:" + From, ContentSid = ContentSid, ContentVariables = variables, ValidityPeriod = 600 });
+
+        var sent = Assert.Single(standIn.Requests);
+        Assert.Equal(201, sent.AnsweredStatus);
+        Assert.Equal(["whatsapp:" + To], sent.Values("To"));
+        Assert.Equal(["whatsapp:" + From], sent.Values("From"));
+        Assert.Equal([ContentSid], sent.Values("ContentSid"));
+        Assert.Equal([variables], sent.Values("ContentVariables"));
+        Assert.Equal(["600"], sent.Values("ValidityPeriod"));
+        Assert.Empty(sent.Values("Body"));
+        Assert.Empty(sent.Values("MediaUrl"));
     }
 
     [Fact]
@@ -77,10 +106,10 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
     {
         await using var services = Services();
 
-        var result = await Client(services).SendAsync(new OutboundMessageRequest { To = To, From = From, Body = "Hi" });
+        var result = await SendAsync(services, new OutboundMessage { To = To, From = From, Body = "Hi" });
 
         Assert.StartsWith("SM", result.Sid, StringComparison.Ordinal);
-        Assert.Equal(0, result.NumMedia);
+        Assert.Empty(Assert.Single(standIn.Messages).MediaUrls);
     }
 
     [Fact]
@@ -93,10 +122,27 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
             o.ApiKeySecret = ApiKeySecret;
         });
 
-        await Client(services).SendAsync(Text());
+        await SendAsync(services, Text());
 
-        Assert.Equal(Basic(ApiKeySid, ApiKeySecret), Assert.Single(standIn.Requests).Authorization);
+        var sent = Assert.Single(standIn.Requests);
+        Assert.Equal(Basic(ApiKeySid, ApiKeySecret), sent.Authorization);
+        Assert.Equal($"/2010-04-01/Accounts/{AccountSid}/Messages.json", sent.Path);
         Assert.Single(standIn.Messages);
+    }
+
+    [Fact]
+    public async Task Api_key_without_the_accounts_auth_token_is_refused_at_start()
+    {
+        await using var services = Services(o =>
+        {
+            o.AuthToken = null;
+            o.ApiKeySid = ApiKeySid;
+            o.ApiKeySecret = ApiKeySecret;
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<TwilioMessagesOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains("Twilio:AuthToken is required", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -104,7 +150,7 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
     {
         await using var services = Services(o => o.AuthToken = "not-the-token");
 
-        var error = await Assert.ThrowsAsync<TwilioApiException>(() => Client(services).SendAsync(Text()));
+        var error = await Assert.ThrowsAsync<TransportException>(() => SendAsync(services, Text()));
 
         Assert.Equal(401, error.HttpStatus);
         Assert.Equal(20003, error.Code);
@@ -120,11 +166,28 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
         await using var services = Services();
         var clock = Stopwatch.StartNew();
 
-        var result = await Client(services).SendAsync(Text());
+        var result = await SendAsync(services, Text());
 
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), $"retried after {clock.Elapsed}, before Retry-After");
         Assert.Equal([429, 201], standIn.Requests.Select(r => r.AnsweredStatus));
         Assert.Equal(result.Sid, Assert.Single(standIn.Messages).Sid);
+    }
+
+    [Fact]
+    public async Task Retry_after_beyond_the_longest_delay_surfaces_the_429_as_retryable_without_waiting()
+    {
+        standIn.Enqueue(StandInAnswer.TooManyRequests(retryAfterSeconds: 60));
+        await using var services = Services();
+        var clock = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<TransportException>(() => SendAsync(services, Text()));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"waited {clock.Elapsed}");
+        Assert.Equal(429, error.HttpStatus);
+        Assert.Equal(20429, error.Code);
+        Assert.True(error.IsRetryable);
+        Assert.Equal([429], standIn.Requests.Select(r => r.AnsweredStatus));
+        Assert.Empty(standIn.Messages);
     }
 
     [Fact]
@@ -134,7 +197,7 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
         standIn.Enqueue(StandInAnswer.ServiceUnavailable());
         await using var services = Services();
 
-        var result = await Client(services).SendAsync(Text());
+        var result = await SendAsync(services, Text());
 
         Assert.Equal([503, 503, 201], standIn.Requests.Select(r => r.AnsweredStatus));
         Assert.Equal(result.Sid, Assert.Single(standIn.Messages).Sid);
@@ -146,13 +209,16 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
         standIn.Enqueue(StandInAnswer.InvalidTo());
         await using var services = Services();
 
-        var error = await Assert.ThrowsAsync<TwilioApiException>(() => Client(services).SendAsync(Text()));
+        var error = await Assert.ThrowsAsync<TransportException>(() => SendAsync(services, Text()));
 
         Assert.Equal(400, error.HttpStatus);
         Assert.Equal(21211, error.Code);
         Assert.False(error.IsRetryable);
         Assert.Equal($"The 'To' number {To} is not a valid phone number.", error.Message);
-        Assert.Equal("https://www.twilio.com/docs/errors/21211", error.MoreInfo);
+        var twilio = Assert.IsType<ApiException>(error.InnerException);
+        Assert.Equal(400, twilio.Status);
+        Assert.Equal(21211, twilio.Code);
+        Assert.Equal("https://www.twilio.com/docs/errors/21211", twilio.MoreInfo);
         Assert.Equal(400, Assert.Single(standIn.Requests).AnsweredStatus);
         Assert.Empty(standIn.Messages);
     }
@@ -163,7 +229,7 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
         standIn.Enqueue(StandInAnswer.Unsubscribed());
         await using var services = Services();
 
-        var error = await Assert.ThrowsAsync<TwilioApiException>(() => Client(services).SendAsync(Text()));
+        var error = await Assert.ThrowsAsync<TransportException>(() => SendAsync(services, Text()));
 
         Assert.Equal(21610, error.Code);
         Assert.False(error.IsRetryable);
@@ -180,7 +246,7 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
 
         await using var services = Services(o => o.MaxAttempts = 3);
 
-        var error = await Assert.ThrowsAsync<TwilioApiException>(() => Client(services).SendAsync(Text()));
+        var error = await Assert.ThrowsAsync<TransportException>(() => SendAsync(services, Text()));
 
         Assert.Equal(500, error.HttpStatus);
         Assert.Equal(20500, error.Code);
@@ -195,7 +261,7 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
         standIn.Enqueue(StandInAnswer.Delayed(TimeSpan.FromSeconds(3)));
         await using var services = Services(o => o.Timeout = TimeSpan.FromSeconds(1));
 
-        var result = await Client(services).SendAsync(Text());
+        var result = await SendAsync(services, Text());
 
         // The abandoned attempt is answered 499 once Kestrel sees the client hang up; nothing is created for it.
         var requests = await standIn.WaitForRequestsAsync(2, Wait);
@@ -204,23 +270,62 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Messaging_service_send_is_accepted_without_a_sender()
+    public async Task No_answer_within_the_timeout_on_every_attempt_is_retryable_with_no_status()
+    {
+        standIn.Enqueue(StandInAnswer.Delayed(TimeSpan.FromSeconds(3)));
+        standIn.Enqueue(StandInAnswer.Delayed(TimeSpan.FromSeconds(3)));
+        await using var services = Services(o =>
+        {
+            o.Timeout = TimeSpan.FromMilliseconds(500);
+            o.MaxAttempts = 2;
+        });
+
+        var error = await Assert.ThrowsAsync<TransportException>(() => SendAsync(services, Text()));
+
+        Assert.Equal(0, error.HttpStatus);
+        Assert.Null(error.Code);
+        Assert.True(error.IsRetryable);
+        Assert.Contains("did not answer within 0.5 s", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await standIn.WaitForRequestsAsync(2, Wait)).Count);
+        Assert.Empty(standIn.Messages);
+    }
+
+    [Fact]
+    public async Task Unreachable_twilio_is_retried_then_surfaces_as_retryable_with_no_status()
+    {
+        var closedPort = $"http://127.0.0.1:{FreePort()}";
+        await using var services = Services(o =>
+        {
+            o.BaseUrl = closedPort;
+            o.MaxAttempts = 2;
+        });
+
+        var error = await Assert.ThrowsAsync<TransportException>(() => SendAsync(services, Text()));
+
+        Assert.Equal(0, error.HttpStatus);
+        Assert.True(error.IsRetryable);
+        Assert.Contains("could not be reached", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Messaging_service_send_through_the_registered_client_is_accepted_without_a_sender()
     {
         await using var services = Services();
 
-        var result = await Client(services).SendAsync(new OutboundMessageRequest { To = To, MessagingServiceSid = ServiceSid, Body = "Hi" });
+        var result = await MessageResource.CreateAsync(
+            new CreateMessageOptions(new PhoneNumber(To)) { MessagingServiceSid = ServiceSid, Body = "Hi" }, RestClient(services));
 
-        Assert.Equal("accepted", result.Status);
-        Assert.Null(result.From);
+        Assert.Equal(MessageResource.StatusEnum.Accepted, result.Status);
+        Assert.Null(result.From?.ToString());
         Assert.Equal(ServiceSid, result.MessagingServiceSid);
-        Assert.Equal(0, result.NumSegments);
+        Assert.Equal("0", result.NumSegments);
         var sent = Assert.Single(standIn.Requests);
         Assert.Equal([ServiceSid], sent.Values("MessagingServiceSid"));
         Assert.Empty(sent.Values("From"));
     }
 
     [Fact]
-    public async Task Missing_credentials_throw_invalid_operation_without_a_request()
+    public async Task Missing_credentials_are_a_retryable_failure_without_a_request()
     {
         await using var services = Services(o =>
         {
@@ -228,29 +333,35 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
             o.AuthToken = null;
         });
 
-        Assert.Throws<InvalidOperationException>(() => { _ = Client(services).SendAsync(Text()); });
+        var error = await Assert.ThrowsAsync<TransportException>(() => SendAsync(services, Text()));
 
+        Assert.True(error.IsRetryable);
+        Assert.Contains("credentials are not configured", error.Message, StringComparison.Ordinal);
         Assert.Empty(standIn.Requests);
     }
 
-    public static TheoryData<string> InvalidRequests => ["both senders", "eleven media", "zero validity"];
+    public static TheoryData<string> InvalidMessages => ["no content", "eleven media", "empty media url", "relative media url", "zero validity", "variables without content"];
 
     [Theory]
-    [MemberData(nameof(InvalidRequests))]
-    public async Task Request_breaking_twilios_rules_throws_argument_exception_without_a_request(string problem)
+    [MemberData(nameof(InvalidMessages))]
+    public async Task Message_breaking_twilios_rules_fails_with_20001_without_a_request(string problem)
     {
-        var request = problem switch
+        var message = problem switch
         {
-            "both senders" => Text() with { MessagingServiceSid = ServiceSid },
+            "no content" => Text() with { Body = null },
             "eleven media" => Text() with { MediaUrls = Enumerable.Range(0, 11).Select(i => $"https://example.com/{i}.png").ToArray() },
+            "empty media url" => Text() with { MediaUrls = [" "] },
+            "relative media url" => Text() with { MediaUrls = ["/a.png"] },
             "zero validity" => Text() with { ValidityPeriod = 0 },
+            "variables without content" => Text() with { ContentVariables = "{}" },
             _ => throw new ArgumentOutOfRangeException(nameof(problem)),
         };
         await using var services = Services();
 
-        // Thrown at the call itself, before any task exists.
-        Assert.Throws<ArgumentException>(() => { _ = Client(services).SendAsync(request); });
+        var error = await Assert.ThrowsAsync<TransportException>(() => SendAsync(services, message));
 
+        Assert.Equal(20001, error.Code);
+        Assert.False(error.IsRetryable);
         Assert.Empty(standIn.Requests);
     }
 
@@ -265,21 +376,22 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
         });
         standIn.AllowApiKey(ApiKeySid, ApiKeySecret);
 
-        var error = await Assert.ThrowsAsync<TwilioApiException>(() => Client(services).SendAsync(Text()));
+        var error = await Assert.ThrowsAsync<TransportException>(() => SendAsync(services, Text()));
 
         Assert.Equal(404, error.HttpStatus);
         Assert.Equal(20404, error.Code);
+        Assert.False(error.IsRetryable);
         Assert.Single(standIn.Requests);
     }
 
     [Fact]
-    public async Task Status_callbacks_are_signed_so_the_projects_validator_accepts_them()
+    public async Task Status_callbacks_are_signed_so_the_engines_validator_accepts_them()
     {
         await using var receiver = await CallbackReceiver.StartAsync(AuthToken);
         var callbackUrl = receiver.BaseUrl + "/webhooks/twilio/status?conversation=CH1&x=a%20b";
         await using var services = Services();
 
-        var result = await Client(services).SendAsync(Text() with { StatusCallback = callbackUrl });
+        var result = await SendAsync(services, Text() with { StatusCallback = callbackUrl });
 
         var callbacks = await standIn.WaitForCallbacksAsync(2, Wait);
         Assert.Equal(["sent", "delivered"], callbacks.Select(c => c.MessageStatus));
@@ -305,13 +417,9 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
         standIn.Callbacks = StatusCallbackPlan.Failed(30008);
         await using var services = Services();
 
-        await Client(services).SendAsync(new OutboundMessageRequest
-        {
-            To = To,
-            MessagingServiceSid = ServiceSid,
-            Body = "Hi",
-            StatusCallback = receiver.BaseUrl + "/status",
-        });
+        await MessageResource.CreateAsync(
+            new CreateMessageOptions(new PhoneNumber(To)) { MessagingServiceSid = ServiceSid, Body = "Hi", StatusCallback = new Uri(receiver.BaseUrl + "/status") },
+            RestClient(services));
 
         var callbacks = await standIn.WaitForCallbacksAsync(2, Wait);
         Assert.Equal(["queued", "failed"], callbacks.Select(c => c.MessageStatus));
@@ -327,7 +435,7 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
     {
         await using var services = Services();
 
-        await Client(services).SendAsync(Text() with { StatusCallback = "https://example.com/status" });
+        await SendAsync(services, Text() with { StatusCallback = "https://example.com/status" });
 
         var callbacks = await standIn.WaitForCallbacksAsync(2, Wait);
         Assert.All(callbacks, c =>
@@ -353,7 +461,7 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
                 o.AccountSid = EngineHost.AccountSid;
                 o.AuthToken = twilio == sameAccount ? EngineHost.AuthToken : "not-the-engines-token";
             });
-            await Client(services).SendAsync(Text() with { StatusCallback = statusUrl });
+            await SendAsync(services, Text() with { StatusCallback = statusUrl });
         }
 
         // The engine did not send these messages, so it only acknowledges them; what matters is that it trusts them.
@@ -390,18 +498,29 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
             System.Globalization.DateTimeStyles.None, out _));
     }
 
-    private static OutboundMessageRequest Text() => new() { To = To, From = From, Body = "Hello" };
+    private static OutboundMessage Text() => new() { To = To, From = From, Body = "Hello" };
 
     private static string Basic(string user, string password) =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
 
-    private static ITwilioMessagesClient Client(IServiceProvider services) => services.GetRequiredService<ITwilioMessagesClient>();
+    private static Task<TransportResult> SendAsync(IServiceProvider services, OutboundMessage message) =>
+        services.GetRequiredService<TwilioTransport>().SendAsync(message, Sids.New("DY"), CancellationToken.None);
+
+    private static global::Twilio.Clients.TwilioRestClient RestClient(IServiceProvider services) =>
+        services.GetRequiredService<IHttpClientFactory>().CreateTwilioRestClient(services.GetRequiredService<IOptions<TwilioMessagesOptions>>().Value);
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private ServiceProvider Services(Action<TwilioMessagesOptions>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.ClearProviders());
-        services.AddTwilioMessagesClient(o =>
+        services.AddTwilioRestClient(o =>
         {
             o.BaseUrl = standIn.BaseUrl;
             o.AccountSid = AccountSid;
@@ -411,6 +530,7 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
             o.Timeout = TimeSpan.FromSeconds(2);
             configure?.Invoke(o);
         });
+        services.AddSingleton<TwilioTransport>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -428,7 +548,7 @@ public sealed class TwilioMessagesClientTests : IAsyncLifetime
                 var form = await request.ReadFormAsync();
                 var fields = form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? string.Empty))).ToList();
                 var url = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
-                var valid = RequestSignature.IsValid(authToken, url, fields, request.Headers["X-Twilio-Signature"]);
+                var valid = TwilioWebhook.IsValid(authToken, url, fields, request.Headers["X-Twilio-Signature"]);
                 received.Enqueue(new Received(url, fields, valid));
                 return valid ? Results.Ok() : Results.StatusCode(StatusCodes.Status403Forbidden);
             });

@@ -1,0 +1,40 @@
+namespace ConversationEngine.Tests.Support;
+
+/// <summary>Posting signed webhooks to an engine host.</summary>
+public static partial class SignedWebhooks
+{
+    public static Task<HttpResponseMessage> PostSignedAsync(this EngineHost host, string path, IReadOnlyDictionary<string, string> fields) =>
+        host.PostSignedAsync(path, fields, EngineHost.AuthToken);
+
+    /// <summary>Posts a webhook signed with <paramref name="authToken"/>, as Twilio does for the account that owns it.</summary>
+    public static Task<HttpResponseMessage> PostSignedAsync(this EngineHost host, string path, IReadOnlyDictionary<string, string> fields, string authToken) =>
+        host.SendWebhookAsync(path, fields, Sign(authToken, host.BaseUrl + path, fields));
+
+    public static Task<HttpResponseMessage> SendWebhookAsync(this EngineHost host, string path, IReadOnlyDictionary<string, string> fields, string? signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
+        if (signature is not null)
+        {
+            request.Headers.Add("X-Twilio-Signature", signature);
+        }
+
+        return host.CreateClient().SendAsync(request);
+    }
+
+    /// <summary>An incoming-message webhook as Twilio posts it.</summary>
+    public static Dictionary<string, string> Inbound(string messageSid, string from, string to, string body) => new()
+    {
+        ["MessageSid"] = messageSid,
+        ["SmsMessageSid"] = messageSid,
+        ["SmsSid"] = messageSid,
+        ["AccountSid"] = EngineHost.AccountSid,
+        ["From"] = from,
+        ["To"] = to,
+        ["Body"] = body,
+        ["NumMedia"] = "0",
+        ["NumSegments"] = "1",
+        ["SmsStatus"] = "received",
+        ["ApiVersion"] = "2010-04-01",
+        ["FromCountry"] = "US",
+    };
+}
