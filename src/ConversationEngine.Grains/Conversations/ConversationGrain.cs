@@ -38,12 +38,9 @@ public sealed class ConversationGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (State.Header is not null && await Log.RecoverAsync() is { } last)
+        if (State.Header is not null)
         {
-            // Appends do not write this grain: the last message says when activity last happened.
-            // One dated in the future by its author must not hold the timers off.
-            var appended = last.DateCreated < Now() ? last.DateCreated : Now();
-            State.LastActivity = appended > State.LastActivity ? appended : State.LastActivity;
+            Timers.Appended(await Log.RecoverAsync());
         }
     }
 
@@ -106,16 +103,7 @@ public sealed class ConversationGrain(
     {
         await ElapseDueTimersAsync();
         var header = Existing();
-        if (header.State == ConversationStates.Closed)
-        {
-            throw Errors.Closed(Errors.ClosedConversationUpdate, "Can't update conversation as it's in final closed state");
-        }
-
-        if (command.State is not null)
-        {
-            ConversationLifecycle.CheckTransition(header.State, Drafts.CheckState(command.State));
-        }
-
+        ConversationLifecycle.CheckWritable(header.State, null);
         Timers.CheckMinimums(command.InactiveTimer, command.ClosedTimer);
         var updated = Drafts.UpdatedConversation(header, command, Now());
         var (inactiveTimer, closedTimer, lastActivity) = Timers.AfterUpdate(command, header.State, updated.State);
@@ -152,14 +140,15 @@ public sealed class ConversationGrain(
         await Timers.RemoveAsync();
         await store.ClearStateAsync();
         store.State = new ConversationGrainState();
+
+        // The collaborators hold the state they were made with: a new life starts with new ones.
+        (log, roster, timers) = (null, null, null);
         DeactivateOnIdle();
     }
 
     public async Task<ParticipantSnapshot> AddParticipantAsync(AddParticipant command)
     {
-        await ElapseDueTimersAsync();
-        var header = Existing();
-        ConversationLifecycle.CheckWritable(header.State, "add a participant");
+        var header = await WritableAsync("add a participant");
         var (participant, change) = await Roster.AddAsync(command, header, Now());
         await SaveActivityAsync(change);
         return participant;
@@ -191,9 +180,7 @@ public sealed class ConversationGrain(
 
     public async Task<MessageSnapshot> AddMessageAsync(AddMessage command)
     {
-        await ElapseDueTimersAsync();
-        var header = Existing();
-        ConversationLifecycle.CheckWritable(header.State, "add a message");
+        var header = await WritableAsync("add a message");
         var (message, duplicate, outbox) = await MessagePosting.PostAsync(grains, Log, command, header, State.Participants, time, Now());
         if (duplicate)
         {
@@ -284,36 +271,26 @@ public sealed class ConversationGrain(
     }
 
     /// <summary>
-    /// Writes the state. The reminder is set first (added or advanced only), so a failed write
-    /// leaves at worst a reminder that fires for nothing; on failure the change is undone in memory
-    /// and its claim given back. Once stored, what follows the change runs.
+    /// Writes the state with the change. The reminder is set first (added or advanced only), so a
+    /// failed write leaves at worst a reminder that fires for nothing.
     /// </summary>
-    private async Task SaveAsync(PendingChange change, bool scheduleFirst = true)
+    private Task SaveAsync(PendingChange change, bool scheduleFirst = true) => change.StoreAsync(async () =>
     {
-        try
+        if (scheduleFirst)
         {
-            if (scheduleFirst)
-            {
-                await Timers.ScheduleAsync(beforeWrite: true);
-            }
-
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            change.Revert();
-            if (change.Unclaim is not null)
-            {
-                await change.Unclaim();
-            }
-
-            throw;
+            await Timers.ScheduleAsync(beforeWrite: true);
         }
 
-        if (change.AfterStored is not null)
-        {
-            await change.AfterStored();
-        }
+        await store.WriteStateAsync();
+    });
+
+    /// <summary>The conversation, its due timers applied, refused when closed.</summary>
+    private async Task<ConversationSnapshot> WritableAsync(string what)
+    {
+        await ElapseDueTimersAsync();
+        var header = Existing();
+        ConversationLifecycle.CheckWritable(header.State, what);
+        return header;
     }
 
     private ConversationSnapshot Existing() => State.Header ?? throw Errors.Unknown($"Conversation {Sid}");

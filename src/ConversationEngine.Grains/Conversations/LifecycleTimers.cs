@@ -37,6 +37,19 @@ internal sealed class LifecycleTimers(IGrainBase grain, ConversationGrainState s
     public string? ElapsedState() =>
         state.Header is { } header && ConversationLifecycle.Elapse(header.State, Timers, Now()) is var next && next != header.State ? next : null;
 
+    /// <summary>
+    /// Appends do not write the conversation: after activation the last message says when activity
+    /// last happened. One dated in the future by its author must not hold the timers off.
+    /// </summary>
+    public void Appended(MessageSnapshot? last)
+    {
+        if (last is not null)
+        {
+            var appended = last.DateCreated < Now() ? last.DateCreated : Now();
+            state.LastActivity = appended > state.LastActivity ? appended : state.LastActivity;
+        }
+    }
+
     /// <summary>Activity restarts the timers and wakes an inactive conversation (in memory).</summary>
     public void MarkActivity(DateTimeOffset now)
     {

@@ -5,12 +5,6 @@ using ConversationEngine.Senders;
 namespace ConversationEngine.Conversations;
 
 /// <summary>
-/// A change made in memory and not yet stored: how to undo it (and give back an index claim taken
-/// for it) should the write fail, and what follows once it is stored.
-/// </summary>
-internal sealed record PendingChange(Action Revert, Func<Task>? Unclaim = null, Func<Task>? AfterStored = null);
-
-/// <summary>
 /// A conversation's participants: admission (with the binding claim and a pool-chosen proxy),
 /// updates, removal. It changes the state in memory and says how to undo it; the conversation
 /// grain decides on activity and stores.

@@ -58,12 +58,15 @@ public static class ConversationLifecycle
         }
     }
 
-    /// <summary>A closed conversation takes no new messages or participants.</summary>
-    public static void CheckWritable(string state, string what)
+    /// <summary>A closed conversation takes no update, no new messages and no new participants.</summary>
+    /// <param name="what">What was refused ("add a message"); null for an update of the conversation itself.</param>
+    public static void CheckWritable(string state, string? what)
     {
         if (state == ConversationStates.Closed)
         {
-            throw Errors.Closed(Errors.ClosedConversationUpdate, $"Can't {what}: the conversation is in final closed state");
+            throw Errors.Closed(
+                Errors.ClosedConversationUpdate,
+                what is null ? "Can't update conversation as it's in final closed state" : $"Can't {what}: the conversation is in final closed state");
         }
     }
 
