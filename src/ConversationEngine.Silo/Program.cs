@@ -36,7 +36,6 @@ if (string.IsNullOrWhiteSpace(accountSid) || string.IsNullOrWhiteSpace(publicBas
     return 2;
 }
 
-await EngineStorage.EnsureSchemaAsync(builder.Configuration);
 builder.UseOrleans(silo => silo.AddConversationEngineSilo(builder.Configuration, sqliteConnectionString: null, delivery =>
 {
     delivery.AccountSid ??= accountSid;
@@ -53,5 +52,4 @@ app.MapGet("/healthz", (ILocalSiloDetails local, IClusterMembershipService membe
     return status == SiloStatus.Active ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
 });
 
-await app.RunAsync();
-return 0;
+return await app.RunEngineAsync();
