@@ -18,7 +18,7 @@ var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<Stora
 if (!storage.IsPostgres || string.IsNullOrWhiteSpace(storage.ConnectionString))
 {
     Console.Error.WriteLine("A stand-alone silo joins a cluster through PostgreSQL: set Storage:Provider=PostgreSql and Storage:ConnectionString.");
-    return 2;
+    return HostRun.InvalidConfiguration;
 }
 
 if (args.Contains("apply-schema"))
@@ -33,7 +33,7 @@ var publicBaseUrl = builder.Configuration["Engine:PublicBaseUrl"];
 if (string.IsNullOrWhiteSpace(accountSid) || string.IsNullOrWhiteSpace(publicBaseUrl))
 {
     Console.Error.WriteLine("Set Engine:AccountSid and Engine:PublicBaseUrl (the same as the front end's): outbound delivery needs them.");
-    return 2;
+    return HostRun.InvalidConfiguration;
 }
 
 builder.UseOrleans(silo => silo.AddConversationEngineSilo(builder.Configuration, sqliteConnectionString: null, delivery =>

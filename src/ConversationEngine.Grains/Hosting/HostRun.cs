@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -10,25 +11,37 @@ public static class HostRun
 
     /// <summary>
     /// Runs the host; a configuration refused at start ends it with the offending keys on standard
-    /// error and <see cref="InvalidConfiguration"/>, not an unhandled exception's stack trace.
+    /// error and <see cref="InvalidConfiguration"/>, not a stack trace.
     /// </summary>
     public static async Task<int> RunEngineAsync(this IHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
         try
         {
-            await host.RunAsync().ConfigureAwait(false);
-            return 0;
+            // Before the host starts: it resolves its hosted services first, and Orleans' silo reads
+            // options in its constructor, so a bad value would surface there as "Hosting failed to start".
+            host.Services.GetService<IStartupValidator>()?.Validate();
         }
-        catch (OptionsValidationException error)
+        catch (Exception error) when (Failures(error) is { Count: > 0 } failures)
         {
             await Console.Error.WriteLineAsync("Invalid configuration:").ConfigureAwait(false);
-            foreach (var failure in error.Failures)
+            foreach (var failure in failures)
             {
                 await Console.Error.WriteLineAsync("  " + failure).ConfigureAwait(false);
             }
 
             return InvalidConfiguration;
         }
+
+        await host.RunAsync().ConfigureAwait(false);
+        return 0;
     }
+
+    private static List<string> Failures(Exception error) => error switch
+    {
+        OptionsValidationException validation => [.. validation.Failures],
+        AggregateException all when all.InnerExceptions.All(e => e is OptionsValidationException) =>
+            [.. all.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures)],
+        _ => [],
+    };
 }

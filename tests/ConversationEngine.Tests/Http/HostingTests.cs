@@ -92,3 +92,32 @@ public sealed class HostingTests
         });
     }
 }
+
+public sealed class BasicAuthenticationHandlerTests
+{
+    [Theory]
+    [InlineData(EngineHost.AccountSid, EngineHost.AuthToken, null)]
+    [InlineData(EngineHost.ApiKeySid, EngineHost.ApiKeySecret, EngineHost.ApiKeySid)]
+    public async Task The_principal_carries_the_caller_and_the_account(string user, string password, string? apiKeySid)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton(Options.Create(new Api.Hosting.EngineOptions
+        {
+            AccountSid = EngineHost.AccountSid,
+            AuthToken = EngineHost.AuthToken,
+            ApiKeys = [new() { Sid = EngineHost.ApiKeySid, Secret = EngineHost.ApiKeySecret }],
+        }));
+        services.AddAuthentication(Api.Http.BasicAuthentication.Scheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Api.Http.BasicAuthenticationHandler>(Api.Http.BasicAuthentication.Scheme, null);
+        await using var provider = services.BuildServiceProvider();
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = provider };
+        context.Request.Headers.Authorization = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}"));
+
+        var result = await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context, Api.Http.BasicAuthentication.Scheme);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(user, result.Principal!.Identity!.Name);
+        Assert.Equal(EngineHost.AccountSid, result.Principal.FindFirst(Api.Http.BasicAuthentication.AccountSidClaim)?.Value);
+        Assert.Equal(apiKeySid, result.Principal.FindFirst(Api.Http.BasicAuthentication.ApiKeySidClaim)?.Value);
+    }
+}
