@@ -1,17 +1,17 @@
 using ConversationEngine.Api.Hosting;
+using ConversationEngine.Grains.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-if (args.Contains(ConversationEngine.Grains.Hosting.HealthProbe.Command))
+if (args.Contains(HealthProbe.Command))
 {
-    return await ConversationEngine.Grains.Hosting.HealthProbe.RunAsync(builder.Configuration);
+    return await HealthProbe.RunAsync(builder.Configuration);
 }
 
 builder.AddConversationEngine();
 
 var app = builder.Build();
 app.MapConversationEngine();
-await app.RunAsync();
-return 0;
+return await app.RunEngineAsync();
 
 /// <summary>Entry point, visible to the HTTP tests.</summary>
 public partial class Program;

@@ -18,7 +18,7 @@ var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<Stora
 if (!storage.IsPostgres || string.IsNullOrWhiteSpace(storage.ConnectionString))
 {
     Console.Error.WriteLine("A stand-alone silo joins a cluster through PostgreSQL: set Storage:Provider=PostgreSql and Storage:ConnectionString.");
-    return 2;
+    return HostRun.InvalidConfiguration;
 }
 
 if (args.Contains("apply-schema"))
@@ -33,10 +33,9 @@ var publicBaseUrl = builder.Configuration["Engine:PublicBaseUrl"];
 if (string.IsNullOrWhiteSpace(accountSid) || string.IsNullOrWhiteSpace(publicBaseUrl))
 {
     Console.Error.WriteLine("Set Engine:AccountSid and Engine:PublicBaseUrl (the same as the front end's): outbound delivery needs them.");
-    return 2;
+    return HostRun.InvalidConfiguration;
 }
 
-await EngineStorage.EnsureSchemaAsync(builder.Configuration);
 builder.UseOrleans(silo => silo.AddConversationEngineSilo(builder.Configuration, sqliteConnectionString: null, delivery =>
 {
     delivery.AccountSid ??= accountSid;
@@ -53,5 +52,4 @@ app.MapGet("/healthz", (ILocalSiloDetails local, IClusterMembershipService membe
     return status == SiloStatus.Active ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
 });
 
-await app.RunAsync();
-return 0;
+return await app.RunEngineAsync();

@@ -5,7 +5,8 @@ using ConversationEngine.Conversations;
 using ConversationEngine.Inbound;
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 
 namespace ConversationEngine.Api.Hosting;
 
@@ -13,14 +14,13 @@ public static class HostingExtensions
 {
     /// <summary>
     /// The embedded host: front end plus a silo in the same process, with grain storage and
-    /// reminders on a SQLite file (schema created or brought up to date before the silo starts).
+    /// reminders on a SQLite file (schema created or brought up to date by a start-up step before the silo starts).
     /// </summary>
     public static WebApplicationBuilder AddConversationEngine(this WebApplicationBuilder builder)
     {
         var engine = builder.Configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
         Credentials.Complete(engine);
-        builder.Services.AddOptions<EngineOptions>()
-            .Bind(builder.Configuration.GetSection(EngineOptions.Section))
+        builder.Services.AddValidatedOptions<EngineOptions>(builder.Configuration.GetSection(EngineOptions.Section))
             .PostConfigure(o =>
             {
                 o.AccountSid ??= engine.AccountSid;
@@ -28,19 +28,10 @@ public static class HostingExtensions
                 {
                     o.AuthToken = engine.AuthToken;
                 }
-            })
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddOptions<LifecycleOptions>().Bind(builder.Configuration.GetSection(LifecycleOptions.Section));
-        builder.Services.AddOptions<SiloOptions>()
-            .Bind(builder.Configuration.GetSection(SiloOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddOptions<StorageOptions>()
-            .Bind(builder.Configuration.GetSection(StorageOptions.Section))
-            .ValidateDataAnnotations()
-            .Validate(o => !o.IsPostgres || !string.IsNullOrWhiteSpace(o.ConnectionString), "Storage:ConnectionString is required when Storage:Provider is PostgreSql")
-            .ValidateOnStart();
+            });
+        builder.Services.AddHostingOptions(builder.Configuration);
+        builder.Services.AddValidatedOptions<LifecycleOptions>(builder.Configuration.GetSection(LifecycleOptions.Section))
+            .ValidateWith<LifecycleOptions, LifecycleOptionsValidator>();
 
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
@@ -60,14 +51,8 @@ public static class HostingExtensions
         }
         else
         {
-            EngineStorage.EnsureSchemaAsync(builder.Configuration).GetAwaiter().GetResult();
-            string? sqlite = null;
-            if (!storage.IsPostgres)
-            {
-                sqlite = SqliteSchema.BuildConnectionString(engine.DatabasePath);
-                SqliteSchema.EnsureCreatedAsync(sqlite).GetAwaiter().GetResult();
-            }
-
+            // The silo's schema start-up step (AddConversationEngineSilo) creates or upgrades this file.
+            var sqlite = storage.IsPostgres ? null : SqliteSchema.BuildConnectionString(engine.DatabasePath);
             builder.UseOrleans(orleans => orleans.AddConversationEngineSilo(builder.Configuration, sqlite, delivery =>
             {
                 delivery.AccountSid ??= engine.AccountSid;
@@ -93,14 +78,21 @@ public static class HostingExtensions
         Twilio.Messages.TwilioMessagesServiceCollectionExtensions.AddTwilioOptions(services);
         services.AddSingleton<TwilioWebhook>();
         services.AddProblemDetails();
+        services.AddAuthentication(BasicAuthentication.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthentication.Scheme, configureOptions: null);
+        // Everything needs credentials unless it says otherwise (health, Twilio's signed webhooks),
+        // unknown paths included, so probing reveals nothing.
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(BasicAuthentication.Scheme).RequireAuthenticatedUser().Build());
         return services;
     }
 
     public static WebApplication MapConversationEngine(this WebApplication app)
     {
         app.UseMiddleware<TwilioErrorMiddleware>();
-        app.UseMiddleware<BasicAuthenticationMiddleware>();
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription().AllowAnonymous();
         app.MapOpenApi();
         app.MapConfigurationEndpoints();
         app.MapConversationEndpoints();

@@ -21,7 +21,7 @@ public static partial class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/webhooks/twilio").WithTags("Twilio webhooks");
+        var group = routes.MapGroup("/webhooks/twilio").WithTags("Twilio webhooks").AllowAnonymous();
         group.MapMethods("/messages", ["GET", "POST"], InboundAsync).WithName("TwilioIncomingMessage");
         group.MapPost("/status", StatusAsync).WithName("TwilioStatusCallback");
         return routes;

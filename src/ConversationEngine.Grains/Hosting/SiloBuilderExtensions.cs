@@ -21,13 +21,14 @@ public static class SiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        var lifecycle = builder.Services.AddOptions<LifecycleOptions>()
-            .Validate(o => o.ReminderPeriod > TimeSpan.Zero, "Lifecycle:ReminderPeriod must be positive")
-            .Validate(o => o.TestingOnlyMinimumTimer is null || o.TestingOnlyMinimumTimer > TimeSpan.Zero, "Lifecycle:TestingOnlyMinimumTimer must be positive when set");
+        var lifecycle = builder.Services.AddValidatedOptions<LifecycleOptions>().ValidateWith<LifecycleOptions, LifecycleOptionsValidator>();
         if (configureLifecycle is not null)
         {
             lifecycle.Configure(configureLifecycle);
         }
+
+        builder.Services.AddValidatedOptions<DeliveryOptions>().ValidateWith<DeliveryOptions, DeliveryOptionsValidator>();
+        builder.Services.AddValidatedOptions<Inbound.InboundOptions>();
 
         // Orleans refuses reminder periods below its minimum; a shorter lifecycle period (tests)
         // lowers that minimum with it.
@@ -42,13 +43,6 @@ public static class SiloBuilderExtensions
             });
         // Without AddConversationEngineDelivery (test clusters), deliveries go to the sandbox.
         builder.Services.TryAddSingleton<IOutboundTransport, SandboxTransport>();
-        builder.Services.AddOptions<DeliveryOptions>()
-            .Validate(o => o.RetryPeriod > TimeSpan.Zero, "Delivery:RetryPeriod must be positive")
-            .Validate(o => o.ValidityPeriodSeconds is >= 1 and <= 36000, "Delivery:ValidityPeriodSeconds must be between 1 and 36000")
-            .Validate(o => o.SenderId is null || Rules.SenderSelection.IsAlphanumericId(o.SenderId), "Delivery:SenderId must be an alphanumeric sender ID (up to 11 characters, not all digits)")
-            .Validate(
-                o => new[] { o.Mps.LongCode, o.Mps.InternationalLongCode, o.Mps.TollFree, o.Mps.ShortCode, o.Mps.Alpha, o.Mps.WhatsApp }.All(r => r > 0),
-                "Delivery:Mps rates must be positive");
         return builder;
     }
 
@@ -58,13 +52,15 @@ public static class SiloBuilderExtensions
     /// the options they read (Lifecycle, Inbound, Delivery). The embedded front end and the
     /// stand-alone silo host both compose a silo through here, so they cannot drift apart.
     /// </summary>
-    /// <param name="sqliteConnectionString">The SQLite database for the <c>Sqlite</c> provider (schema already ensured).</param>
+    /// <param name="sqliteConnectionString">The SQLite database for the <c>Sqlite</c> provider; its schema is ensured by a start-up step before the silo starts.</param>
     public static ISiloBuilder AddConversationEngineSilo(this ISiloBuilder builder, IConfiguration configuration, string? sqliteConnectionString, Action<DeliveryOptions> configureDelivery)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        builder.Services.AddHostingOptions(configuration);
+        builder.Services.AddEngineSchemaStartup(storage.IsPostgres ? null : sqliteConnectionString);
         if (storage.IsPostgres)
         {
             var connectionString = storage.ConnectionString
@@ -87,10 +83,23 @@ public static class SiloBuilderExtensions
             builder.UseSqliteStorage(sqliteConnectionString ?? throw new InvalidOperationException("The Sqlite provider needs a database file."));
         }
 
-        builder.Services.AddOptions<LifecycleOptions>().Bind(configuration.GetSection(LifecycleOptions.Section));
-        builder.Services.AddOptions<Inbound.InboundOptions>().Bind(configuration.GetSection(Inbound.InboundOptions.Section));
+        builder.Services.AddValidatedOptions<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));
+        builder.Services.AddValidatedOptions<Inbound.InboundOptions>(configuration.GetSection(Inbound.InboundOptions.Section));
+        builder.Services.AddValidatedOptions<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));
         builder.Services.AddConversationEngineDelivery(configuration, configureDelivery);
         return builder.AddConversationEngineGrains();
+    }
+
+    /// <summary>
+    /// The <c>Orleans</c> and <c>Storage</c> sections, bound and validated on start, for every host
+    /// (front end in either mode, stand-alone silo).
+    /// </summary>
+    public static IServiceCollection AddHostingOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddValidatedOptions<SiloOptions>(configuration.GetSection(SiloOptions.Section));
+        services.AddValidatedOptions<StorageOptions>(configuration.GetSection(StorageOptions.Section)).ValidateWith<StorageOptions, StorageOptionsValidator>();
+        return services;
     }
 
     /// <summary>
@@ -100,7 +109,7 @@ public static class SiloBuilderExtensions
     public static IServiceCollection AddConversationEngineDelivery(this IServiceCollection services, IConfiguration configuration, Action<DeliveryOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).PostConfigure(configure).ValidateOnStart();
+        services.AddValidatedOptions<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section)).PostConfigure(configure);
         services.AddTwilioRestClient(configuration.GetSection(TwilioMessagesOptions.SectionName));
         services.TryAddSingleton<TwilioTransport>();
         services.TryAddSingleton<SandboxTransport>();

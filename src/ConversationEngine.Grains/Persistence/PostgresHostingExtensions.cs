@@ -11,8 +11,9 @@ public static class PostgresHostingExtensions
 {
     /// <summary>
     /// Membership, grain storage named <paramref name="storageName"/> and reminders on the
-    /// PostgreSQL database of <paramref name="connectionString"/>. The schema must be applied first
-    /// (<see cref="PostgresSchema.EnsureCreatedAsync"/> or the SQL files with psql).
+    /// PostgreSQL database of <paramref name="connectionString"/>. The schema must be applied first:
+    /// engine hosts do it in their schema start-up step (<c>AddEngineSchemaStartup</c>, per
+    /// <c>Storage:ApplySchemaOnStart</c>); otherwise <see cref="PostgresSchema.EnsureCreatedAsync"/> or the SQL files with psql.
     /// </summary>
     public static ISiloBuilder UsePostgres(this ISiloBuilder builder, string connectionString, string storageName = "store")
     {

@@ -8,9 +8,10 @@ public static class SqliteHostingExtensions
     /// <summary>
     /// Registers ADO.NET grain storage named <paramref name="storageName"/> and the ADO.NET
     /// reminder service, both on the SQLite database of <paramref name="connectionString"/>.
-    /// The schema is not created here: call <see cref="SqliteSchema.EnsureCreatedAsync"/>
-    /// before the silo starts, because both providers read their queries from the database
-    /// while the silo starts and fail if they are missing.
+    /// The schema is not created here: it must exist before the silo starts, because both
+    /// providers read their queries from the database while the silo starts and fail if they are
+    /// missing. Engine hosts get it from their schema start-up step (<c>AddEngineSchemaStartup</c>);
+    /// others call <see cref="SqliteSchema.EnsureCreatedAsync"/> first.
     /// </summary>
     public static ISiloBuilder UseSqliteStorage(this ISiloBuilder builder, string connectionString, string storageName = "store")
     {

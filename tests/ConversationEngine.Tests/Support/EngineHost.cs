@@ -49,7 +49,8 @@ public sealed class EngineHost : IAsyncDisposable
         ["Lifecycle:ReminderPeriod"] = "00:00:01",
     };
 
-    public static async Task<EngineHost> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Services a test adds to the host (probes).</param>
+    public static async Task<EngineHost> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("engine-test-").FullName;
         var port = FreePort();
@@ -79,9 +80,19 @@ public sealed class EngineHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddFilter(_ => false);
         builder.AddConversationEngine();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapConversationEngine();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new EngineHost(app, baseUrl, dataDirectory);
     }
 

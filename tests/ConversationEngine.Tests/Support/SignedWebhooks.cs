@@ -1,33 +1,46 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace ConversationEngine.Tests.Support;
 
-/// <summary>
-/// Twilio's webhooks to an engine host, signed as Twilio signs them. The signer is here, apart from
-/// the engine host, so the benchmark can link it with the Twilio stand-in; the posting helpers are
-/// in Http/SignedWebhookPosts.cs.
-/// </summary>
-public static partial class SignedWebhooks
+/// <summary>Twilio's webhooks to an engine host, signed as Twilio signs them.</summary>
+public static class SignedWebhooks
 {
     public const string MessagesPath = "/webhooks/twilio/messages";
 
-    /// <summary>
-    /// <c>X-Twilio-Signature</c> as Twilio documents it (Twilio's library only validates): Base64
-    /// HMAC-SHA1, keyed with the auth token, over the URL followed by every POSTed name and value,
-    /// sorted by name (ordinal), a repeated name once per value in ordinal order. Null or no
-    /// parameters sign the URL alone (GET, JSON with <c>bodySHA256</c>). Test-only.
-    /// </summary>
-    public static string Sign(string authToken, string url, IEnumerable<KeyValuePair<string, string>>? parameters)
+    /// <inheritdoc cref="TwilioSignature.Sign"/>
+    public static string Sign(string authToken, string url, IEnumerable<KeyValuePair<string, string>>? parameters) =>
+        TwilioSignature.Sign(authToken, url, parameters);
+
+    public static Task<HttpResponseMessage> PostSignedAsync(this EngineHost host, string path, IReadOnlyDictionary<string, string> fields) =>
+        host.PostSignedAsync(path, fields, EngineHost.AuthToken);
+
+    /// <summary>Posts a webhook signed with <paramref name="authToken"/>, as Twilio does for the account that owns it.</summary>
+    public static Task<HttpResponseMessage> PostSignedAsync(this EngineHost host, string path, IReadOnlyDictionary<string, string> fields, string authToken) =>
+        host.SendWebhookAsync(path, fields, Sign(authToken, host.BaseUrl + path, fields));
+
+    public static Task<HttpResponseMessage> SendWebhookAsync(this EngineHost host, string path, IReadOnlyDictionary<string, string> fields, string? signature)
     {
-        var data = new StringBuilder(url);
-        foreach (var (name, value) in (parameters ?? []).OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal))
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
+        if (signature is not null)
         {
-            data.Append(name).Append(value);
+            request.Headers.Add("X-Twilio-Signature", signature);
         }
 
-#pragma warning disable CA5350 // HMAC-SHA1 is Twilio's choice.
-        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString())));
-#pragma warning restore CA5350
+        return host.CreateClient().SendAsync(request);
     }
+
+    /// <summary>An incoming-message webhook as Twilio posts it.</summary>
+    public static Dictionary<string, string> Inbound(string messageSid, string from, string to, string body) => new()
+    {
+        ["MessageSid"] = messageSid,
+        ["SmsMessageSid"] = messageSid,
+        ["SmsSid"] = messageSid,
+        ["AccountSid"] = EngineHost.AccountSid,
+        ["From"] = from,
+        ["To"] = to,
+        ["Body"] = body,
+        ["NumMedia"] = "0",
+        ["NumSegments"] = "1",
+        ["SmsStatus"] = "received",
+        ["ApiVersion"] = "2010-04-01",
+        ["FromCountry"] = "US",
+    };
 }

@@ -457,7 +457,7 @@ public sealed class TwilioStandIn : IAsyncDisposable
         foreach (var step in steps)
         {
             var form = CallbackForm(message, step);
-            var signature = SignedWebhooks.Sign(authToken, url, form);
+            var signature = TwilioSignature.Sign(authToken, url, form);
             int answered = 0;
             string? error = null;
             if (!IsLoopback(url))

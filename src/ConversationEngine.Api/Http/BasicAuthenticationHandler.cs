@@ -1,0 +1,113 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using ConversationEngine.Api.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ConversationEngine.Api.Http;
+
+/// <summary>The engine's one authentication scheme and the claims it issues.</summary>
+public static class BasicAuthentication
+{
+    public const string Scheme = "Basic";
+
+    /// <summary>The account every request acts for (also the caller's identity with the Auth Token).</summary>
+    public const string AccountSidClaim = "account_sid";
+
+    /// <summary>The API key SID, when the caller authenticated with an API key.</summary>
+    public const string ApiKeySidClaim = "api_key_sid";
+}
+
+/// <summary>
+/// HTTP Basic with the Account SID and Auth Token, or an API key SID and its secret, as Twilio's
+/// helper libraries send it. Refusals are Twilio's error body (401 with 20003, or 403).
+/// </summary>
+public sealed class BasicAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    IOptions<EngineOptions> engineOptions)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
+{
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
+            || !string.Equals(header.Scheme, BasicAuthentication.Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (!TryDecode(header.Parameter, out var user, out var password))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Malformed Basic credentials"));
+        }
+
+        var engine = engineOptions.Value;
+        var claims = new List<Claim> { new(BasicAuthentication.AccountSidClaim, engine.AccountSid!) };
+        if (string.Equals(user, engine.AccountSid, StringComparison.Ordinal))
+        {
+            if (!SecretEquals(password, engine.AuthToken))
+            {
+                return Task.FromResult(AuthenticateResult.Fail("Wrong credentials"));
+            }
+        }
+        else
+        {
+            var key = engine.ApiKeys.Find(k => string.Equals(k.Sid, user, StringComparison.Ordinal));
+            if (key is null || !SecretEquals(password, key.Secret))
+            {
+                return Task.FromResult(AuthenticateResult.Fail("Wrong credentials"));
+            }
+
+            claims.Add(new Claim(BasicAuthentication.ApiKeySidClaim, key.Sid));
+        }
+
+        claims.Add(new Claim(ClaimTypes.NameIdentifier, user));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.NameIdentifier, ClaimTypes.Role));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Basic realm=\"Twilio API\"";
+        return TwilioError.Create(Errors.Unauthorized, StatusCodes.Status401Unauthorized, "Authentication Error - invalid username").WriteAsync(Response);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        TwilioError.Create(Errors.Unauthorized, StatusCodes.Status403Forbidden, "Authenticated, but not allowed to access this resource").WriteAsync(Response);
+
+    private static bool TryDecode(string? parameter, out string user, out string password)
+    {
+        (user, password) = ("", "");
+        if (string.IsNullOrWhiteSpace(parameter))
+        {
+            return false;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(parameter.Trim()));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return false;
+        }
+
+        (user, password) = (decoded[..colon], decoded[(colon + 1)..]);
+        return true;
+    }
+
+    private static bool SecretEquals(string given, string? expected) =>
+        !string.IsNullOrEmpty(expected)
+        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
+}

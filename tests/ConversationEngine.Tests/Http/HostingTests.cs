@@ -1,0 +1,123 @@
+using System.Globalization;
+using ConversationEngine.Conversations;
+using ConversationEngine.Delivery;
+using ConversationEngine.Grains.Persistence;
+using ConversationEngine.Tests.Support;
+using ConversationEngine.Twilio.Messages;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ConversationEngine.Tests.Http;
+
+public sealed class HostingTests
+{
+    [Fact]
+    public async Task Durations_in_iso_8601_are_accepted_wherever_a_duration_is_bound()
+    {
+        await using var host = await EngineHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Lifecycle:ReminderPeriod"] = "PT2S",
+            ["Lifecycle:TestingOnlyMinimumTimer"] = "PT1S",
+            ["Delivery:RetryPeriod"] = "PT1M",
+            ["Twilio:Timeout"] = "PT5S",
+        });
+
+        var lifecycle = host.Services.GetRequiredService<IOptions<LifecycleOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(2), lifecycle.ReminderPeriod);
+        Assert.Equal(TimeSpan.FromSeconds(1), lifecycle.TestingOnlyMinimumTimer);
+        Assert.Equal(TimeSpan.FromMinutes(1), host.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.RetryPeriod);
+        Assert.Equal(TimeSpan.FromSeconds(5), host.Services.GetRequiredService<IOptions<TwilioMessagesOptions>>().Value.Timeout);
+    }
+
+    [Fact]
+    public async Task Durations_in_dotnet_notation_are_still_accepted()
+    {
+        await using var host = await EngineHost.StartAsync(settings: new Dictionary<string, string?> { ["Lifecycle:ReminderPeriod"] = "00:00:02" });
+
+        Assert.Equal(TimeSpan.FromSeconds(2), host.Services.GetRequiredService<IOptions<LifecycleOptions>>().Value.ReminderPeriod);
+    }
+
+    [Theory]
+    [InlineData("Lifecycle:ReminderPeriod", "PTX")]
+    [InlineData("Lifecycle:TestingOnlyMinimumTimer", "soon")]
+    [InlineData("Delivery:RetryPeriod", "P1X")]
+    public async Task A_duration_in_neither_notation_refuses_start_naming_the_key(string key, string value)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EngineHost.StartAsync(settings: new Dictionary<string, string?> { [key] = value }));
+
+        Assert.Contains($"{key}: '{value}' is not a duration (use 00:01:00 or PT1M)", error.Failures);
+    }
+
+    [Fact]
+    public async Task A_cross_field_rule_refuses_start()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EngineHost.StartAsync(settings: new Dictionary<string, string?> { ["Lifecycle:ReminderPeriod"] = "-00:00:01" }));
+
+        Assert.Contains("Lifecycle:ReminderPeriod must be positive", error.Failures);
+    }
+
+    [Fact]
+    public async Task An_invalid_api_key_sid_refuses_start()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EngineHost.StartAsync(settings: new Dictionary<string, string?> { ["Engine:ApiKeys:1:Sid"] = "not-a-key", ["Engine:ApiKeys:1:Secret"] = "s" }));
+
+        Assert.Contains("API key SIDs are SK followed by 32 hex digits", error.Failures);
+    }
+
+    [Fact]
+    public async Task The_sqlite_schema_is_in_place_before_the_silo_lifecycle_begins()
+    {
+        var directory = Directory.CreateTempSubdirectory("engine-test-").FullName;
+        var probe = new SchemaProbe(SqliteSchema.BuildConnectionString(Path.Combine(directory, "engine.db")));
+
+        await using (var host = await EngineHost.StartAsync(directory, services: s => s.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(probe)))
+        {
+            Assert.Equal(SqliteSchema.CurrentVersion, probe.VersionSeen);
+        }
+    }
+
+    /// <summary>Reads the schema version at the silo lifecycle's first stage, before storage, reminders or membership start.</summary>
+    private sealed class SchemaProbe(string connectionString) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public int? VersionSeen { get; private set; }
+
+        public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(nameof(SchemaProbe), ServiceLifecycleStage.First, async cancellation =>
+        {
+            await using var connection = new SqliteConnection(connectionString);
+            await connection.OpenAsync(cancellation);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version;";
+            VersionSeen = Convert.ToInt32(await command.ExecuteScalarAsync(cancellation), CultureInfo.InvariantCulture);
+        });
+    }
+}
+
+public sealed class BasicAuthenticationHandlerTests
+{
+    [Theory]
+    [InlineData(EngineHost.AccountSid, EngineHost.AuthToken, null)]
+    [InlineData(EngineHost.ApiKeySid, EngineHost.ApiKeySecret, EngineHost.ApiKeySid)]
+    public async Task The_principal_carries_the_caller_and_the_account(string user, string password, string? apiKeySid)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton(Options.Create(new Api.Hosting.EngineOptions
+        {
+            AccountSid = EngineHost.AccountSid,
+            AuthToken = EngineHost.AuthToken,
+            ApiKeys = [new() { Sid = EngineHost.ApiKeySid, Secret = EngineHost.ApiKeySecret }],
+        }));
+        services.AddAuthentication(Api.Http.BasicAuthentication.Scheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Api.Http.BasicAuthenticationHandler>(Api.Http.BasicAuthentication.Scheme, null);
+        await using var provider = services.BuildServiceProvider();
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = provider };
+        context.Request.Headers.Authorization = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}"));
+
+        var result = await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context, Api.Http.BasicAuthentication.Scheme);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(user, result.Principal!.Identity!.Name);
+        Assert.Equal(EngineHost.AccountSid, result.Principal.FindFirst(Api.Http.BasicAuthentication.AccountSidClaim)?.Value);
+        Assert.Equal(apiKeySid, result.Principal.FindFirst(Api.Http.BasicAuthentication.ApiKeySidClaim)?.Value);
+    }
+}
