@@ -90,7 +90,7 @@ public interface IChatServiceGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<ChatServiceSnapshot?> GetAsync();
 
-    /// <summary>The service's configuration; 404 when the service does not exist.</summary>
+    /// <summary>The service's configuration; refused as not found when the service does not exist.</summary>
     [ReadOnly]
     [Alias("GetConfiguration")]
     Task<ChatServiceConfiguration> GetConfigurationAsync();

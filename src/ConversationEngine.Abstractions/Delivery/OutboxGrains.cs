@@ -149,12 +149,14 @@ public interface ISenderThrottleGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Reserves the next slot for <paramref name="segments"/> segments and returns how long the
-    /// caller must wait before sending (zero when the sender is idle). Answers at once.
+    /// caller must wait before sending (zero when the sender is idle). Answers at once, from
+    /// memory, calling nothing: interleaving it lets many outboxes reserve without queuing.
     /// </summary>
     [AlwaysInterleave]
     [Alias("Reserve")]
     Task<TimeSpan> ReserveAsync(int segments);
 
+    /// <summary>Messages (segments) per second; read from memory, so interleaved like <see cref="ReserveAsync"/>.</summary>
     [AlwaysInterleave]
     [Alias("GetRate")]
     Task<double> GetRateAsync();

@@ -48,7 +48,7 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
 
     /// <summary>
     /// Records that <paramref name="messagingServiceSid"/> holds the sender: a sender belongs to one
-    /// Messaging Service at a time (404 20404 when not registered, 409 21712 when another holds it).
+    /// Messaging Service at a time (not found, 20404, when not registered; a conflict, 21712, when another holds it).
     /// Repeating it for the same service is harmless. The record goes with the sender when it is removed.
     /// </summary>
     [Alias("Assign")]
@@ -130,18 +130,18 @@ public interface IMessagingServiceGrain : IGrainWithStringKey
     Task DeleteAsync();
 
     /// <summary>
-    /// Adds a number or short code the account owns (PN… / SC…) to the pool: 404 20404 when the
-    /// account has no such sender, 409 21710 when it is already in this pool, 409 21712 when another
+    /// Adds a number or short code the account owns (PN… / SC…) to the pool: not found (20404) when the
+    /// account has no such sender, a conflict (21710) when it is already in this pool, (21712) when another
     /// Messaging Service holds it.
     /// </summary>
     [Alias("AddSender")]
     Task<PoolSender> AddSenderAsync(string senderSid);
 
-    /// <summary>Adds the service's alphanumeric sender ID (one per service; 409 when it has one).</summary>
+    /// <summary>Adds the service's alphanumeric sender ID (one per service; a conflict when it has one).</summary>
     [Alias("AddAlphaSender")]
     Task<PoolSender> AddAlphaSenderAsync(string alphaSender);
 
-    /// <summary>Removes a PN…, SC… or AI… sender from the pool (404 when it is not in it).</summary>
+    /// <summary>Removes a PN…, SC… or AI… sender from the pool (not found when it is not in it).</summary>
     [Alias("RemoveSender")]
     Task RemoveSenderAsync(string senderSid);
 
@@ -160,7 +160,10 @@ public interface IMessagingServiceGrain : IGrainWithStringKey
     [Alias("GetPool")]
     Task<SenderPool> GetPoolAsync();
 
-    /// <summary>A turn for spreading new recipients over equal senders.</summary>
+    /// <summary>
+    /// A turn for spreading new recipients over equal senders: a counter in memory that calls
+    /// nothing, interleaved so a busy service never holds a choice up.
+    /// </summary>
     [Alias("NextTurn")]
     [AlwaysInterleave]
     Task<int> NextTurnAsync();

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using ConversationEngine.Tests.Support;
 using Twilio.Clients;
 using SystemNetHttpClient = Twilio.Http.SystemNetHttpClient;
@@ -56,23 +54,9 @@ public sealed class TwilioHostRedirect(Uri engine) : DelegatingHandler
 /// <summary>Twilio's webhooks as Twilio signs and posts them.</summary>
 public static class TwilioWebhooks
 {
-    /// <summary>
-    /// <c>X-Twilio-Signature</c>: HMAC-SHA1 keyed by the auth token over the URL followed by every
-    /// form field name and value, sorted by name (ordinal), in Base64.
-    /// </summary>
-    public static string Sign(string authToken, string url, IReadOnlyDictionary<string, string> fields)
-    {
-        var data = new StringBuilder(url);
-        foreach (var (name, value) in fields.OrderBy(f => f.Key, StringComparer.Ordinal))
-        {
-            data.Append(name).Append(value);
-        }
-
-#pragma warning disable CA5350 // Twilio's signature scheme is HMAC-SHA1; the test must sign as Twilio does.
-        var mac = HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString()));
-#pragma warning restore CA5350
-        return Convert.ToBase64String(mac);
-    }
+    /// <summary><c>X-Twilio-Signature</c> as Twilio makes it (the shared test signer).</summary>
+    public static string Sign(string authToken, string url, IReadOnlyDictionary<string, string> fields) =>
+        TwilioSignature.Sign(authToken, url, fields);
 
     /// <summary>An incoming SMS exactly as Twilio posts it, empty geography fields included.</summary>
     public static Dictionary<string, string> InboundSms(string messageSid, string from, string to, string body) => new()

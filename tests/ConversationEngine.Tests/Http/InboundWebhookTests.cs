@@ -334,26 +334,8 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
     private static Dictionary<string, string> Inbound(string messageSid, string from, string to, string body) =>
         SignedWebhooks.Inbound(messageSid, from, to, body);
 
-    private static Dictionary<string, string> Status(string messageSid, string status, string? errorCode)
-    {
-        var fields = new Dictionary<string, string>
-        {
-            ["MessageSid"] = messageSid,
-            ["SmsSid"] = messageSid,
-            ["AccountSid"] = EngineHost.AccountSid,
-            ["MessageStatus"] = status,
-            ["SmsStatus"] = status,
-            ["From"] = OurNumber,
-            ["To"] = "+15551234567",
-            ["ApiVersion"] = "2010-04-01",
-        };
-        if (errorCode is not null)
-        {
-            fields["ErrorCode"] = errorCode;
-        }
-
-        return fields;
-    }
+    private static Dictionary<string, string> Status(string messageSid, string status, string? errorCode) =>
+        SignedWebhooks.Status(messageSid, status, errorCode, from: OurNumber);
 
     private static string NewSid(string prefix) => Sids.New(prefix);
 }

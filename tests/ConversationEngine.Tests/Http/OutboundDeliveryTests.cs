@@ -168,15 +168,7 @@ public sealed class OutboundDeliveryTests(DeliveryFixture fixture) : IClassFixtu
         Assert.Equal("all", (string?)delivery["sent"]);
         Assert.Equal("none", (string?)delivery["failed"]);
 
-        using var read = await fixture.Host.PostSignedAsync("/webhooks/twilio/status", new Dictionary<string, string>
-        {
-            ["MessageSid"] = sent.Sid,
-            ["AccountSid"] = EngineHost.AccountSid,
-            ["MessageStatus"] = "read",
-            ["From"] = sent.From!,
-            ["To"] = customer,
-            ["ApiVersion"] = "2010-04-01",
-        });
+        using var read = await fixture.Host.PostSignedAsync("/webhooks/twilio/status", SignedWebhooks.Status(sent.Sid, "read", from: sent.From!, to: customer));
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         var afterRead = await Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts/{receipt["sid"]}").ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("read", (string?)afterRead["status"]);

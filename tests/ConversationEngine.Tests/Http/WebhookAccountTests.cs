@@ -18,7 +18,7 @@ public sealed class SandboxWebhookAccountTests(EngineFixture fixture)
     {
         using var inbound = await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath,
             SignedWebhooks.Inbound(Sids.New("SM"), Numbers.NextUs(), Numbers.NextUs(), "hello"));
-        using var status = await fixture.Host.PostSignedAsync("/webhooks/twilio/status", WebhookAccounts.Status(Sids.New("SM"), EngineHost.AccountSid));
+        using var status = await fixture.Host.PostSignedAsync("/webhooks/twilio/status", SignedWebhooks.Status(Sids.New("SM"), "delivered", accountSid: EngineHost.AccountSid));
 
         Assert.Equal(HttpStatusCode.OK, inbound.StatusCode);
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
@@ -31,7 +31,7 @@ public sealed class SandboxWebhookAccountTests(EngineFixture fixture)
         inbound["AccountSid"] = ForeignAccount;
 
         await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath, inbound).ExpectErrorAsync(HttpStatusCode.Forbidden, 20003);
-        await fixture.Host.PostSignedAsync("/webhooks/twilio/status", WebhookAccounts.Status(Sids.New("SM"), ForeignAccount))
+        await fixture.Host.PostSignedAsync("/webhooks/twilio/status", SignedWebhooks.Status(Sids.New("SM"), "delivered", accountSid: ForeignAccount))
             .ExpectErrorAsync(HttpStatusCode.Forbidden, 20003);
         await fixture.Host.Client.GetAsync($"/engine/v1/InboundMessages/{inbound["MessageSid"]}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
     }
@@ -128,9 +128,9 @@ public sealed class TwilioWebhookAccountTests : IAsyncLifetime
 
         await host.PostSignedAsync(SignedWebhooks.MessagesPath, asTwilioAccount, EngineHost.AuthToken).ExpectErrorAsync(HttpStatusCode.Forbidden, 20003);
         await host.PostSignedAsync(SignedWebhooks.MessagesPath, asEngineAccount, EngineHost.AuthToken).ExpectErrorAsync(HttpStatusCode.Forbidden, 20003);
-        await host.PostSignedAsync("/webhooks/twilio/status", WebhookAccounts.Status(Sids.New("SM"), TwilioAccount), EngineHost.AuthToken)
+        await host.PostSignedAsync("/webhooks/twilio/status", SignedWebhooks.Status(Sids.New("SM"), "delivered", accountSid: TwilioAccount), EngineHost.AuthToken)
             .ExpectErrorAsync(HttpStatusCode.Forbidden, 20003);
-        await host.PostSignedAsync("/webhooks/twilio/status", WebhookAccounts.Status(Sids.New("SM"), EngineHost.AccountSid), EngineHost.AuthToken)
+        await host.PostSignedAsync("/webhooks/twilio/status", SignedWebhooks.Status(Sids.New("SM"), "delivered", accountSid: EngineHost.AccountSid), EngineHost.AuthToken)
             .ExpectErrorAsync(HttpStatusCode.Forbidden, 20003);
 
         Assert.Empty((await host.Client.GetAsync($"/v1/Conversations/{conversation}/Messages").ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray());
@@ -140,9 +140,9 @@ public sealed class TwilioWebhookAccountTests : IAsyncLifetime
     public async Task Status_callback_signed_with_the_twilio_token_for_the_engine_account_is_refused()
     {
         // Twilio's token only vouches for Twilio's account.
-        await host.PostSignedAsync("/webhooks/twilio/status", WebhookAccounts.Status(Sids.New("SM"), EngineHost.AccountSid), TwilioToken)
+        await host.PostSignedAsync("/webhooks/twilio/status", SignedWebhooks.Status(Sids.New("SM"), "delivered", accountSid: EngineHost.AccountSid), TwilioToken)
             .ExpectErrorAsync(HttpStatusCode.Forbidden, 20003);
-        using var accepted = await host.PostSignedAsync("/webhooks/twilio/status", WebhookAccounts.Status(Sids.New("SM"), TwilioAccount), TwilioToken);
+        using var accepted = await host.PostSignedAsync("/webhooks/twilio/status", SignedWebhooks.Status(Sids.New("SM"), "delivered", accountSid: TwilioAccount), TwilioToken);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }
 
@@ -155,19 +155,4 @@ public sealed class TwilioWebhookAccountTests : IAsyncLifetime
             ("MessagingBinding.Address", customer), ("MessagingBinding.ProxyAddress", proxy)).ExpectAsync(HttpStatusCode.Created);
         return (conversation, customer, proxy);
     }
-}
-
-internal static class WebhookAccounts
-{
-    public static Dictionary<string, string> Status(string messageSid, string accountSid) => new()
-    {
-        ["MessageSid"] = messageSid,
-        ["SmsSid"] = messageSid,
-        ["AccountSid"] = accountSid,
-        ["MessageStatus"] = "delivered",
-        ["SmsStatus"] = "delivered",
-        ["From"] = "+15005550006",
-        ["To"] = "+15551234567",
-        ["ApiVersion"] = "2010-04-01",
-    };
 }

@@ -43,4 +43,26 @@ public static class SignedWebhooks
         ["ApiVersion"] = "2010-04-01",
         ["FromCountry"] = "US",
     };
+
+    /// <summary>A status callback as Twilio posts it.</summary>
+    public static Dictionary<string, string> Status(string messageSid, string status, string? errorCode = null, string? accountSid = null, string from = "+15005550006", string to = "+15551234567")
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["MessageSid"] = messageSid,
+            ["SmsSid"] = messageSid,
+            ["AccountSid"] = accountSid ?? EngineHost.AccountSid,
+            ["MessageStatus"] = status,
+            ["SmsStatus"] = status,
+            ["From"] = from,
+            ["To"] = to,
+            ["ApiVersion"] = "2010-04-01",
+        };
+        if (errorCode is not null)
+        {
+            fields["ErrorCode"] = errorCode;
+        }
+
+        return fields;
+    }
 }
