@@ -9,7 +9,9 @@
 //
 //   delivery [messages=5000]
 //     Deliveries per second through the outbox to a Twilio stand-in on loopback, 10 senders
-//     unthrottled (100 conversations, one SMS participant each); then the pacing error of one
+//     unthrottled (100 conversations, one SMS participant each); then status callbacks per second
+//     ("sent", then "delivered" for every delivery, 32 at a time, through the path the status
+//     webhook takes), while 32 clients keep reading message pages; then the pacing error of one
 //     sender throttled to 20 MPS sending 200 single-segment messages.
 //
 //   dotnet run -c Release --project bench/ConversationEngine.Bench -- append 100000 10000
@@ -152,6 +154,8 @@ async Task DeliveryAsync()
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"outbox: {total} delivered to the stand-in in {delivered.TotalSeconds:F1} s = {total / delivered.TotalSeconds:F0} deliveries/s; requests {twilio.Requests.Count}"));
 
+    await CallbacksAsync(conversations);
+
     // Pacing: one sender at 20 MPS.
     const double Rate = 20;
     const int Count = 200;
@@ -174,6 +178,57 @@ async Task DeliveryAsync()
         $"pacing at {Rate} MPS: {Count} messages over {span:F2} s (ideal {(Count - 1) / Rate:F2} s) = {(Count - 1) / span:F2} MPS; " +
         $"arrival vs schedule: min {errors.Min():F0} ms, max {errors.Max():F0} ms; never faster: {errors.All(e => e > -25)}"));
 }
+
+async Task CallbacksAsync(List<IConversationGrain> conversations)
+{
+    var sids = twilio.Messages.Select(m => m.Sid).ToList();
+    await Task.WhenAll(sids.Select(async sid =>
+    {
+        while (await cluster.Client.GetGrain<IChannelMessageGrain>(sid).GetAsync() is null)
+        {
+            await Task.Delay(50);
+        }
+    }));
+
+    Console.WriteLine($"{sids.Count * 2} status callbacks (sent, delivered), 32 at a time, with 32 readers listing messages");
+    using var reading = new CancellationTokenSource();
+    var reads = 0;
+    var readers = Enumerable.Range(0, 32).Select(r => Task.Run(async () =>
+    {
+        while (!reading.IsCancellationRequested)
+        {
+            await conversations[(r + reads) % conversations.Count].ListMessagesAsync(null, true, 50);
+            Interlocked.Increment(ref reads);
+        }
+    })).ToList();
+    var latencies = new List<double>(sids.Count * 2);
+    var clock = Stopwatch.StartNew();
+    foreach (var status in new[] { "sent", "delivered" })
+    {
+        await Parallel.ForEachAsync(sids, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (sid, _) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            await ApplyStatusAsync(sid, status);
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            lock (latencies)
+            {
+                latencies.Add(elapsed);
+            }
+        });
+    }
+
+    var took = clock.Elapsed;
+    await reading.CancelAsync();
+    await Task.WhenAll(readers);
+    latencies.Sort();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"callbacks: {latencies.Count / took.TotalSeconds:F0}/s, p50 {Percentile(latencies, 0.5):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms; " +
+        $"message pages read meanwhile: {reads / took.TotalSeconds:F0}/s"));
+}
+
+// The status webhook's path from a channel message SID to its receipt.
+Task ApplyStatusAsync(string channelMessageSid, string status) =>
+    DeliveryStatusPath.ApplyAsync(cluster.Client, channelMessageSid, status, null);
 
 async Task AppendAsync()
 {
