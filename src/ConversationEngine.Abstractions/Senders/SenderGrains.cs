@@ -155,10 +155,10 @@ public interface IMessagingServiceGrain : IGrainWithStringKey
     [Alias("ListSenders")]
     Task<Page<PoolSender>> ListSendersAsync(string sidPrefix, long start, int max);
 
-    /// <summary>The pool as the selection rules see it: every sender resolved, with the settings.</summary>
+    /// <summary>The pool as the selection rules see it: every sender resolved, with the settings; null when the service does not exist.</summary>
     [ReadOnly]
     [Alias("GetPool")]
-    Task<SenderPool> GetPoolAsync();
+    Task<SenderPool?> GetPoolAsync();
 
     /// <summary>
     /// A turn for spreading new recipients over equal senders: a counter in memory that calls

@@ -166,14 +166,7 @@ internal sealed record DeliveryContext(SenderPool? Pool, string? MessagingServic
             return new DeliveryContext(null, null);
         }
 
-        try
-        {
-            var pool = await grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync();
-            return new DeliveryContext(pool, service);
-        }
-        catch (EngineException missing) when (missing.Kind == ErrorKind.NotFound)
-        {
-            return new DeliveryContext(null, service);
-        }
+        // A pool deleted meanwhile leaves the recipients that needed it without a sender.
+        return new DeliveryContext(await grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync(), service);
     }
 }

@@ -205,9 +205,13 @@ public sealed class MessagingServiceGrain(
         return Page.Slice(members, start, max);
     }
 
-    public async Task<SenderPool> GetPoolAsync()
+    public async Task<SenderPool?> GetPoolAsync()
     {
-        var settings = Existing();
+        if (State.Settings is not { } settings)
+        {
+            return null;
+        }
+
         var resolved = await ResolveAsync(State.Members);
         return new SenderPool
         {

@@ -35,7 +35,8 @@ internal static class ProxyAssignment
             throw Errors.Invalid(Errors.ProxyAddressRequired, "MessagingBinding.ProxyAddress is required for this channel");
         }
 
-        var pool = await grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync();
+        var pool = await grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync()
+            ?? throw Errors.Unknown($"Messaging Service {service}");
         var (ranked, sticky) = await PoolChoice.RankAsync(grains, pool, address.Type, address.Value, twoWay: true);
         EngineException? taken = null;
         foreach (var sender in ranked)

@@ -69,6 +69,7 @@ public sealed class MessagingServiceApiTests(EngineFixture fixture)
         await Client.DeleteAsync($"/messaging/v1/Services/{sid}").ExpectAsync(HttpStatusCode.NoContent);
         await Client.GetAsync($"/messaging/v1/Services/{sid}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
         Assert.DoesNotContain(sid, await AllServiceSidsAsync());
+        Assert.Null(await fixture.Host.Grains.GetGrain<IMessagingServiceGrain>(sid).GetPoolAsync());
     }
 
     [Fact]
@@ -108,7 +109,7 @@ public sealed class MessagingServiceApiTests(EngineFixture fixture)
         Assert.Equal("marketing", (string?)created["usecase"]);
         Assert.True((bool)created["use_inbound_webhook_on_number"]!);
 
-        var pool = await fixture.Host.Grains.GetGrain<IMessagingServiceGrain>((string)created["sid"]!).GetPoolAsync();
+        var pool = await fixture.Host.Grains.GetGrain<IMessagingServiceGrain>((string)created["sid"]!).GetPoolAsync() ?? throw new Xunit.Sdk.XunitException("no pool");
         Assert.False(pool.StickySender);
         Assert.True(pool.AreaCodeGeomatch);
         Assert.False(pool.SmartEncoding);

@@ -188,7 +188,7 @@ public sealed class SenderPoolApiTests(EngineFixture fixture)
         Assert.Equal(shortCode.ToJsonString(), fetched.ToJsonString());
         await Client.GetAsync($"{pool}/PhoneNumbers/{code["sid"]}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
 
-        var resolved = await fixture.Host.Grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync();
+        var resolved = await fixture.Host.Grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync() ?? throw new Xunit.Sdk.XunitException("no pool");
         Assert.Equal(service, resolved.MessagingServiceSid);
         Assert.True(resolved.StickySender);
         Assert.Equal(36000, resolved.ValidityPeriod);
@@ -225,7 +225,7 @@ public sealed class SenderPoolApiTests(EngineFixture fixture)
         await Client.DeleteAsync($"{pool}/PhoneNumbers/{jp["sid"]}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
         await Client.DeleteAsync($"{pool}/AlphaSenders/{alpha["sid"]}").ExpectAsync(HttpStatusCode.NoContent);
         await Client.GetAsync($"{SenderApiSupport.NumbersPath}/{jp["sid"]}.json").ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(2, (await fixture.Host.Grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync()).Senders.Count);
+        Assert.Equal(2, (await fixture.Host.Grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync())!.Senders.Count);
     }
 
     [Fact]
@@ -300,13 +300,13 @@ public sealed class SenderPoolApiTests(EngineFixture fixture)
         await Client.PostFormAsync($"/messaging/v1/Services/{first}/PhoneNumbers", ("PhoneNumberSid", number)).ExpectAsync(HttpStatusCode.Created);
 
         await Client.DeleteAsync($"{SenderApiSupport.NumbersPath}/{number}.json").ExpectAsync(HttpStatusCode.NoContent);
-        Assert.Empty((await fixture.Host.Grains.GetGrain<IMessagingServiceGrain>(first).GetPoolAsync()).Senders);
+        Assert.Empty((await fixture.Host.Grains.GetGrain<IMessagingServiceGrain>(first).GetPoolAsync())!.Senders);
         var listed = await Client.GetAsync($"/messaging/v1/Services/{first}/PhoneNumbers").ExpectAsync(HttpStatusCode.OK);
         Assert.Empty(listed["phone_numbers"]!.AsArray());
 
         var again = (string)(await Client.RegisterNumberAsync(address))["sid"]!;
         await Client.PostFormAsync($"/messaging/v1/Services/{second}/PhoneNumbers", ("PhoneNumberSid", again)).ExpectAsync(HttpStatusCode.Created);
-        var pool = await fixture.Host.Grains.GetGrain<IMessagingServiceGrain>(second).GetPoolAsync();
+        var pool = await fixture.Host.Grains.GetGrain<IMessagingServiceGrain>(second).GetPoolAsync() ?? throw new Xunit.Sdk.XunitException("no pool");
         Assert.Equal(address, Assert.Single(pool.Senders).Address);
     }
 }

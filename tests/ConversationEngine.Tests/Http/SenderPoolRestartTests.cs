@@ -28,7 +28,7 @@ public sealed class SenderPoolRestartTests
             await client.PostFormAsync($"/messaging/v1/Services/{service}/AlphaSenders", ("AlphaSender", "Contoso")).ExpectAsync(HttpStatusCode.Created);
             serviceBefore = (await client.GetAsync($"/messaging/v1/Services/{service}").ExpectAsync(HttpStatusCode.OK)).ToJsonString()
                 .Replace(host.BaseUrl, "{base}", StringComparison.Ordinal);
-            poolBefore = await host.Grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync();
+            poolBefore = await host.Grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync() ?? throw new Xunit.Sdk.XunitException("no pool");
         }
 
         await using (var host = await EngineHost.StartAsync(dataDirectory))
@@ -38,7 +38,7 @@ public sealed class SenderPoolRestartTests
                 .Replace(host.BaseUrl, "{base}", StringComparison.Ordinal);
             Assert.Equal(serviceBefore, serviceAfter);
 
-            var poolAfter = await host.Grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync();
+            var poolAfter = await host.Grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync() ?? throw new Xunit.Sdk.XunitException("no pool");
             Assert.Equal(poolBefore.Senders, poolAfter.Senders, (a, b) => a.Sid == b.Sid && a.Address == b.Address && a.Country == b.Country
                 && a.Capabilities.SequenceEqual(b.Capabilities) && a.Mps == b.Mps);
             Assert.Equal(3, poolAfter.Senders.Count);
