@@ -14,6 +14,11 @@
 //     webhook takes), while 32 clients keep reading message pages; then the pacing error of one
 //     sender throttled to 20 MPS sending 200 single-segment messages.
 //
+//   state [messages=5000]
+//     Orleans' default JSON grain state against the compact binary form, side by side in one run:
+//     bytes written per append (the page row's size after each of a page's 50 appends), sequential
+//     appends to one conversation, and 32 concurrent writers over 100 conversations.
+//
 //   dotnet run -c Release --project bench/ConversationEngine.Bench -- append 100000 10000
 using System.Diagnostics;
 using System.Globalization;
@@ -30,6 +35,12 @@ using Orleans.TestingHost;
 var mode = args.Length > 0 ? args[0] : "append";
 var total = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : mode == "delivery" ? 5_000 : 100_000;
 var window = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000;
+
+if (mode == "state")
+{
+    await StateFormatsAsync();
+    return;
+}
 
 var directory = Directory.CreateTempSubdirectory("engine-bench-").FullName;
 var connectionString = SqliteSchema.BuildConnectionString(Path.Combine(directory, "bench.db"));
@@ -255,6 +266,81 @@ for (var i = 0; i < total; i++)
     }
 }
 
+}
+
+async Task StateFormatsAsync()
+{
+    var results = new Dictionary<bool, (double Bytes, double Sequential, double P50, double P99, double Concurrent)>();
+    foreach (var compact in new[] { false, true })
+    {
+        var folder = Directory.CreateTempSubdirectory("engine-bench-state-").FullName;
+        var database = SqliteSchema.BuildConnectionString(Path.Combine(folder, "bench.db"));
+        await SqliteSchema.EnsureCreatedAsync(database);
+        var stateBuilder = new InProcessTestClusterBuilder(1);
+        stateBuilder.Options.ConfigureFileLogging = false;
+        stateBuilder.ConfigureSilo((_, silo) => silo.UseSqliteStorage(database, compactState: compact).AddConversationEngineGrains());
+        var stateCluster = stateBuilder.Build();
+        await stateCluster.DeployAsync();
+        var service = Sids.New(Sids.ChatService);
+
+        // Bytes: each append rewrites its page, so what one costs is the page's size after it.
+        var sampled = stateCluster.Client.GetGrain<IConversationGrain>(Sids.New(Sids.Conversation));
+        await sampled.CreateAsync(new CreateConversation { ChatServiceSid = service });
+        long written = 0;
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(database))
+        {
+            await connection.OpenAsync();
+            for (var i = 0; i < 50; i++)
+            {
+                await sampled.AddMessageAsync(new AddMessage { Author = "agent-7", Body = "Your order #" + i.ToString(CultureInfo.InvariantCulture) + " has shipped and arrives on Tuesday." });
+                await using var size = connection.CreateCommand();
+                size.CommandText = "SELECT MAX(LENGTH(PayloadBinary)) FROM OrleansStorage WHERE GrainTypeString = 'messages'";
+                written += (long)(await size.ExecuteScalarAsync())!;
+            }
+        }
+
+        var one = stateCluster.Client.GetGrain<IConversationGrain>(Sids.New(Sids.Conversation));
+        await one.CreateAsync(new CreateConversation { ChatServiceSid = service });
+        var latencies = new List<double>(total);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < total; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await one.AddMessageAsync(new AddMessage { Author = "agent-7", Body = "message " + i.ToString(CultureInfo.InvariantCulture) });
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        var sequential = total / clock.Elapsed.TotalSeconds;
+        latencies.Sort();
+
+        var many = new List<IConversationGrain>();
+        for (var i = 0; i < 100; i++)
+        {
+            var conversation = stateCluster.Client.GetGrain<IConversationGrain>(Sids.New(Sids.Conversation));
+            await conversation.CreateAsync(new CreateConversation { ChatServiceSid = service });
+            many.Add(conversation);
+        }
+
+        clock.Restart();
+        await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
+            await many[i % many.Count].AddMessageAsync(new AddMessage { Author = "agent-7", Body = "message " + i.ToString(CultureInfo.InvariantCulture) }));
+        var concurrent = total / clock.Elapsed.TotalSeconds;
+        results[compact] = (written / 50.0, sequential, Percentile(latencies, 0.5), Percentile(latencies, 0.99), concurrent);
+        await stateCluster.StopAllSilosAsync();
+        await stateCluster.DisposeAsync();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    Console.WriteLine("state format   bytes/append   sequential msg/s   p50 ms   p99 ms   32 writers msg/s");
+    foreach (var (compact, r) in results)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{(compact ? "compact" : "json"),-14} {r.Bytes,12:F0} {r.Sequential,18:F0} {r.P50,8:F2} {r.P99,8:F2} {r.Concurrent,18:F0}"));
+    }
+
+    var (json, binary) = (results[false], results[true]);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"compact / json: bytes {binary.Bytes / json.Bytes:F2}, sequential {binary.Sequential / json.Sequential:F2}, p99 {binary.P99 / json.P99:F2}, 32 writers {binary.Concurrent / json.Concurrent:F2}"));
 }
 
 static long Heap()

@@ -30,6 +30,7 @@ public static class PostgresHostingExtensions
             options.ConnectionString = normalized;
             options.DeleteStateOnClear = true;
         });
+        CompactGrainStateSerializer.Register(builder.Services, storageName);
         builder.UseAdoNetReminderService(options =>
         {
             options.Invariant = PostgresSchema.Invariant;

@@ -13,7 +13,8 @@ public static class SqliteHostingExtensions
     /// missing. Engine hosts get it from their schema start-up step (<c>AddEngineSchemaStartup</c>);
     /// others call <see cref="SqliteSchema.EnsureCreatedAsync"/> first.
     /// </summary>
-    public static ISiloBuilder UseSqliteStorage(this ISiloBuilder builder, string connectionString, string storageName = "store")
+    /// <param name="compactState">Write state in <see cref="CompactGrainStateSerializer"/>'s binary form (false: Orleans' default JSON, for comparison and compatibility tests).</param>
+    public static ISiloBuilder UseSqliteStorage(this ISiloBuilder builder, string connectionString, string storageName = "store", bool compactState = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -28,6 +29,11 @@ public static class SqliteHostingExtensions
             // leave a row per key behind forever.
             options.DeleteStateOnClear = true;
         });
+
+        if (compactState)
+        {
+            CompactGrainStateSerializer.Register(builder.Services, storageName);
+        }
 
         builder.UseAdoNetReminderService(options =>
         {
