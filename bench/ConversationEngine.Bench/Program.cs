@@ -15,7 +15,8 @@
 //     sender throttled to 20 MPS sending 200 single-segment messages.
 //
 //   state [messages=5000]
-//     Orleans' default JSON grain state against the compact binary form, side by side in one run:
+//     Orleans' default JSON grain state against the compact binary form, each with a pooled
+//     connection per command and (compact) with the single queued writer, side by side in one run:
 //     bytes written per append (the page row's size after each of a page's 50 appends), sequential
 //     appends to one conversation, and 32 concurrent writers over 100 conversations.
 //
@@ -270,15 +271,15 @@ for (var i = 0; i < total; i++)
 
 async Task StateFormatsAsync()
 {
-    var results = new Dictionary<bool, (double Bytes, double Sequential, double P50, double P99, double Concurrent)>();
-    foreach (var compact in new[] { false, true })
+    var results = new Dictionary<string, (double Bytes, double Sequential, double P50, double P99, double Concurrent)>();
+    foreach (var (name, compact, singleWriter) in new[] { ("json, pooled", false, false), ("compact, pooled", true, false), ("compact, 1 writer", true, true) })
     {
         var folder = Directory.CreateTempSubdirectory("engine-bench-state-").FullName;
         var database = SqliteSchema.BuildConnectionString(Path.Combine(folder, "bench.db"));
         await SqliteSchema.EnsureCreatedAsync(database);
         var stateBuilder = new InProcessTestClusterBuilder(1);
         stateBuilder.Options.ConfigureFileLogging = false;
-        stateBuilder.ConfigureSilo((_, silo) => silo.UseSqliteStorage(database, compactState: compact).AddConversationEngineGrains());
+        stateBuilder.ConfigureSilo((_, silo) => silo.UseSqliteStorage(database, compactState: compact, singleWriter: singleWriter).AddConversationEngineGrains());
         var stateCluster = stateBuilder.Build();
         await stateCluster.DeployAsync();
         var service = Sids.New(Sids.ChatService);
@@ -325,22 +326,19 @@ async Task StateFormatsAsync()
         await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
             await many[i % many.Count].AddMessageAsync(new AddMessage { Author = "agent-7", Body = "message " + i.ToString(CultureInfo.InvariantCulture) }));
         var concurrent = total / clock.Elapsed.TotalSeconds;
-        results[compact] = (written / 50.0, sequential, Percentile(latencies, 0.5), Percentile(latencies, 0.99), concurrent);
+        results[name] = (written / 50.0, sequential, Percentile(latencies, 0.5), Percentile(latencies, 0.99), concurrent);
         await stateCluster.StopAllSilosAsync();
         await stateCluster.DisposeAsync();
         Directory.Delete(folder, recursive: true);
     }
 
-    Console.WriteLine("state format   bytes/append   sequential msg/s   p50 ms   p99 ms   32 writers msg/s");
-    foreach (var (compact, r) in results)
+    Console.WriteLine("storage             bytes/append   sequential msg/s   p50 ms   p99 ms   32 writers msg/s   ratios to json, pooled (bytes, sequential, 32 writers)");
+    var baseline = results["json, pooled"];
+    foreach (var (name, r) in results)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{(compact ? "compact" : "json"),-14} {r.Bytes,12:F0} {r.Sequential,18:F0} {r.P50,8:F2} {r.P99,8:F2} {r.Concurrent,18:F0}"));
+            $"{name,-19} {r.Bytes,12:F0} {r.Sequential,18:F0} {r.P50,8:F2} {r.P99,8:F2} {r.Concurrent,18:F0}   {r.Bytes / baseline.Bytes:F2} {r.Sequential / baseline.Sequential:F2} {r.Concurrent / baseline.Concurrent:F2}"));
     }
-
-    var (json, binary) = (results[false], results[true]);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"compact / json: bytes {binary.Bytes / json.Bytes:F2}, sequential {binary.Sequential / json.Sequential:F2}, p99 {binary.P99 / json.P99:F2}, 32 writers {binary.Concurrent / json.Concurrent:F2}"));
 }
 
 static long Heap()

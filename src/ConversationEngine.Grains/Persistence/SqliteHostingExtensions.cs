@@ -14,16 +14,19 @@ public static class SqliteHostingExtensions
     /// others call <see cref="SqliteSchema.EnsureCreatedAsync"/> first.
     /// </summary>
     /// <param name="compactState">Write state in <see cref="CompactGrainStateSerializer"/>'s binary form (false: Orleans' default JSON, for comparison and compatibility tests).</param>
-    public static ISiloBuilder UseSqliteStorage(this ISiloBuilder builder, string connectionString, string storageName = "store", bool compactState = true)
+    /// <param name="singleWriter">Queue every command for the database's one writer (false: a pooled connection per command, as Orleans does by itself; for comparison).</param>
+    public static ISiloBuilder UseSqliteStorage(this ISiloBuilder builder, string connectionString, string storageName = "store", bool compactState = true, bool singleWriter = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentException.ThrowIfNullOrWhiteSpace(storageName);
 
+        // One writer for the file: the providers' commands queue for it and share its commits.
+        var database = singleWriter ? new Sqlite.QueuedSqliteDataSource(connectionString) : null;
         builder.AddAdoNetGrainStorage(storageName, options =>
         {
             options.Invariant = SqliteSchema.Invariant;
-            options.ConnectionString = connectionString;
+            (options.DataSource, options.ConnectionString) = (database, database is null ? connectionString : null);
 
             // Released index entries, deleted conversations and their message pages must not
             // leave a row per key behind forever.
@@ -38,7 +41,7 @@ public static class SqliteHostingExtensions
         builder.UseAdoNetReminderService(options =>
         {
             options.Invariant = SqliteSchema.Invariant;
-            options.ConnectionString = connectionString;
+            (options.DataSource, options.ConnectionString) = (database, database is null ? connectionString : null);
         });
 
         return builder;

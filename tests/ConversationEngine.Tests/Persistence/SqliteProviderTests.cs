@@ -189,6 +189,35 @@ public sealed class SqliteProviderTests : IClassFixture<SqliteProviderTests.Clus
     }
 
     [Fact]
+    public async Task Concurrent_writes_share_commits_and_a_conflicting_one_fails_alone()
+    {
+        var writer = ConversationEngine.Grains.Persistence.Sqlite.SqliteWriter.For(_fixture.ConnectionString);
+        var storage = _fixture.Storage("store");
+        var prefix = NewStringKey();
+        var stale = new GrainState<SqliteTestState>(new SqliteTestState { Text = "first" });
+        var staleId = GrainId.Create("sqlite-group", prefix + "-stale");
+        await storage.WriteStateAsync("sqlite-group", staleId, stale);
+        var (commandsBefore, commitsBefore) = (writer.Commands, writer.Commits);
+
+        // 300 writers at once, and one of them with a version that lost: it alone is refused.
+        var states = Enumerable.Range(0, 300).Select(i => new GrainState<SqliteTestState>(new SqliteTestState { Text = "w", Number = i })).ToArray();
+        var conflicting = new GrainState<SqliteTestState>(new SqliteTestState { Text = "late" }) { ETag = "0" };
+        var writes = states.Select((state, i) => storage.WriteStateAsync("sqlite-group", GrainId.Create("sqlite-group", prefix + "-" + i.ToString(CultureInfo.InvariantCulture)), state)).ToList();
+        var refused = storage.WriteStateAsync("sqlite-group", staleId, conflicting);
+        await Task.WhenAll(writes);
+        await Assert.ThrowsAnyAsync<InconsistentStateException>(() => refused);
+
+        var rows = await _fixture.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM OrleansStorage WHERE GrainIdExtensionString LIKE @prefix || '-%' AND Version = 1",
+            ("@prefix", prefix));
+        Assert.Equal(301, rows);
+        var reread = new GrainState<SqliteTestState>();
+        await storage.ReadStateAsync("sqlite-group", staleId, reread);
+        Assert.Equal("first", reread.State?.Text);
+        Assert.True(writer.Commits - commitsBefore < writer.Commands - commandsBefore, $"{writer.Commands - commandsBefore} commands in {writer.Commits - commitsBefore} commits");
+    }
+
+    [Fact]
     public async Task Reminder_fires_and_unregistering_removes_its_row()
     {
         var key = "remind-" + Guid.NewGuid();
@@ -482,6 +511,8 @@ public sealed class SqliteProviderTests : IClassFixture<SqliteProviderTests.Clus
         private InProcessTestCluster? _cluster;
 
         public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("Cluster not started.");
+
+        public string ConnectionString => _database.ConnectionString;
 
         public IGrainStorage Storage(string name) =>
             Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(name);
