@@ -17,7 +17,8 @@ public sealed class ConversationGrain(
     [PersistentState("conversation", "store")] IPersistentState<ConversationGrainState> store,
     IGrainFactory grains,
     TimeProvider time,
-    IOptions<LifecycleOptions> lifecycle) : Grain, IConversationGrain, IRemindable
+    IOptions<LifecycleOptions> lifecycle,
+    IMessageLogStore? table = null) : Grain, IConversationGrain, IRemindable
 {
     private MessageLog? log;
     private IndexClaims? claims;
@@ -28,7 +29,7 @@ public sealed class ConversationGrain(
 
     private string Sid => this.GetPrimaryKeyString();
 
-    private MessageLog Log => log ??= new MessageLog(grains, Sid, State);
+    private MessageLog Log => log ??= MessageLog.For(grains, table, Sid, State);
 
     private IndexClaims Claims => claims ??= new IndexClaims(grains, Sid);
 
@@ -40,7 +41,8 @@ public sealed class ConversationGrain(
     {
         if (State.Header is not null)
         {
-            Timers.Appended(await Log.RecoverAsync());
+            (log, var last) = await MessageLog.OpenAsync(grains, table, Sid, State, () => store.WriteStateAsync());
+            Timers.Appended(last);
         }
     }
 
@@ -84,6 +86,7 @@ public sealed class ConversationGrain(
         {
             State.DirectoryPosition = await grains.GetGrain<IChatServiceGrain>(header.ChatServiceSid).RegisterConversationAsync(Sid);
             (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (header, command.InactiveTimer, command.ClosedTimer, now);
+            State.LogFormat = table is null ? LogFormats.Pages : LogFormats.Table;
             await SaveAsync(new PendingChange(() => State.Header = null));
         }
         catch when (header.UniqueName is not null)

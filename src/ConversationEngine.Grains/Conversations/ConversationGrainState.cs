@@ -28,4 +28,16 @@ public sealed class ConversationGrainState
     /// of this and the last message's time.
     /// </summary>
     [Id(6)] public DateTimeOffset LastActivity { get; set; }
+
+    /// <summary>
+    /// Where the messages are: <see cref="LogFormats.Pages"/> (0, earlier versions' page grains,
+    /// and the default a stored 0 reads back as) or <see cref="LogFormats.Table"/>.
+    /// </summary>
+    [Id(7)] public int LogFormat { get; set; }
+}
+
+public static class LogFormats
+{
+    public const int Pages = 0;
+    public const int Table = 1;
 }

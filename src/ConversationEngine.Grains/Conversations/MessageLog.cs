@@ -1,30 +1,64 @@
-using ConversationEngine.Indexes;
-
 namespace ConversationEngine.Conversations;
 
 /// <summary>
-/// A conversation's messages, spread over fixed-size page grains (<c>CH…/n</c>). It hands out
-/// indexes, finds a message from the index its SID carries, scans in either order and, after a
-/// crash, learns from the pages where the log ends. The conversation grain owns it and calls it
-/// within its own turns; pages call nobody, so nothing here can call back.
+/// A conversation's messages in its store (the message table, or the page grains of earlier
+/// versions). It hands out indexes, finds a message from the index its SID carries, scans in
+/// either order and, after a crash, learns from the store where the log ends. The conversation
+/// grain owns it and calls it within its own turns; stores call nobody back.
 /// </summary>
-internal sealed class MessageLog(IGrainFactory grains, string conversationSid, ConversationGrainState state)
+internal sealed class MessageLog(IMessageLogStore store, string conversationSid, ConversationGrainState state)
 {
-    private const int Size = IMessagePageGrain.Size;
+    /// <summary>Messages read per step when the whole log is walked (delete, move).</summary>
+    private const int Chunk = 500;
+
+    /// <summary>
+    /// The log of a conversation as its state says where it is: the message table, or the page
+    /// grains of earlier versions (also where hosts without a table keep it).
+    /// </summary>
+    public static MessageLog For(IGrainFactory grains, IMessageLogStore? table, string conversationSid, ConversationGrainState state) =>
+        new(state.LogFormat == LogFormats.Table
+                ? table ?? throw new InvalidOperationException($"Conversation {conversationSid} keeps its messages in the message table, and this host has none.")
+                : new PageGrainMessageLogStore(grains),
+            conversationSid,
+            state);
+
+    /// <summary>
+    /// The log of an existing conversation, brought to its end; a log still in page grains is
+    /// moved into the table first when the host has one: copied, then the conversation's state
+    /// stored with its new place (<paramref name="saveState"/>), then the pages cleared. Cut short
+    /// anywhere, the next activation does it again; copying a message twice changes nothing.
+    /// </summary>
+    public static async Task<(MessageLog Log, MessageSnapshot? Last)> OpenAsync(
+        IGrainFactory grains, IMessageLogStore? table, string conversationSid, ConversationGrainState state, Func<Task> saveState)
+    {
+        var log = For(grains, table, conversationSid, state);
+        if (state.LogFormat == LogFormats.Pages && table is not null)
+        {
+            var pages = log;
+            log = await pages.MoveToAsync(table);
+            state.LogFormat = LogFormats.Table;
+            await saveState();
+            await pages.Store.ClearAsync(conversationSid);
+        }
+
+        return (log, await log.RecoverAsync());
+    }
+
+    private IMessageLogStore Store => store;
 
     /// <summary>The index the next message gets.</summary>
     public long NextIndex => state.NextMessageIndex;
 
     /// <summary>
-    /// Stores the message at <see cref="NextIndex"/>. An append is acknowledged once its page holds
-    /// it, before the conversation writes anything; should the answer be lost, the log recovers
-    /// from the pages, so an index is never handed out twice.
+    /// Stores the message at <see cref="NextIndex"/>. An append is acknowledged once the store
+    /// holds it, before the conversation writes anything; should the answer be lost, the log
+    /// recovers from the store, so an index is never handed out twice.
     /// </summary>
     public async Task AppendAsync(MessageSnapshot message)
     {
         try
         {
-            await Page(PageOf(message.Index)).AppendAsync(message);
+            await store.AppendAsync(message);
         }
         catch
         {
@@ -35,21 +69,11 @@ internal sealed class MessageLog(IGrainFactory grains, string conversationSid, C
         state.NextMessageIndex = message.Index + 1;
     }
 
-    /// <summary>Moves <see cref="NextIndex"/> past what the pages hold; returns the last message, if any.</summary>
+    /// <summary>Moves <see cref="NextIndex"/> past what the store holds; returns the last message, if any.</summary>
     public async Task<MessageSnapshot?> RecoverAsync()
     {
-        while (true)
-        {
-            var highest = await Page(PageOf(state.NextMessageIndex)).HighestIndexAsync();
-            if (highest < state.NextMessageIndex)
-            {
-                break;
-            }
-
-            state.NextMessageIndex = highest + 1;
-        }
-
-        return state.NextMessageIndex > 0 ? await Page(PageOf(state.NextMessageIndex - 1)).GetAsync(state.NextMessageIndex - 1) : null;
+        state.NextMessageIndex = await store.HighestIndexAsync(conversationSid, state.NextMessageIndex - 1) + 1;
+        return state.NextMessageIndex > 0 ? await store.GetAsync(conversationSid, state.NextMessageIndex - 1) : null;
     }
 
     /// <summary>The message with this SID, found through the index it carries; null when there is none.</summary>
@@ -57,7 +81,7 @@ internal sealed class MessageLog(IGrainFactory grains, string conversationSid, C
     {
         if (Sids.TryGetMessageIndex(messageSid, out var index) && index < state.NextMessageIndex)
         {
-            var message = await Page(PageOf(index)).GetAsync(index);
+            var message = await store.GetAsync(conversationSid, index);
             if (message is not null && message.Sid == messageSid)
             {
                 return message;
@@ -68,18 +92,18 @@ internal sealed class MessageLog(IGrainFactory grains, string conversationSid, C
     }
 
     /// <summary>
-    /// The message that came in as <paramref name="sourceSid"/>, looked for among the last two
-    /// pages: a redelivery arrives within moments of the first, not thousands of messages later.
+    /// The message that came in as <paramref name="sourceSid"/>, looked for among the last hundred:
+    /// a redelivery arrives within moments of the first, not thousands of messages later.
     /// </summary>
     public async Task<MessageSnapshot?> FindRecentAsync(string sourceSid)
     {
-        var recent = await ScanAsync(state.NextMessageIndex - 1, descending: true, 2 * Size);
-        return recent.Find(m => m.SourceSid == sourceSid);
+        var recent = await ScanAsync(state.NextMessageIndex - 1, descending: true, 100);
+        return recent.FirstOrDefault(m => m.SourceSid == sourceSid);
     }
 
-    public Task ReplaceAsync(MessageSnapshot message) => Page(PageOf(message.Index)).ReplaceAsync(message);
+    public Task ReplaceAsync(MessageSnapshot message) => store.ReplaceAsync(message);
 
-    public Task RemoveAsync(MessageSnapshot message) => Page(PageOf(message.Index)).RemoveAsync(message.Index);
+    public Task RemoveAsync(MessageSnapshot message) => store.RemoveAsync(conversationSid, message.Index);
 
     /// <summary>A page of the log from <paramref name="start"/> (null: the first in that order).</summary>
     public async Task<Page<MessageSnapshot>> ListAsync(long? start, bool descending, int pageSize)
@@ -98,47 +122,60 @@ internal sealed class MessageLog(IGrainFactory grains, string conversationSid, C
 
         return new Page<MessageSnapshot>
         {
-            Items = hasMore ? items.Take(pageSize).ToList() : items,
+            Items = hasMore ? items.Take(pageSize).ToList() : items.ToList(),
             Next = hasMore ? items[pageSize].Index : null,
             Previous = previous,
         };
     }
 
-    /// <summary>Empties every page, handing each page's messages to <paramref name="beforeClear"/> first.</summary>
+    /// <summary>Empties the log, handing its messages to <paramref name="beforeClear"/> a chunk at a time first.</summary>
     public async Task ClearAsync(Func<IReadOnlyList<MessageSnapshot>, Task> beforeClear)
     {
-        var lastPage = PageOf(Math.Max(state.NextMessageIndex - 1, 0));
-        for (long page = 0; page <= lastPage; page++)
+        await WalkAsync(beforeClear);
+        await store.ClearAsync(conversationSid);
+    }
+
+    /// <summary>
+    /// Copies the whole log into <paramref name="target"/> (appends of the same message are
+    /// no-ops, so a move cut short is simply done again), then answers the log over there. The
+    /// highest index used stays known through <see cref="ConversationGrainState.NextMessageIndex"/>,
+    /// which the caller stores before it clears this log.
+    /// </summary>
+    public async Task<MessageLog> MoveToAsync(IMessageLogStore target)
+    {
+        await RecoverAsync();
+        await WalkAsync(async messages =>
         {
-            await beforeClear(await Page(page).RangeAsync(page * Size, (page + 1) * Size - 1, false, Size));
-            await Page(page).ClearAsync();
+            foreach (var message in messages)
+            {
+                await target.AppendAsync(message);
+            }
+        });
+        return new MessageLog(target, conversationSid, state);
+    }
+
+    private async Task WalkAsync(Func<IReadOnlyList<MessageSnapshot>, Task> visit)
+    {
+        for (long from = 0; from < state.NextMessageIndex; from += Chunk)
+        {
+            var messages = await store.RangeAsync(conversationSid, from, Math.Min(from + Chunk - 1, state.NextMessageIndex - 1), false, Chunk);
+            if (messages.Count > 0)
+            {
+                await visit(messages);
+            }
         }
     }
 
-    private async Task<List<MessageSnapshot>> ScanAsync(long from, bool descending, int max)
+    private async Task<IReadOnlyList<MessageSnapshot>> ScanAsync(long from, bool descending, int max)
     {
-        var found = new List<MessageSnapshot>(Math.Min(max, 1024));
         var last = state.NextMessageIndex - 1;
         if (last < 0 || from > last || from < 0)
         {
-            return found;
+            return [];
         }
 
-        var position = from;
-        while (found.Count < max && position >= 0 && position <= last)
-        {
-            var page = PageOf(position);
-            var pageFirst = page * Size;
-            var pageLast = pageFirst + Size - 1;
-            var (rangeFirst, rangeLast) = descending ? (pageFirst, position) : (position, Math.Min(pageLast, last));
-            found.AddRange(await Page(page).RangeAsync(rangeFirst, rangeLast, descending, max - found.Count));
-            position = descending ? pageFirst - 1 : pageLast + 1;
-        }
-
-        return found;
+        return descending
+            ? await store.RangeAsync(conversationSid, 0, from, true, max)
+            : await store.RangeAsync(conversationSid, from, last, false, max);
     }
-
-    internal static long PageOf(long index) => index / Size;
-
-    private IMessagePageGrain Page(long page) => grains.GetGrain<IMessagePageGrain>(IndexKeys.MessagePage(conversationSid, page));
 }

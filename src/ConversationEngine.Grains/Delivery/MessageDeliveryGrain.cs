@@ -1,5 +1,4 @@
 using ConversationEngine.Conversations;
-using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,7 +35,8 @@ public sealed partial class MessageDeliveryGrain(
     IOutboundTransport transport,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
-    ILogger<MessageDeliveryGrain> logger) : Grain, IMessageDeliveryGrain, IRemindable, IDisposable
+    ILogger<MessageDeliveryGrain> logger,
+    IMessageLogStore? table = null) : Grain, IMessageDeliveryGrain, IRemindable, IDisposable
 {
     private const string RetryReminder = "deliver";
 
@@ -268,18 +268,25 @@ public sealed partial class MessageDeliveryGrain(
         };
     }
 
-    /// <summary>Whether the message made it into its conversation's log, asked of its page (which calls nobody).</summary>
-    private async Task<bool> InLogAsync(DeliveryOrder order)
-    {
-        var page = grains.GetGrain<IMessagePageGrain>(IndexKeys.MessagePage(order.ConversationSid, MessageLog.PageOf(order.MessageIndex)));
-        return (await page.GetAsync(order.MessageIndex))?.Sid == order.MessageSid;
-    }
+    /// <summary>
+    /// Whether the message made it into its conversation's log, asked of the log's store (the
+    /// message table, or the page grain of a conversation from before it), which calls nobody.
+    /// </summary>
+    private async Task<bool> InLogAsync(DeliveryOrder order) =>
+        (table is not null && (await table.GetAsync(order.ConversationSid, order.MessageIndex))?.Sid == order.MessageSid)
+        || (await new PageGrainMessageLogStore(grains).GetAsync(order.ConversationSid, order.MessageIndex))?.Sid == order.MessageSid;
 
     private async Task WriteAsync()
     {
         await writing.WaitAsync();
         try
         {
+            // Forgotten while this write waited its turn: writing now would bring the record back.
+            if (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
             await store.WriteStateAsync();
         }
         finally

@@ -31,6 +31,11 @@ public static class PostgresHostingExtensions
             options.DeleteStateOnClear = true;
         });
         CompactGrainStateSerializer.Register(builder.Services, storageName);
+        builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(normalized));
+        builder.Services.AddSingleton<Conversations.IMessageLogStore>(services => new PostgresMessageLogStore(
+            services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions>>().Value,
+            new EngineMessageCodec(services.GetRequiredService<Orleans.Serialization.Serializer>())));
         builder.UseAdoNetReminderService(options =>
         {
             options.Invariant = PostgresSchema.Invariant;

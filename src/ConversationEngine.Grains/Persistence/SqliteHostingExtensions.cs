@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Hosting;
 
 namespace ConversationEngine.Grains.Persistence;
@@ -15,7 +18,8 @@ public static class SqliteHostingExtensions
     /// </summary>
     /// <param name="compactState">Write state in <see cref="CompactGrainStateSerializer"/>'s binary form (false: Orleans' default JSON, for comparison and compatibility tests).</param>
     /// <param name="singleWriter">Queue every command for the database's one writer (false: a pooled connection per command, as Orleans does by itself; for comparison).</param>
-    public static ISiloBuilder UseSqliteStorage(this ISiloBuilder builder, string connectionString, string storageName = "store", bool compactState = true, bool singleWriter = true)
+    /// <param name="messageTable">Keep messages in the message table (false: in page grains, as earlier versions did; for compatibility tests).</param>
+    public static ISiloBuilder UseSqliteStorage(this ISiloBuilder builder, string connectionString, string storageName = "store", bool compactState = true, bool singleWriter = true, bool messageTable = true)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -36,6 +40,15 @@ public static class SqliteHostingExtensions
         if (compactState)
         {
             CompactGrainStateSerializer.Register(builder.Services, storageName);
+        }
+
+        if (messageTable)
+        {
+            // Messages in their own table, appended through the same writer.
+            builder.Services.AddSingleton<Conversations.IMessageLogStore>(services => new SqliteMessageLogStore(
+                connectionString,
+                services.GetRequiredService<IOptions<ClusterOptions>>().Value,
+                new EngineMessageCodec(services.GetRequiredService<Orleans.Serialization.Serializer>())));
         }
 
         builder.UseAdoNetReminderService(options =>

@@ -131,6 +131,7 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
 
         Assert.Null(await conversation.GetAsync());
         Assert.Equal(0, await CountRowsAsync(sid));
+        Assert.Equal(0, await CountMessageRowsAsync(sid));
         Assert.Null(await cluster.Grains.GetGrain<IBindingIndexGrain>("+14155550199|+15005550006").GetHolderAsync());
     }
 
@@ -221,6 +222,16 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
     }
 
     /// <summary>Rows of this conversation's grains (header and message pages) in the storage table.</summary>
+    private async Task<long> CountMessageRowsAsync(string conversationSid)
+    {
+        await using var connection = new SqliteConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM EngineMessages WHERE ConversationSid = $key";
+        command.Parameters.AddWithValue("$key", conversationSid);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private async Task<long> CountRowsAsync(string conversationSid)
     {
         await using var connection = new SqliteConnection(cluster.ConnectionString);

@@ -7,15 +7,16 @@ using Orleans.TestingHost;
 namespace ConversationEngine.Tests.Persistence;
 
 /// <summary>
-/// Grain state is written in Orleans' binary form behind a tag; rows an earlier version wrote as
-/// JSON still read, and are rewritten compactly on their grain's next write.
+/// What an earlier version stored still reads: grain state written as JSON (now written in
+/// Orleans' binary form behind a tag, rewritten on the grain's next write), and messages kept in
+/// page grains (moved into the message table when their conversation next activates).
 /// </summary>
 public sealed class CompactStateTests
 {
     private static readonly byte[] Tag = "CEb1"u8.ToArray();
 
     [Fact]
-    public async Task Rows_written_as_json_read_back_and_are_rewritten_compactly()
+    public async Task A_conversation_stored_as_json_in_page_grains_reads_back_and_moves_to_compact_rows_and_the_message_table()
     {
         var directory = Directory.CreateTempSubdirectory("engine-compact-").FullName;
         var connectionString = SqliteSchema.BuildConnectionString(Path.Combine(directory, "state.db"));
@@ -26,7 +27,7 @@ public sealed class CompactStateTests
         Page<ParticipantSnapshot> participantsBefore;
         long jsonPage;
 
-        await using (var cluster = await StartAsync(connectionString, compact: false))
+        await using (var cluster = await StartAsync(connectionString, compact: false, messageTable: false))
         {
             var conversation = cluster.Client.GetGrain<IConversationGrain>(sid);
             await conversation.CreateAsync(new CreateConversation { ChatServiceSid = Sids.New(Sids.ChatService), FriendlyName = "written as JSON", InactiveTimer = TimeSpan.FromHours(1) });
@@ -59,13 +60,14 @@ public sealed class CompactStateTests
         }
 
         rows = await PayloadsAsync(connectionString);
-        var page = rows.Single(r => r.Type == "messages").Payload;
         var header = rows.Single(r => r.Type == "conversation").Payload;
-        Assert.True(page.AsSpan().StartsWith(Tag));
         Assert.True(header.AsSpan().StartsWith(Tag));
+        Assert.DoesNotContain(rows, r => r.Type == "messages");
 
-        // Eleven messages in binary take less than half of what ten took as JSON.
-        Assert.True(page.Length * 2 < jsonPage, $"page of 11 messages: {page.Length} bytes compact, page of 10 as JSON: {jsonPage} bytes");
+        // The eleven messages are rows of their own now, together less than half the JSON page of ten.
+        var (count, bytes) = await MessageRowsAsync(connectionString, sid);
+        Assert.Equal(11, count);
+        Assert.True(bytes * 2 < jsonPage, $"11 message rows: {bytes} bytes; the JSON page of 10: {jsonPage} bytes");
 
         await using (var cluster = await StartAsync(connectionString, compact: true))
         {
@@ -75,17 +77,29 @@ public sealed class CompactStateTests
         }
     }
 
-    private static async Task<InProcessTestCluster> StartAsync(string connectionString, bool compact)
+    private static async Task<InProcessTestCluster> StartAsync(string connectionString, bool compact, bool messageTable = true)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
 
         // Rows are keyed by service id: the restarted cluster must be the same service.
         builder.Options.ServiceId = "compact-state-tests";
-        builder.ConfigureSilo((_, silo) => silo.UseSqliteStorage(connectionString, compactState: compact).AddConversationEngineGrains());
+        builder.ConfigureSilo((_, silo) => silo.UseSqliteStorage(connectionString, compactState: compact, messageTable: messageTable).AddConversationEngineGrains());
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
+    }
+
+    private static async Task<(long Count, long Bytes)> MessageRowsAsync(string connectionString, string conversationSid)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), SUM(LENGTH(Payload)) FROM EngineMessages WHERE ConversationSid = $sid AND Payload IS NOT NULL";
+        command.Parameters.AddWithValue("$sid", conversationSid);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private static async Task<List<(string Type, byte[] Payload)>> PayloadsAsync(string connectionString)
