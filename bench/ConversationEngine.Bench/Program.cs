@@ -20,10 +20,30 @@
 //     bytes written per append (the page row's size after each of a page's 50 appends), sequential
 //     appends to one conversation, and 32 concurrent writers over 100 conversations.
 //
+//   limits [--warmup 2] [--duration 10] [--connections 16] [--wide 64] [--rate R]
+//          [--postgres CS | --no-postgres] [--api PATH] [--out FILE] [--keep]
+//     The engine over HTTP beside what this machine can do at best, in one run, as a markdown
+//     table (printed and written to bench/results/limits-<date>.md). Each engine cell starts the
+//     Release front end (src/ConversationEngine.Api/bin/Release/net10.0, or --api) as a process of
+//     its own on a fresh store: a new data directory for SQLite, a new database for PostgreSQL
+//     (--postgres or ENGINE_BENCH_POSTGRES; its user needs CREATEDB). Workloads: message create
+//     over 100 conversations (closed loop at --connections, on SQLite also at --wide, and open loop
+//     at --rate, by default half the closed-loop rate), message create into one hot conversation
+//     (then every index read back: 0..n-1, one per accepted create), conversation create, a page of
+//     50 messages. Limits, measured in the same run with the same load generator: (a) Kestrel
+//     answering a constant JSON; (b) an ASP.NET endpoint doing one Npgsql INSERT per POST over 16
+//     pooled connections; (c) 16 Npgsql clients committing single-row INSERTs, no HTTP; (d) one
+//     SQLite writer committing single-row INSERTs on a file set up as the engine's (WAL, its
+//     connection string); (e) the ASP.NET endpoint doing one SQLite INSERT per POST through one
+//     writer. Non-2xx answers are counted per cell and mark it. --keep leaves the logs and files.
+//     Build first: dotnet build -c Release ConversationEngine.sln; then
+//     ENGINE_BENCH_POSTGRES="$(bash .ci/postgres.sh | tail -n 1)" dotnet bench/ConversationEngine.Bench/bin/Release/net10.0/ConversationEngine.Bench.dll limits
+//
 //   dotnet run -c Release --project bench/ConversationEngine.Bench -- append 100000 10000
 using System.Diagnostics;
 using System.Globalization;
 using ConversationEngine;
+using ConversationEngine.Bench.Limits;
 using ConversationEngine.Conversations;
 using ConversationEngine.Delivery;
 using ConversationEngine.Senders;
@@ -34,6 +54,18 @@ using ConversationEngine.Grains.Persistence;
 using Orleans.TestingHost;
 
 var mode = args.Length > 0 ? args[0] : "append";
+if (mode == "limits")
+{
+    await LimitsRun.RunAsync(args[1..]);
+    return;
+}
+
+if (mode == LimitServer.Command)
+{
+    await LimitServer.RunAsync(args);
+    return;
+}
+
 var total = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : mode == "delivery" ? 5_000 : 100_000;
 var window = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000;
 
