@@ -17,8 +17,9 @@ internal sealed class EngineMessageCodec(Serializer serializer)
 }
 
 /// <summary>
-/// The message table (<c>EngineMessages</c>) through the SQLite file's one writer, so appends of
-/// every conversation share its commits.
+/// The message table (<c>EngineMessages</c>) on SQLite: writes through the file's one writer, so
+/// appends of every conversation share its commits; reads on pooled connections of their own (WAL
+/// lets them run beside the writer and see every commit), off the grain's thread.
 /// </summary>
 internal sealed class SqliteMessageLogStore(string connectionString, ClusterOptions cluster, EngineMessageCodec codec) : IMessageLogStore
 {
@@ -35,21 +36,21 @@ internal sealed class SqliteMessageLogStore(string connectionString, ClusterOpti
 
     public async Task<MessageSnapshot?> GetAsync(string conversationSid, long index)
     {
-        var results = await RunAsync(
+        var results = await ReadAsync(
             "SELECT Payload FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i AND Payload IS NOT NULL;",
             ("@c", conversationSid), ("@i", index));
         return Messages(results).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<MessageSnapshot>> RangeAsync(string conversationSid, long first, long last, bool descending, int max) =>
-        Messages(await RunAsync(
+        Messages(await ReadAsync(
             "SELECT Payload FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex BETWEEN @first AND @last AND Payload IS NOT NULL " +
             (descending ? "ORDER BY MessageIndex DESC" : "ORDER BY MessageIndex") + " LIMIT @max;",
             ("@c", conversationSid), ("@first", first), ("@last", last), ("@max", max)));
 
     public async Task<long> HighestIndexAsync(string conversationSid, long known)
     {
-        var results = await RunAsync(
+        var results = await ReadAsync(
             "SELECT MAX(MessageIndex) FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c;",
             ("@c", conversationSid));
         return Math.Max(known, results.Sets[0].Rows[0].Values[0] is long highest ? highest : -1);
@@ -75,7 +76,21 @@ internal sealed class SqliteMessageLogStore(string connectionString, ClusterOpti
         results.Sets[^1].Rows.Select(r => codec.Decode((byte[])r.Values[0])).ToList();
 
     private Task<BufferedResults> RunAsync(string sql, params (string Name, object Value)[] parameters) =>
-        writer.ExecuteAsync(sql, [new SqliteParameter("@s", cluster.ServiceId), .. parameters.Select(p => new SqliteParameter(p.Name, p.Value))], CancellationToken.None);
+        writer.ExecuteAsync(sql, Parameters(parameters), CancellationToken.None);
+
+    private Task<BufferedResults> ReadAsync(string sql, params (string Name, object Value)[] parameters) => Task.Run(() =>
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddRange(Parameters(parameters));
+        using var reader = command.ExecuteReader();
+        return BufferedResults.Read(reader);
+    });
+
+    private List<SqliteParameter> Parameters((string Name, object Value)[] parameters) =>
+        [new SqliteParameter("@s", cluster.ServiceId), .. parameters.Select(p => new SqliteParameter(p.Name, p.Value))];
 }
 
 /// <summary>The message table (<c>EngineMessages</c>) on PostgreSQL: one statement per operation.</summary>
