@@ -77,9 +77,24 @@ internal sealed class MessageLog(IGrainFactory grains, string conversationSid, C
         return recent.Find(m => m.SourceSid == sourceSid);
     }
 
-    public Task ReplaceAsync(MessageSnapshot message) => Page(PageOf(message.Index)).ReplaceAsync(message);
+    /// <summary>Applies an update to a message; refused as not found when there is none.</summary>
+    public async Task<MessageSnapshot> UpdateAsync(string messageSid, UpdateMessage command, DateTimeOffset now)
+    {
+        var current = await FindAsync(messageSid) ?? throw NotFound(messageSid);
+        var updated = Rules.Drafts.UpdatedMessage(current, command, state.Participants, now);
+        await Page(PageOf(updated.Index)).ReplaceAsync(updated);
+        return updated;
+    }
 
-    public Task RemoveAsync(MessageSnapshot message) => Page(PageOf(message.Index)).RemoveAsync(message.Index);
+    /// <summary>Removes a message once <paramref name="beforeRemove"/> has run; refused as not found when there is none.</summary>
+    public async Task RemoveAsync(string messageSid, Func<MessageSnapshot, Task> beforeRemove)
+    {
+        var message = await FindAsync(messageSid) ?? throw NotFound(messageSid);
+        await beforeRemove(message);
+        await Page(PageOf(message.Index)).RemoveAsync(message.Index);
+    }
+
+    private static EngineException NotFound(string messageSid) => Errors.Unknown($"Message {messageSid}");
 
     /// <summary>A page of the log from <paramref name="start"/> (null: the first in that order).</summary>
     public async Task<Page<MessageSnapshot>> ListAsync(long? start, bool descending, int pageSize)
