@@ -114,38 +114,42 @@ public sealed class ConversationListingTests(ListingEngineFixture fixture)
     [Fact]
     public async Task Listing_activates_no_conversation()
     {
+        // A host of its own: no other test's timer may wake a conversation meanwhile.
+        await using var host = await EngineHost.StartAsync();
+        var client = host.Client;
         for (var i = 0; i < 30; i++)
         {
-            await Client.PostFormAsync("/v1/Conversations", ("State", i % 2 == 0 ? "active" : "inactive"), ("Timers.Closed", "PT1H")).ExpectAsync(HttpStatusCode.Created);
+            await client.PostFormAsync("/v1/Conversations", ("State", i % 2 == 0 ? "active" : "inactive"), ("Timers.Closed", "PT1H")).ExpectAsync(HttpStatusCode.Created);
         }
 
-        var grains = fixture.Host.Grains;
-        await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        Assert.Equal(0, await ConversationDirectoryTests.ConversationActivationsAsync(grains));
+        await host.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(0, await ConversationDirectoryTests.ConversationActivationsAsync(host.Grains));
 
         var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var all = await WalkAsync("/v1/Conversations?PageSize=7");
-        await WalkAsync("/v1/Conversations?PageSize=5&State=inactive");
-        await WalkAsync($"/v1/Conversations?PageSize=5&StartDate={today}&EndDate={today}");
+        var all = await WalkAsync(client, "/v1/Conversations?PageSize=7");
+        var inactive = await WalkAsync(client, "/v1/Conversations?PageSize=5&State=inactive");
+        var dated = await WalkAsync(client, $"/v1/Conversations?PageSize=5&StartDate={today}&EndDate={today}");
 
-        Assert.True(all.Count >= 30);
-        Assert.Equal(0, await ConversationDirectoryTests.ConversationActivationsAsync(grains));
+        Assert.Equal((30, 15, 30), (all.Count, inactive.Count, dated.Count));
+        Assert.Equal(0, await ConversationDirectoryTests.ConversationActivationsAsync(host.Grains));
 
         // The count is real: a fetch does activate its conversation.
-        await Client.GetAsync($"/v1/Conversations/{all[0]}").ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(1, await ConversationDirectoryTests.ConversationActivationsAsync(grains));
+        await client.GetAsync($"/v1/Conversations/{all[0]}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(1, await ConversationDirectoryTests.ConversationActivationsAsync(host.Grains));
     }
 
     private async Task<List<JsonObject>> ListAsync(string url) =>
         (await Client.GetAsync(url).ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray().Select(c => c!.AsObject()).ToList();
 
-    private async Task<List<(string Url, List<string> Sids)>> PagesAsync(string url)
+    private Task<List<(string Url, List<string> Sids)>> PagesAsync(string url) => PagesAsync(Client, url);
+
+    private static async Task<List<(string Url, List<string> Sids)>> PagesAsync(HttpClient client, string url)
     {
         var pages = new List<(string, List<string>)>();
         string? next = url;
         while (next is not null)
         {
-            var page = await Client.GetAsync(next).ExpectAsync(HttpStatusCode.OK);
+            var page = await client.GetAsync(next).ExpectAsync(HttpStatusCode.OK);
             pages.Add((next, Sids(page)));
             next = (string?)page["meta"]!["next_page_url"];
         }
@@ -153,7 +157,9 @@ public sealed class ConversationListingTests(ListingEngineFixture fixture)
         return pages;
     }
 
-    private async Task<List<string>> WalkAsync(string url) => (await PagesAsync(url)).SelectMany(p => p.Sids).ToList();
+    private Task<List<string>> WalkAsync(string url) => WalkAsync(Client, url);
+
+    private static async Task<List<string>> WalkAsync(HttpClient client, string url) => (await PagesAsync(client, url)).SelectMany(p => p.Sids).ToList();
 
     private static List<string> Sids(JsonObject page) => page["conversations"]!.AsArray().Select(c => (string)c!["sid"]!).ToList();
 }
