@@ -221,23 +221,20 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
         return grain;
     }
 
-    /// <summary>Rows of this conversation's grains (header and message pages) in the storage table.</summary>
-    private async Task<long> CountMessageRowsAsync(string conversationSid)
-    {
-        await using var connection = new SqliteConnection(cluster.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM EngineMessages WHERE ConversationSid = $key";
-        command.Parameters.AddWithValue("$key", conversationSid);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    /// <summary>Rows of this conversation's messages in the message table.</summary>
+    private Task<long> CountMessageRowsAsync(string conversationSid) =>
+        CountAsync("SELECT COUNT(*) FROM EngineMessages WHERE ConversationSid = $key", conversationSid);
 
-    private async Task<long> CountRowsAsync(string conversationSid)
+    /// <summary>Rows of this conversation's grains (header, outboxes) in the storage table.</summary>
+    private Task<long> CountRowsAsync(string conversationSid) =>
+        CountAsync("SELECT COUNT(*) FROM OrleansStorage WHERE GrainIdExtensionString LIKE $key || '%'", conversationSid);
+
+    private async Task<long> CountAsync(string sql, string conversationSid)
     {
         await using var connection = new SqliteConnection(cluster.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM OrleansStorage WHERE GrainIdExtensionString LIKE $key || '%'";
+        command.CommandText = sql;
         command.Parameters.AddWithValue("$key", conversationSid);
         return (long)(await command.ExecuteScalarAsync())!;
     }
