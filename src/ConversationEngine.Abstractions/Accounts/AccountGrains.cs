@@ -79,10 +79,7 @@ public sealed record DirectoryEntry
     [Id(1)] public required string ConversationSid { get; init; }
 }
 
-/// <summary>
-/// A conversation service (<c>IS…</c>): its settings, and the reader of its conversation directory
-/// (held in <see cref="IConversationDirectoryShardGrain"/>s, which conversations write directly).
-/// </summary>
+/// <summary>A conversation service (<c>IS…</c>): its settings and the ordered directory of its conversations.</summary>
 [Alias("ConversationEngine.IChatServiceGrain")]
 public interface IChatServiceGrain : IGrainWithStringKey
 {
@@ -101,21 +98,20 @@ public interface IChatServiceGrain : IGrainWithStringKey
     [Alias("UpdateConfiguration")]
     Task<ChatServiceConfiguration> UpdateConfigurationAsync(UpdateChatServiceConfiguration update);
 
-    /// <summary>Directory entries from <paramref name="start"/> on (inclusive), at most <paramref name="max"/>, in position order.</summary>
+    /// <summary>Appends a conversation to the directory and returns its position there.</summary>
+    [Alias("RegisterConversation")]
+    Task<long> RegisterConversationAsync(string conversationSid);
+
+    [Alias("UnregisterConversation")]
+    Task UnregisterConversationAsync(long position);
+
+    /// <summary>Directory entries from <paramref name="start"/> on, at most <paramref name="max"/>.</summary>
     [ReadOnly]
     [Alias("ListConversations")]
     Task<Page<DirectoryEntry>> ListConversationsAsync(long start, int max, bool descending);
-
-    /// <summary>The conversations a list shows, read from the directory shards alone (no conversation is activated).</summary>
-    [ReadOnly]
-    [Alias("QueryConversations")]
-    Task<IReadOnlyList<ListedConversation>> QueryConversationsAsync(ConversationQuery query);
 }
 
-/// <summary>
-/// A fixed-size slice of the single directory earlier versions kept, keyed <c>IS…/conversations/n</c>;
-/// read once, to migrate its conversations into the shards.
-/// </summary>
+/// <summary>A fixed-size slice of a service's conversation directory, keyed <c>IS…/conversations/n</c>.</summary>
 [Alias("ConversationEngine.IDirectoryPageGrain")]
 public interface IDirectoryPageGrain : IGrainWithStringKey
 {

@@ -30,13 +30,6 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task DeleteAsync();
 
-    /// <summary>
-    /// Files the conversation in its service's directory shard again (nothing when it does not
-    /// exist or its entry is current): how a directory of an earlier version is migrated.
-    /// </summary>
-    [Alias("FileInDirectory")]
-    Task FileInDirectoryAsync();
-
     [Alias("AddParticipant")]
     Task<ParticipantSnapshot> AddParticipantAsync(AddParticipant command);
 

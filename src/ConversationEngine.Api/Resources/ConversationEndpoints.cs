@@ -1,4 +1,3 @@
-using ConversationEngine.Accounts;
 using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -115,21 +114,23 @@ public static class ConversationEndpoints
 
         // Twilio sorts newest first when a date filter is given.
         var descending = startDate is not null || endDate is not null;
-        var service = lookup.Grains.GetGrain<IChatServiceGrain>(await lookup.DefaultServiceSidAsync());
-        Task<IReadOnlyList<ListedConversation>> ScanAsync(long from, bool backwards, int max) => service.QueryConversationsAsync(
-            new ConversationQuery { Start = from, Descending = backwards, Max = max, State = state, StartDate = startDate, EndDate = endDate });
+        bool Matches(ConversationSnapshot c) =>
+            (state is null || c.State == state)
+            && (startDate is null || c.DateCreated >= startDate)
+            && (endDate is null || c.DateCreated.UtcDateTime.Date <= endDate.Value.UtcDateTime.Date);
 
-        // The directory shards answer from their entries alone: no conversation is activated.
+        var serviceSid = await lookup.DefaultServiceSidAsync();
+        var directory = new ConversationDirectory(lookup.Grains, serviceSid, Matches);
         var start = paging.Position ?? (descending ? long.MaxValue : 0);
-        var page = await ScanAsync(start, descending, paging.PageSize + 1);
+        var page = await directory.ScanAsync(start, descending, paging.PageSize + 1);
         long? previous = null;
         if (paging.Position is { } position && (descending ? position < long.MaxValue : position > 0))
         {
-            var before = await ScanAsync(descending ? position + 1 : position - 1, !descending, paging.PageSize);
+            var before = await directory.ScanAsync(descending ? position + 1 : position - 1, !descending, paging.PageSize);
             previous = before.Count > 0 ? before[^1].Position : null;
         }
 
-        var items = page.Take(paging.PageSize).Select(c => links.Conversation(c.Conversation)).ToList();
+        var items = page.Take(paging.PageSize).Select(e => links.Conversation(e.Conversation)).ToList();
         var next = page.Count > paging.PageSize ? page[paging.PageSize].Position : (long?)null;
         return TypedResults.Json(new Dictionary<string, object?>
         {
@@ -159,6 +160,35 @@ public static class ConversationEndpoints
         {
             throw Errors.Invalid("Bindings.Email", "the email channel is not supported by this engine");
         }
+    }
+}
+
+/// <summary>Walks a service's conversation directory, reading each conversation and keeping those that match.</summary>
+internal sealed class ConversationDirectory(IGrainFactory grains, string serviceSid, Func<ConversationSnapshot, bool> matches)
+{
+    private const int Batch = 100;
+
+    public async Task<List<(long Position, ConversationSnapshot Conversation)>> ScanAsync(long start, bool descending, int max)
+    {
+        var service = grains.GetGrain<Accounts.IChatServiceGrain>(serviceSid);
+        var found = new List<(long, ConversationSnapshot)>();
+        long? position = start;
+        while (found.Count < max && position is { } from)
+        {
+            var entries = await service.ListConversationsAsync(from, Math.Max(Batch, max - found.Count), descending);
+            var conversations = await Task.WhenAll(entries.Items.Select(e => grains.GetGrain<IConversationGrain>(e.ConversationSid).GetAsync()));
+            for (var i = 0; i < entries.Items.Count && found.Count < max; i++)
+            {
+                if (conversations[i] is { } conversation && matches(conversation))
+                {
+                    found.Add((entries.Items[i].Position, conversation));
+                }
+            }
+
+            position = entries.Next;
+        }
+
+        return found;
     }
 }
 

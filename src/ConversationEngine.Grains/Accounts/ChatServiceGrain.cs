@@ -1,4 +1,3 @@
-using ConversationEngine.Conversations;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
 
@@ -11,9 +10,6 @@ public sealed class ChatServiceGrainState
     [Id(0)] public ChatServiceSnapshot? Service { get; set; }
     [Id(1)] public long NextPosition { get; set; }
     [Id(2)] public UpdateChatServiceConfiguration Configuration { get; set; } = new();
-
-    /// <summary>How far the single directory of earlier versions (slots below <see cref="NextPosition"/>) has been migrated into the shards.</summary>
-    [Id(3)] public long MigratedBelow { get; set; }
 }
 
 public sealed class ChatServiceGrain(
@@ -22,26 +18,6 @@ public sealed class ChatServiceGrain(
     TimeProvider time) : Grain, IChatServiceGrain
 {
     private ChatServiceGrainState State => store.State;
-
-    /// <summary>
-    /// Migrates the single directory an earlier version kept (slots 0 … NextPosition-1 in pages)
-    /// before anything reads the shards: each conversation files itself in its shard under its old
-    /// slot, page by page, and the progress is stored after each page, so an interrupted migration
-    /// resumes and a repeated one changes nothing. Calls still flow one way: conversations never
-    /// call a service.
-    /// </summary>
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        while (State.MigratedBelow < State.NextPosition)
-        {
-            var page = State.MigratedBelow / IDirectoryPageGrain.Size;
-            var last = Math.Min(State.NextPosition, (page + 1) * IDirectoryPageGrain.Size) - 1;
-            var entries = await Page(page).RangeAsync(State.MigratedBelow, last, descending: false, IDirectoryPageGrain.Size);
-            await Task.WhenAll(entries.Select(e => grains.GetGrain<IConversationGrain>(e.ConversationSid).FileInDirectoryAsync()));
-            State.MigratedBelow = last + 1;
-            await store.WriteStateAsync(cancellationToken);
-        }
-    }
 
     public async Task<ChatServiceSnapshot> InitializeAsync(string friendlyName)
     {
@@ -104,24 +80,39 @@ public sealed class ChatServiceGrain(
         };
     }
 
-    public async Task<Page<DirectoryEntry>> ListConversationsAsync(long start, int max, bool descending)
+    public async Task<long> RegisterConversationAsync(string conversationSid)
     {
-        var found = await QueryConversationsAsync(new ConversationQuery { Start = start, Descending = descending, Max = max + 1 });
-        return new Page<DirectoryEntry>
-        {
-            Items = found.Take(max).Select(c => new DirectoryEntry { Position = c.Position, ConversationSid = c.Conversation.Sid }).ToList(),
-            Next = found.Count > max ? found[max].Position : null,
-        };
+        var position = State.NextPosition;
+        await Page(position / IDirectoryPageGrain.Size).PutAsync(position, conversationSid);
+        State.NextPosition = position + 1;
+        await store.WriteStateAsync();
+        return position;
     }
 
-    /// <summary>Asks every shard for its first matches from the start and merges them in position order.</summary>
-    public async Task<IReadOnlyList<ListedConversation>> QueryConversationsAsync(ConversationQuery query)
+    public Task UnregisterConversationAsync(long position) =>
+        Page(position / IDirectoryPageGrain.Size).RemoveAsync(position);
+
+    public async Task<Page<DirectoryEntry>> ListConversationsAsync(long start, int max, bool descending)
     {
-        var service = this.GetPrimaryKeyString();
-        var shards = await Task.WhenAll(Enumerable.Range(0, DirectoryShards.Count)
-            .Select(k => grains.GetGrain<IConversationDirectoryShardGrain>(DirectoryShards.Key(service, k)).QueryAsync(query)));
-        var merged = shards.SelectMany(found => found);
-        return (query.Descending ? merged.OrderByDescending(c => c.Position) : merged.OrderBy(c => c.Position)).Take(query.Max).ToList();
+        var last = State.NextPosition - 1;
+        var found = new List<DirectoryEntry>();
+        var position = descending ? Math.Min(start, last) : Math.Max(start, 0);
+        while (found.Count < max && position >= 0 && position <= last)
+        {
+            var page = position / IDirectoryPageGrain.Size;
+            var pageFirst = page * IDirectoryPageGrain.Size;
+            var pageLast = Math.Min(pageFirst + IDirectoryPageGrain.Size - 1, last);
+            var (first, final) = descending ? (pageFirst, position) : (position, pageLast);
+            var entries = await Page(page).RangeAsync(first, final, descending, max - found.Count);
+            found.AddRange(entries);
+
+            // A full answer may have stopped inside the page: go on right after its last entry.
+            position = found.Count >= max
+                ? found[^1].Position + (descending ? -1 : 1)
+                : descending ? pageFirst - 1 : pageLast + 1;
+        }
+
+        return new Page<DirectoryEntry> { Items = found, Next = position >= 0 && position <= last ? position : null };
     }
 
     private IDirectoryPageGrain Page(long number) =>

@@ -1,3 +1,4 @@
+using ConversationEngine.Accounts;
 using ConversationEngine.Delivery;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
@@ -8,10 +9,9 @@ namespace ConversationEngine.Conversations;
 /// <summary>
 /// A conversation: it orders the work on its header, participants and messages and decides when
 /// to store. The work is held by collaborators: the message log (pages), the participant roster,
-/// the index claims (unique name, bindings), the lifecycle timers, delivery orders and the entry in
-/// its service's directory shard. Calls go out from here only: the outbox, pages, indexes and shards
-/// it calls never call a conversation, bar the interleaved <see cref="PeekAsync"/> another
-/// conversation's claim asks.
+/// the index claims (unique name, bindings), the lifecycle timers and delivery orders. Calls go
+/// out from here only: the outbox, pages and indexes it calls never call a conversation, bar the
+/// interleaved <see cref="PeekAsync"/> another conversation's claim asks.
 /// </summary>
 public sealed class ConversationGrain(
     [PersistentState("conversation", "store")] IPersistentState<ConversationGrainState> store,
@@ -24,7 +24,6 @@ public sealed class ConversationGrain(
     private IndexClaims? claims;
     private ParticipantRoster? roster;
     private LifecycleTimers? timers;
-    private DirectoryFiling? directory;
 
     private ConversationGrainState State => store.State;
 
@@ -38,15 +37,12 @@ public sealed class ConversationGrain(
 
     private LifecycleTimers Timers => timers ??= new LifecycleTimers(this, State, time, lifecycle.Value);
 
-    private DirectoryFiling Directory => directory ??= new DirectoryFiling(this, grains, Sid, State);
-
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (State.Header is not null)
         {
             (log, var last) = await MessageLog.OpenAsync(grains, table, Sid, State, () => store.WriteStateAsync());
             Timers.Appended(last);
-            await Directory.FileAsync();
         }
     }
 
@@ -61,9 +57,7 @@ public sealed class ConversationGrain(
         Timers.Fired();
         if (!await ElapseDueTimersAsync())
         {
-            // Messages postponed the timers without a write: the entry learns when they now run from.
             await Timers.ScheduleAsync();
-            await Directory.FileAsync();
         }
     }
 
@@ -88,21 +82,12 @@ public sealed class ConversationGrain(
             await Claims.ClaimUniqueNameAsync(header.ChatServiceSid, header.UniqueName);
         }
 
-        // Stored first, its directory entry filed after (SaveAsync), never the other way round: lists
-        // read the entries alone and could not skip one that resolves to nothing. A crash between
-        // leaves at most a stored conversation no list shows until its next activation files it; a
-        // failed filing undoes the create. No shared grain is touched: the shard is one of several.
         try
         {
-            // -1: no slot in the single directory of earlier versions.
-            (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity, State.DirectoryPosition) = (header, command.InactiveTimer, command.ClosedTimer, now, -1);
+            State.DirectoryPosition = await grains.GetGrain<IChatServiceGrain>(header.ChatServiceSid).RegisterConversationAsync(Sid);
+            (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (header, command.InactiveTimer, command.ClosedTimer, now);
             State.LogFormat = table is null ? LogFormats.Pages : LogFormats.Table;
             await SaveAsync(new PendingChange(() => State.Header = null));
-        }
-        catch when (State.Header is not null)
-        {
-            await DeleteAsync();
-            throw;
         }
         catch when (header.UniqueName is not null)
         {
@@ -147,9 +132,12 @@ public sealed class ConversationGrain(
         var header = Existing();
 
         // Release what other grains hold for us first: a crash midway leaves a conversation that can
-        // be deleted again (unlisted until its next activation files it), never an entry pointing at nothing.
+        // be deleted again, never an index entry pointing at nothing forever.
         await Claims.ReleaseAllAsync(header, State.Participants);
-        await Directory.RemoveAsync(header.ChatServiceSid);
+        if (State.DirectoryPosition >= 0)
+        {
+            await grains.GetGrain<IChatServiceGrain>(header.ChatServiceSid).UnregisterConversationAsync(State.DirectoryPosition);
+        }
 
         await Log.ClearAsync(messages => DeliveryOrders.ForgetAsync(grains, messages));
         await Timers.RemoveAsync();
@@ -157,11 +145,9 @@ public sealed class ConversationGrain(
         store.State = new ConversationGrainState();
 
         // The collaborators hold the state they were made with: a new life starts with new ones.
-        (log, roster, timers, directory) = (null, null, null, null);
+        (log, roster, timers) = (null, null, null);
         DeactivateOnIdle();
     }
-
-    public Task FileInDirectoryAsync() => Directory.FileAsync();
 
     public async Task<ParticipantSnapshot> AddParticipantAsync(AddParticipant command)
     {
@@ -225,14 +211,28 @@ public sealed class ConversationGrain(
     public async Task<MessageSnapshot?> GetMessageAsync(string messageSid) =>
         State.Header is null ? null : await Log.FindAsync(messageSid);
 
-    public Task<MessageSnapshot> UpdateMessageAsync(string messageSid, UpdateMessage command) =>
-        ExistingLog().UpdateAsync(messageSid, command, Now());
+    public async Task<MessageSnapshot> UpdateMessageAsync(string messageSid, UpdateMessage command)
+    {
+        Existing();
+        var current = await Log.FindAsync(messageSid) ?? throw MessageNotFound(messageSid);
+        var updated = Drafts.UpdatedMessage(current, command, State.Participants, Now());
+        await Log.ReplaceAsync(updated);
+        return updated;
+    }
 
-    public Task RemoveMessageAsync(string messageSid) =>
-        ExistingLog().RemoveAsync(messageSid, message => DeliveryOrders.ForgetAsync(grains, [message]));
+    public async Task RemoveMessageAsync(string messageSid)
+    {
+        Existing();
+        var message = await Log.FindAsync(messageSid) ?? throw MessageNotFound(messageSid);
+        await DeliveryOrders.ForgetAsync(grains, [message]);
+        await Log.RemoveAsync(message);
+    }
 
-    public Task<Page<MessageSnapshot>> ListMessagesAsync(long? start, bool descending, int pageSize) =>
-        ExistingLog().ListAsync(start, descending, pageSize);
+    public Task<Page<MessageSnapshot>> ListMessagesAsync(long? start, bool descending, int pageSize)
+    {
+        Existing();
+        return Log.ListAsync(start, descending, pageSize);
+    }
 
     /// <summary>
     /// Applies the timers due by now before anything else touches the conversation, so a late
@@ -274,22 +274,18 @@ public sealed class ConversationGrain(
     }
 
     /// <summary>
-    /// Writes the state with the change, then files the directory entry. The reminder is set first
-    /// (added or advanced only), so a failed write leaves at worst a reminder that fires for nothing.
+    /// Writes the state with the change. The reminder is set first (added or advanced only), so a
+    /// failed write leaves at worst a reminder that fires for nothing.
     /// </summary>
-    private async Task SaveAsync(PendingChange change, bool scheduleFirst = true)
+    private Task SaveAsync(PendingChange change, bool scheduleFirst = true) => change.StoreAsync(async () =>
     {
-        await change.StoreAsync(async () =>
+        if (scheduleFirst)
         {
-            if (scheduleFirst)
-            {
-                await Timers.ScheduleAsync(beforeWrite: true);
-            }
+            await Timers.ScheduleAsync(beforeWrite: true);
+        }
 
-            await store.WriteStateAsync();
-        });
-        await Directory.FileAsync();
-    }
+        await store.WriteStateAsync();
+    });
 
     /// <summary>The conversation, its due timers applied, refused when closed.</summary>
     private async Task<ConversationSnapshot> WritableAsync(string what)
@@ -302,7 +298,7 @@ public sealed class ConversationGrain(
 
     private ConversationSnapshot Existing() => State.Header ?? throw Errors.Unknown($"Conversation {Sid}");
 
-    private MessageLog ExistingLog() => State.Header is not null ? Log : throw Errors.Unknown($"Conversation {Sid}");
+    private static EngineException MessageNotFound(string messageSid) => Errors.Unknown($"Message {messageSid}");
 
     private DateTimeOffset Now() => time.UtcNowToSecond();
 }

@@ -15,10 +15,9 @@ public sealed class ConversationGrainState
     [Id(2)] public long NextMessageIndex { get; set; }
 
     /// <summary>
-    /// The conversation's slot in the single directory of earlier versions (kept as its position
-    /// when migrated into a shard), or -1 for a conversation created since (shards give positions).
-    /// No initializer other than the default: Orleans' serializer does not store a field equal to
-    /// its type's default, so an initial -1 turned a stored slot 0 back into -1.
+    /// The conversation's slot in its service's directory, set on create. No initializer other
+    /// than the default: Orleans' serializer does not store a field equal to its type's default,
+    /// so an initial -1 turned a stored slot 0 back into -1.
     /// </summary>
     [Id(3)] public long DirectoryPosition { get; set; }
     [Id(4)] public TimeSpan? InactiveTimer { get; set; }

@@ -101,24 +101,9 @@ internal sealed class MessageLog(IMessageLogStore store, string conversationSid,
         return recent.FirstOrDefault(m => m.SourceSid == sourceSid);
     }
 
-    /// <summary>Applies an update to a message; refused as not found when there is none.</summary>
-    public async Task<MessageSnapshot> UpdateAsync(string messageSid, UpdateMessage command, DateTimeOffset now)
-    {
-        var current = await FindAsync(messageSid) ?? throw NotFound(messageSid);
-        var updated = Rules.Drafts.UpdatedMessage(current, command, state.Participants, now);
-        await store.ReplaceAsync(updated);
-        return updated;
-    }
+    public Task ReplaceAsync(MessageSnapshot message) => store.ReplaceAsync(message);
 
-    /// <summary>Removes a message once <paramref name="beforeRemove"/> has run; refused as not found when there is none.</summary>
-    public async Task RemoveAsync(string messageSid, Func<MessageSnapshot, Task> beforeRemove)
-    {
-        var message = await FindAsync(messageSid) ?? throw NotFound(messageSid);
-        await beforeRemove(message);
-        await store.RemoveAsync(conversationSid, message.Index);
-    }
-
-    private static EngineException NotFound(string messageSid) => Errors.Unknown($"Message {messageSid}");
+    public Task RemoveAsync(MessageSnapshot message) => store.RemoveAsync(conversationSid, message.Index);
 
     /// <summary>A page of the log from <paramref name="start"/> (null: the first in that order).</summary>
     public async Task<Page<MessageSnapshot>> ListAsync(long? start, bool descending, int pageSize)
