@@ -94,14 +94,7 @@ public sealed partial class TwilioWebhook(IOptions<EngineOptions> engine, IOptio
             return false;
         }
 
-        try
-        {
-            return new RequestValidator(authToken).Validate(SignedUrl(url), Folded(formParameters), signature);
-        }
-        catch (UriFormatException)
-        {
-            return false;
-        }
+        return Validates(authToken, validator => validator.Validate(SignedUrl(url), Folded(formParameters), signature));
     }
 
     /// <summary>
@@ -129,9 +122,15 @@ public sealed partial class TwilioWebhook(IOptions<EngineOptions> engine, IOptio
             return false;
         }
 
+        return Validates(authToken, validator => validator.Validate(SignedUrl(url), text, signature));
+    }
+
+    // The validator parses the URL and throws on one it cannot: that is a refusal, not a fault.
+    private static bool Validates(string authToken, Func<RequestValidator, bool> validate)
+    {
         try
         {
-            return new RequestValidator(authToken).Validate(SignedUrl(url), text, signature);
+            return validate(new RequestValidator(authToken));
         }
         catch (UriFormatException)
         {

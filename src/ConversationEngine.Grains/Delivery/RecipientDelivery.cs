@@ -143,7 +143,7 @@ internal sealed partial class RecipientDelivery(
         return (encoded.Text, encoded.Charset == SmsCharset.Gsm7 ? "gsm7" : "ucs2", encoded.Segments);
     }
 
-    internal static DeliveryRecord Fail(DeliveryRecord record, int code, string message) =>
+    private static DeliveryRecord Fail(DeliveryRecord record, int code, string message) =>
         record with { State = DeliveryStates.Failed, ErrorCode = code, ErrorMessage = message };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {ReceiptSid} not accepted yet ({HttpStatus}: {Reason}); retried on the next round")]

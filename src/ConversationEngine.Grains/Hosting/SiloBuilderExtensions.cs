@@ -85,7 +85,6 @@ public static class SiloBuilderExtensions
 
         builder.Services.AddValidatedOptions<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));
         builder.Services.AddValidatedOptions<Inbound.InboundOptions>(configuration.GetSection(Inbound.InboundOptions.Section));
-        builder.Services.AddValidatedOptions<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));
         builder.Services.AddConversationEngineDelivery(configuration, configureDelivery);
         return builder.AddConversationEngineGrains();
     }

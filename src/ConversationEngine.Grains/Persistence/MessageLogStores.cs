@@ -36,41 +36,29 @@ internal sealed class SqliteMessageLogStore(string connectionString, ClusterOpti
 
     public async Task<MessageSnapshot?> GetAsync(string conversationSid, long index)
     {
-        var results = await ReadAsync(
-            "SELECT Payload FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i AND Payload IS NOT NULL;",
-            ("@c", conversationSid), ("@i", index));
+        var results = await ReadAsync(MessageTableSql.Get, ("@c", conversationSid), ("@i", index));
         return Messages(results).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<MessageSnapshot>> RangeAsync(string conversationSid, long first, long last, bool descending, int max) =>
-        Messages(await ReadAsync(
-            "SELECT Payload FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex BETWEEN @first AND @last AND Payload IS NOT NULL " +
-            (descending ? "ORDER BY MessageIndex DESC" : "ORDER BY MessageIndex") + " LIMIT @max;",
-            ("@c", conversationSid), ("@first", first), ("@last", last), ("@max", max)));
+        Messages(await ReadAsync(MessageTableSql.Range(descending), ("@c", conversationSid), ("@first", first), ("@last", last), ("@max", max)));
 
     public async Task<long> HighestIndexAsync(string conversationSid, long known)
     {
-        var results = await ReadAsync(
-            "SELECT MAX(MessageIndex) FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c;",
-            ("@c", conversationSid));
+        var results = await ReadAsync(MessageTableSql.Highest, ("@c", conversationSid));
         return Math.Max(known, results.Sets[0].Rows[0].Values[0] is long highest ? highest : -1);
     }
 
     public async Task ReplaceAsync(MessageSnapshot message)
     {
         var results = await RunAsync(
-            "UPDATE EngineMessages SET Payload = @p WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i AND MessageSid = @m AND Payload IS NOT NULL;",
-            ("@c", message.ConversationSid), ("@i", message.Index), ("@m", message.Sid), ("@p", codec.Encode(message)));
+            MessageTableSql.Replace, ("@c", message.ConversationSid), ("@i", message.Index), ("@m", message.Sid), ("@p", codec.Encode(message)));
         MessageLogTable.CheckReplaced(message, results.RecordsAffected);
     }
 
-    public Task RemoveAsync(string conversationSid, long index) => RunAsync(
-        "UPDATE EngineMessages SET Payload = NULL WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i;",
-        ("@c", conversationSid), ("@i", index));
+    public Task RemoveAsync(string conversationSid, long index) => RunAsync(MessageTableSql.Remove, ("@c", conversationSid), ("@i", index));
 
-    public Task ClearAsync(string conversationSid) => RunAsync(
-        "DELETE FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c;",
-        ("@c", conversationSid));
+    public Task ClearAsync(string conversationSid) => RunAsync(MessageTableSql.Clear, ("@c", conversationSid));
 
     private List<MessageSnapshot> Messages(BufferedResults results) =>
         results.Sets[^1].Rows.Select(r => codec.Decode((byte[])r.Values[0])).ToList();
@@ -108,46 +96,38 @@ internal sealed class PostgresMessageLogStore(NpgsqlDataSource database, Cluster
 
     public async Task<MessageSnapshot?> GetAsync(string conversationSid, long index)
     {
-        await using var command = Command(
-            "SELECT Payload FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i AND Payload IS NOT NULL",
-            ("c", conversationSid), ("i", index));
+        await using var command = Command(MessageTableSql.Get, ("c", conversationSid), ("i", index));
         return (await ReadAsync(command)).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<MessageSnapshot>> RangeAsync(string conversationSid, long first, long last, bool descending, int max)
     {
-        await using var command = Command(
-            "SELECT Payload FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex BETWEEN @first AND @last AND Payload IS NOT NULL " +
-            (descending ? "ORDER BY MessageIndex DESC" : "ORDER BY MessageIndex") + " LIMIT @max",
-            ("c", conversationSid), ("first", first), ("last", last), ("max", max));
+        await using var command = Command(MessageTableSql.Range(descending), ("c", conversationSid), ("first", first), ("last", last), ("max", max));
         return await ReadAsync(command);
     }
 
     public async Task<long> HighestIndexAsync(string conversationSid, long known)
     {
-        await using var command = Command("SELECT MAX(MessageIndex) FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c", ("c", conversationSid));
+        await using var command = Command(MessageTableSql.Highest, ("c", conversationSid));
         return Math.Max(known, await command.ExecuteScalarAsync() is long highest ? highest : -1);
     }
 
     public async Task ReplaceAsync(MessageSnapshot message)
     {
         await using var command = Command(
-            "UPDATE EngineMessages SET Payload = @p WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i AND MessageSid = @m AND Payload IS NOT NULL",
-            ("c", message.ConversationSid), ("i", message.Index), ("m", message.Sid), ("p", codec.Encode(message)));
+            MessageTableSql.Replace, ("c", message.ConversationSid), ("i", message.Index), ("m", message.Sid), ("p", codec.Encode(message)));
         MessageLogTable.CheckReplaced(message, await command.ExecuteNonQueryAsync());
     }
 
     public async Task RemoveAsync(string conversationSid, long index)
     {
-        await using var command = Command(
-            "UPDATE EngineMessages SET Payload = NULL WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i",
-            ("c", conversationSid), ("i", index));
+        await using var command = Command(MessageTableSql.Remove, ("c", conversationSid), ("i", index));
         await command.ExecuteNonQueryAsync();
     }
 
     public async Task ClearAsync(string conversationSid)
     {
-        await using var command = Command("DELETE FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c", ("c", conversationSid));
+        await using var command = Command(MessageTableSql.Clear, ("c", conversationSid));
         await command.ExecuteNonQueryAsync();
     }
 
@@ -174,6 +154,29 @@ internal sealed class PostgresMessageLogStore(NpgsqlDataSource database, Cluster
 
         return command;
     }
+}
+
+/// <summary>
+/// The statements both databases run alike (parameters: @s service, @c conversation, @i index,
+/// @m message SID, @p payload); only the append differs, by each database's "insert unless there".
+/// </summary>
+internal static class MessageTableSql
+{
+    public const string Get =
+        "SELECT Payload FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i AND Payload IS NOT NULL";
+
+    public const string Highest = "SELECT MAX(MessageIndex) FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c";
+
+    public const string Replace =
+        "UPDATE EngineMessages SET Payload = @p WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i AND MessageSid = @m AND Payload IS NOT NULL";
+
+    public const string Remove = "UPDATE EngineMessages SET Payload = NULL WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i";
+
+    public const string Clear = "DELETE FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c";
+
+    public static string Range(bool descending) =>
+        "SELECT Payload FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex BETWEEN @first AND @last AND Payload IS NOT NULL " +
+        (descending ? "ORDER BY MessageIndex DESC" : "ORDER BY MessageIndex") + " LIMIT @max";
 }
 
 internal static class MessageLogTable

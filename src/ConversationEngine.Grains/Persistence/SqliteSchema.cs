@@ -29,8 +29,9 @@ public static class SqliteSchema
     /// How long a command keeps retrying while another connection holds the write lock.
     /// Microsoft.Data.Sqlite does not set SQLite's busy_timeout; it retries SQLITE_BUSY and
     /// SQLITE_LOCKED itself (every 150 ms) until the command timeout, which defaults to the
-    /// connection string's Default Timeout. The Orleans providers never set a command
-    /// timeout, so this value is what stands between a burst of writers and "database is locked".
+    /// connection string's Default Timeout. The engine's own writes all go through one writer
+    /// (<see cref="Sqlite.SqliteWriter"/>), so this bounds only what else meets the write lock:
+    /// the schema step, message-table readers during a checkpoint, another process on the file.
     /// </summary>
     public const int BusyTimeoutSeconds = 30;
 
@@ -53,8 +54,8 @@ public static class SqliteSchema
             // A shared cache would serialise connections on table locks (SQLITE_LOCKED)
             // and defeats WAL's concurrent readers.
             Cache = SqliteCacheMode.Private,
-            // The providers open a connection per operation; pooling keeps the file open
-            // so that is cheap.
+            // Message-table reads and the schema step open a connection per operation;
+            // pooling keeps the file open so that is cheap.
             Pooling = true,
             DefaultTimeout = BusyTimeoutSeconds,
         }.ToString();
