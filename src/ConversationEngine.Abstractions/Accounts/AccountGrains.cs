@@ -79,7 +79,7 @@ public sealed record DirectoryEntry
     [Id(1)] public required string ConversationSid { get; init; }
 }
 
-/// <summary>A conversation service (<c>IS…</c>): its settings and the ordered directory of its conversations.</summary>
+/// <summary>A conversation service (<c>IS…</c>): its settings.</summary>
 [Alias("ConversationEngine.IChatServiceGrain")]
 public interface IChatServiceGrain : IGrainWithStringKey
 {
@@ -98,20 +98,23 @@ public interface IChatServiceGrain : IGrainWithStringKey
     [Alias("UpdateConfiguration")]
     Task<ChatServiceConfiguration> UpdateConfigurationAsync(UpdateChatServiceConfiguration update);
 
-    /// <summary>Appends a conversation to the directory and returns its position there.</summary>
+    /// <summary>
+    /// Appends a conversation to the directory pages earlier versions listed conversations from,
+    /// and returns its position there. This version lists from the conversation table and no
+    /// longer calls it; it stays so the move out of the pages can be tested.
+    /// </summary>
     [Alias("RegisterConversation")]
     Task<long> RegisterConversationAsync(string conversationSid);
 
-    [Alias("UnregisterConversation")]
-    Task UnregisterConversationAsync(long position);
-
-    /// <summary>Directory entries from <paramref name="start"/> on, at most <paramref name="max"/>.</summary>
-    [ReadOnly]
-    [Alias("ListConversations")]
-    Task<Page<DirectoryEntry>> ListConversationsAsync(long start, int max, bool descending);
+    /// <summary>
+    /// Moves the directory of earlier versions into the conversation table (each conversation
+    /// lists itself), once; the list calls it before it reads a service for the first time.
+    /// </summary>
+    [Alias("MoveDirectory")]
+    Task MoveDirectoryAsync();
 }
 
-/// <summary>A fixed-size slice of a service's conversation directory, keyed <c>IS…/conversations/n</c>.</summary>
+/// <summary>A fixed-size slice of a service's conversation directory of earlier versions, keyed <c>IS…/conversations/n</c>.</summary>
 [Alias("ConversationEngine.IDirectoryPageGrain")]
 public interface IDirectoryPageGrain : IGrainWithStringKey
 {
@@ -120,8 +123,8 @@ public interface IDirectoryPageGrain : IGrainWithStringKey
     [Alias("Put")]
     Task PutAsync(long position, string conversationSid);
 
-    [Alias("Remove")]
-    Task RemoveAsync(long position);
+    [Alias("Clear")]
+    Task ClearAsync();
 
     [ReadOnly]
     [Alias("Range")]

@@ -30,6 +30,10 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task DeleteAsync();
 
+    /// <summary>Makes sure the conversation list shows the conversation as it is stored (nothing when it does not exist).</summary>
+    [Alias("EnsureListed")]
+    Task EnsureListedAsync();
+
     [Alias("AddParticipant")]
     Task<ParticipantSnapshot> AddParticipantAsync(AddParticipant command);
 

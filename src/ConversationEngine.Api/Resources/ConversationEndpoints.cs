@@ -112,21 +112,22 @@ public static class ConversationEndpoints
         var startDate = QueryDate(request, "StartDate", filters);
         var endDate = QueryDate(request, "EndDate", filters);
 
-        // Twilio sorts newest first when a date filter is given.
+        // Twilio sorts newest first when a date filter is given; EndDate includes its whole day.
         var descending = startDate is not null || endDate is not null;
-        bool Matches(ConversationSnapshot c) =>
-            (state is null || c.State == state)
-            && (startDate is null || c.DateCreated >= startDate)
-            && (endDate is null || c.DateCreated.UtcDateTime.Date <= endDate.Value.UtcDateTime.Date);
-
-        var serviceSid = await lookup.DefaultServiceSidAsync();
-        var directory = new ConversationDirectory(lookup.Grains, serviceSid, Matches);
+        var query = new ConversationQuery
+        {
+            ChatServiceSid = await lookup.DefaultServiceSidAsync(),
+            State = state,
+            CreatedFrom = startDate,
+            CreatedBefore = endDate is { } end && end.UtcDateTime.Date < DateTime.MaxValue.Date ? new DateTimeOffset(end.UtcDateTime.Date.AddDays(1), TimeSpan.Zero) : null,
+        };
+        var list = lookup.Grains.GetGrain<IConversationListGrain>(0);
         var start = paging.Position ?? (descending ? long.MaxValue : 0);
-        var page = await directory.ScanAsync(start, descending, paging.PageSize + 1);
+        var page = await list.ListAsync(query, start, descending, paging.PageSize + 1);
         long? previous = null;
         if (paging.Position is { } position && (descending ? position < long.MaxValue : position > 0))
         {
-            var before = await directory.ScanAsync(descending ? position + 1 : position - 1, !descending, paging.PageSize);
+            var before = await list.ListAsync(query, descending ? position + 1 : position - 1, !descending, paging.PageSize);
             previous = before.Count > 0 ? before[^1].Position : null;
         }
 
@@ -160,35 +161,6 @@ public static class ConversationEndpoints
         {
             throw Errors.Invalid("Bindings.Email", "the email channel is not supported by this engine");
         }
-    }
-}
-
-/// <summary>Walks a service's conversation directory, reading each conversation and keeping those that match.</summary>
-internal sealed class ConversationDirectory(IGrainFactory grains, string serviceSid, Func<ConversationSnapshot, bool> matches)
-{
-    private const int Batch = 100;
-
-    public async Task<List<(long Position, ConversationSnapshot Conversation)>> ScanAsync(long start, bool descending, int max)
-    {
-        var service = grains.GetGrain<Accounts.IChatServiceGrain>(serviceSid);
-        var found = new List<(long, ConversationSnapshot)>();
-        long? position = start;
-        while (found.Count < max && position is { } from)
-        {
-            var entries = await service.ListConversationsAsync(from, Math.Max(Batch, max - found.Count), descending);
-            var conversations = await Task.WhenAll(entries.Items.Select(e => grains.GetGrain<IConversationGrain>(e.ConversationSid).GetAsync()));
-            for (var i = 0; i < entries.Items.Count && found.Count < max; i++)
-            {
-                if (conversations[i] is { } conversation && matches(conversation))
-                {
-                    found.Add((entries.Items[i].Position, conversation));
-                }
-            }
-
-            position = entries.Next;
-        }
-
-        return found;
     }
 }
 

@@ -1,3 +1,4 @@
+using ConversationEngine.Conversations;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
 
@@ -10,6 +11,9 @@ public sealed class ChatServiceGrainState
     [Id(0)] public ChatServiceSnapshot? Service { get; set; }
     [Id(1)] public long NextPosition { get; set; }
     [Id(2)] public UpdateChatServiceConfiguration Configuration { get; set; } = new();
+
+    /// <summary>Whether the directory pages of earlier versions have been moved into the conversation table.</summary>
+    [Id(3)] public bool DirectoryMoved { get; set; }
 }
 
 public sealed class ChatServiceGrain(
@@ -89,30 +93,30 @@ public sealed class ChatServiceGrain(
         return position;
     }
 
-    public Task UnregisterConversationAsync(long position) =>
-        Page(position / IDirectoryPageGrain.Size).RemoveAsync(position);
-
-    public async Task<Page<DirectoryEntry>> ListConversationsAsync(long start, int max, bool descending)
+    public async Task MoveDirectoryAsync()
     {
-        var last = State.NextPosition - 1;
-        var found = new List<DirectoryEntry>();
-        var position = descending ? Math.Min(start, last) : Math.Max(start, 0);
-        while (found.Count < max && position >= 0 && position <= last)
+        if (State.DirectoryMoved || State.NextPosition == 0)
         {
-            var page = position / IDirectoryPageGrain.Size;
-            var pageFirst = page * IDirectoryPageGrain.Size;
-            var pageLast = Math.Min(pageFirst + IDirectoryPageGrain.Size - 1, last);
-            var (first, final) = descending ? (pageFirst, position) : (position, pageLast);
-            var entries = await Page(page).RangeAsync(first, final, descending, max - found.Count);
-            found.AddRange(entries);
-
-            // A full answer may have stopped inside the page: go on right after its last entry.
-            position = found.Count >= max
-                ? found[^1].Position + (descending ? -1 : 1)
-                : descending ? pageFirst - 1 : pageLast + 1;
+            return;
         }
 
-        return new Page<DirectoryEntry> { Items = found, Next = position >= 0 && position <= last ? position : null };
+        // Page by page: every conversation lists itself (a deleted one has nothing to list), then
+        // the page goes. A crash midway repeats pages already moved, which changes nothing.
+        for (var page = 0L; page * IDirectoryPageGrain.Size < State.NextPosition; page++)
+        {
+            var first = page * IDirectoryPageGrain.Size;
+            var entries = await Page(page).RangeAsync(first, first + IDirectoryPageGrain.Size - 1, descending: false, IDirectoryPageGrain.Size);
+            foreach (var entry in entries)
+            {
+                // One at a time: the list keeps the order in which conversations join it.
+                await grains.GetGrain<IConversationGrain>(entry.ConversationSid).EnsureListedAsync();
+            }
+
+            await Page(page).ClearAsync();
+        }
+
+        State.DirectoryMoved = true;
+        await store.WriteStateAsync();
     }
 
     private IDirectoryPageGrain Page(long number) =>

@@ -21,13 +21,7 @@ public sealed class DirectoryPageGrain(
         await store.WriteStateAsync();
     }
 
-    public async Task RemoveAsync(long position)
-    {
-        if (store.State.Entries.Remove(position))
-        {
-            await store.WriteStateAsync();
-        }
-    }
+    public Task ClearAsync() => store.ClearStateAsync();
 
     public Task<IReadOnlyList<DirectoryEntry>> RangeAsync(long first, long last, bool descending, int max)
     {

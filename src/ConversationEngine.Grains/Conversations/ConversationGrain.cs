@@ -1,25 +1,31 @@
-using ConversationEngine.Accounts;
 using ConversationEngine.Delivery;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConversationEngine.Conversations;
 
 /// <summary>
 /// A conversation: it orders the work on its header, participants and messages and decides when
-/// to store. The work is held by collaborators: the message log (pages), the participant roster,
-/// the index claims (unique name, bindings), the lifecycle timers and delivery orders. Calls go
-/// out from here only: the outbox, pages and indexes it calls never call a conversation, bar the
-/// interleaved <see cref="PeekAsync"/> another conversation's claim asks.
+/// to store. The work is held by collaborators: the message log, the participant roster, the
+/// index claims (unique name, bindings), the lifecycle timers and delivery orders. Calls go out
+/// from here only: the outbox, pages and indexes it calls never call a conversation, bar the
+/// interleaved <see cref="PeekAsync"/> another conversation's claim asks. After each stored change
+/// it brings its entry in the conversation list up to date itself, so creates share no grain.
 /// </summary>
-public sealed class ConversationGrain(
+public sealed partial class ConversationGrain(
     [PersistentState("conversation", "store")] IPersistentState<ConversationGrainState> store,
     IGrainFactory grains,
     TimeProvider time,
     IOptions<LifecycleOptions> lifecycle,
+    IConversationIndex list,
+    ILogger<ConversationGrain> logger,
     IMessageLogStore? table = null) : Grain, IConversationGrain, IRemindable
 {
+    /// <summary>The conversation's entry in the list as far as this activation knows; null when unknown.</summary>
+    private ListedConversation? listed;
+
     private MessageLog? log;
     private IndexClaims? claims;
     private ParticipantRoster? roster;
@@ -43,6 +49,26 @@ public sealed class ConversationGrain(
         {
             (log, var last) = await MessageLog.OpenAsync(grains, table, Sid, State, () => store.WriteStateAsync());
             Timers.Appended(last);
+
+            // A crash between a stored change and its list entry is mended here.
+            await EnsureListedAsync();
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (State.Header is not null && listed is null)
+        {
+            await TryListAsync();
+        }
+    }
+
+    public async Task EnsureListedAsync()
+    {
+        if (State.Header is not null)
+        {
+            listed ??= await list.GetAsync(Sid);
+            await ListAsync();
         }
     }
 
@@ -84,7 +110,6 @@ public sealed class ConversationGrain(
 
         try
         {
-            State.DirectoryPosition = await grains.GetGrain<IChatServiceGrain>(header.ChatServiceSid).RegisterConversationAsync(Sid);
             (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (header, command.InactiveTimer, command.ClosedTimer, now);
             State.LogFormat = table is null ? LogFormats.Pages : LogFormats.Table;
             await SaveAsync(new PendingChange(() => State.Header = null));
@@ -134,10 +159,8 @@ public sealed class ConversationGrain(
         // Release what other grains hold for us first: a crash midway leaves a conversation that can
         // be deleted again, never an index entry pointing at nothing forever.
         await Claims.ReleaseAllAsync(header, State.Participants);
-        if (State.DirectoryPosition >= 0)
-        {
-            await grains.GetGrain<IChatServiceGrain>(header.ChatServiceSid).UnregisterConversationAsync(State.DirectoryPosition);
-        }
+        await list.RemoveAsync(Sid);
+        listed = null;
 
         await Log.ClearAsync(messages => DeliveryOrders.ForgetAsync(grains, messages));
         await Timers.RemoveAsync();
@@ -197,6 +220,10 @@ public sealed class ConversationGrain(
         if (wakes)
         {
             await SaveAsync(new PendingChange(() => { }));
+        }
+        else if (State.InactiveTimer is not null || State.ClosedTimer is not null)
+        {
+            await TouchListAsync();
         }
 
         if (outbox is not null)
@@ -277,15 +304,75 @@ public sealed class ConversationGrain(
     /// Writes the state with the change. The reminder is set first (added or advanced only), so a
     /// failed write leaves at worst a reminder that fires for nothing.
     /// </summary>
-    private Task SaveAsync(PendingChange change, bool scheduleFirst = true) => change.StoreAsync(async () =>
+    private async Task SaveAsync(PendingChange change, bool scheduleFirst = true)
     {
-        if (scheduleFirst)
+        await change.StoreAsync(async () =>
         {
-            await Timers.ScheduleAsync(beforeWrite: true);
-        }
+            if (scheduleFirst)
+            {
+                await Timers.ScheduleAsync(beforeWrite: true);
+            }
 
-        await store.WriteStateAsync();
-    });
+            await store.WriteStateAsync();
+        });
+        await TryListAsync();
+    }
+
+    /// <summary>The list entry the stored state calls for.</summary>
+    private ListedConversation Listing() => new()
+    {
+        Header = State.Header!,
+        InactiveTimer = State.InactiveTimer,
+        ClosedTimer = State.ClosedTimer,
+        LastActivity = State.LastActivity,
+    };
+
+    /// <summary>Writes the list entry unless the list already shows the conversation so.</summary>
+    private async Task ListAsync()
+    {
+        var entry = Listing();
+        if (!entry.SameAs(listed))
+        {
+            listed = null;
+            await list.PutAsync(entry);
+            listed = entry;
+        }
+    }
+
+    /// <summary>
+    /// Lists a change already stored. Its failure must not fail the call (the change happened):
+    /// the entry is mended by the next change, the deactivation or the next activation.
+    /// </summary>
+    private async Task TryListAsync()
+    {
+        try
+        {
+            await ListAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogListBehind(logger, e, Sid);
+        }
+    }
+
+    /// <summary>An append restarted the timers: the list's due dates move with them.</summary>
+    private async Task TouchListAsync()
+    {
+        var before = listed;
+        try
+        {
+            listed = null;
+            await list.TouchAsync(Sid, State.LastActivity);
+            listed = before is null ? null : before with { LastActivity = State.LastActivity };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogListBehind(logger, e, Sid);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The conversation list is behind conversation {ConversationSid}; it is mended on its next change or activation")]
+    private static partial void LogListBehind(ILogger logger, Exception exception, string conversationSid);
 
     /// <summary>The conversation, its due timers applied, refused when closed.</summary>
     private async Task<ConversationSnapshot> WritableAsync(string what)

@@ -26,12 +26,7 @@ internal sealed class LifecycleTimers(IGrainBase grain, ConversationGrainState s
     /// The conversation as a client should see it now: a timer already due shows its effect even
     /// if its reminder has not run yet (it persists the change when it does).
     /// </summary>
-    public ConversationSnapshot Snapshot()
-    {
-        var header = state.Header!;
-        var current = ConversationLifecycle.Elapse(header.State, Timers, Now());
-        return header with { State = current, DateInactive = Timers.InactiveDue(current), DateClosed = Timers.ClosedDue(current) };
-    }
+    public ConversationSnapshot Snapshot() => ConversationLifecycle.Project(state.Header!, Timers, Now());
 
     /// <summary>The state the timers due by now have moved the conversation to, when they have.</summary>
     public string? ElapsedState() =>

@@ -32,10 +32,10 @@ public static class PostgresHostingExtensions
         });
         CompactGrainStateSerializer.Register(builder.Services, storageName);
         builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(normalized));
-        builder.Services.AddSingleton<Conversations.IMessageLogStore>(services => new PostgresMessageLogStore(
+        builder.Services.AddSingleton<EngineDatabase>(services => new PostgresEngineDatabase(
             services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
-            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions>>().Value,
-            new EngineMessageCodec(services.GetRequiredService<Orleans.Serialization.Serializer>())));
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions>>().Value));
+        builder.Services.AddEngineTables(TableMessageLogStore.PostgresAppend, messageTable: true);
         builder.UseAdoNetReminderService(options =>
         {
             options.Invariant = PostgresSchema.Invariant;
@@ -64,6 +64,19 @@ public static class PostgresHostingExtensions
     /// front end answers with 503), not as Orleans' "no codec for Npgsql.PostgresException":
     /// Orleans serializes only exceptions of namespaces it is told to.
     /// </summary>
+    /// <summary>The message log and the conversation list on the registered <see cref="EngineDatabase"/>.</summary>
+    internal static void AddEngineTables(this IServiceCollection services, string appendSql, bool messageTable)
+    {
+        if (messageTable)
+        {
+            services.AddSingleton<Conversations.IMessageLogStore>(s => new TableMessageLogStore(
+                s.GetRequiredService<EngineDatabase>(), new EngineMessageCodec(s.GetRequiredService<Orleans.Serialization.Serializer>()), appendSql));
+        }
+
+        services.AddSingleton<Conversations.IConversationIndex>(s => new TableConversationIndex(
+            s.GetRequiredService<EngineDatabase>(), s.GetRequiredService<Orleans.Serialization.Serializer>()));
+    }
+
     private static void AllowDatabaseExceptions(this IServiceCollection services) =>
         services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 }

@@ -42,14 +42,11 @@ public static class SqliteHostingExtensions
             CompactGrainStateSerializer.Register(builder.Services, storageName);
         }
 
-        if (messageTable)
-        {
-            // Messages in their own table, appended through the same writer.
-            builder.Services.AddSingleton<Conversations.IMessageLogStore>(services => new SqliteMessageLogStore(
-                connectionString,
-                services.GetRequiredService<IOptions<ClusterOptions>>().Value,
-                new EngineMessageCodec(services.GetRequiredService<Orleans.Serialization.Serializer>())));
-        }
+        // The engine's own tables, written through the same writer: messages (unless kept in page
+        // grains as earlier versions did) and the conversation list.
+        builder.Services.AddSingleton<EngineDatabase>(services => new SqliteEngineDatabase(
+            connectionString, services.GetRequiredService<IOptions<ClusterOptions>>().Value));
+        builder.Services.AddEngineTables(TableMessageLogStore.SqliteAppend, messageTable);
 
         builder.UseAdoNetReminderService(options =>
         {

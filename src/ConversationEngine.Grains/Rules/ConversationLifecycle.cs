@@ -31,6 +31,16 @@ public readonly record struct ConversationTimers(TimeSpan? Inactive, TimeSpan? C
 /// </summary>
 public static class ConversationLifecycle
 {
+    /// <summary>
+    /// The conversation as a client should see it at <paramref name="now"/>: a timer already due
+    /// shows its effect even before its reminder has run (which stores the change when it does).
+    /// </summary>
+    public static ConversationSnapshot Project(ConversationSnapshot header, ConversationTimers timers, DateTimeOffset now)
+    {
+        var current = Elapse(header.State, timers, now);
+        return header with { State = current, DateInactive = timers.InactiveDue(current), DateClosed = timers.ClosedDue(current) };
+    }
+
     public static readonly TimeSpan MinimumInactiveTimer = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan MinimumClosedTimer = TimeSpan.FromMinutes(10);
 

@@ -69,6 +69,31 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
+    public async Task Conversations_created_on_every_silo_are_listed_in_order_and_filtered_without_activating_any()
+    {
+        await using var cluster = await PostgresCluster.StartAsync(3);
+        var service = Sids.New(Sids.ChatService);
+        var created = new List<IConversationGrain>();
+        for (var i = 0; i < 12; i++)
+        {
+            var conversation = cluster.Client.GetGrain<IConversationGrain>(Sids.New(Sids.Conversation));
+            await conversation.CreateAsync(new CreateConversation { ChatServiceSid = service, State = i % 3 == 0 ? ConversationStates.Inactive : null });
+            created.Add(conversation);
+        }
+
+        await created[4].DeleteAsync();
+        await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var list = cluster.Client.GetGrain<IConversationListGrain>(0);
+        var all = await list.ListAsync(new ConversationQuery { ChatServiceSid = service }, 0, false, 50);
+        var inactive = await list.ListAsync(new ConversationQuery { ChatServiceSid = service, State = ConversationStates.Inactive }, long.MaxValue, true, 50);
+        var statistics = await cluster.Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+
+        Assert.Equal(created.Where((_, i) => i != 4).Select(c => c.GetPrimaryKeyString()), all.Select(e => e.Conversation.Sid));
+        Assert.Equal(created.Where((_, i) => i % 3 == 0).Select(c => c.GetPrimaryKeyString()).Reverse(), inactive.Select(e => e.Conversation.Sid));
+        Assert.DoesNotContain(statistics, s => s.GrainType.Contains(nameof(ConversationEngine.Conversations.ConversationGrain), StringComparison.Ordinal) && s.ActivationCount > 0);
+    }
+
+    [PostgresFact]
     public async Task Concurrent_claims_of_one_binding_from_different_silos_have_exactly_one_winner()
     {
         await using var cluster = await PostgresCluster.StartAsync(3);

@@ -166,10 +166,9 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
     }
 
     [Fact]
-    public async Task Service_directory_lists_conversations_in_creation_order_without_deleted_ones()
+    public async Task List_shows_conversations_in_creation_order_without_deleted_ones()
     {
         var service = Sids.New(Sids.ChatService);
-        await cluster.Grains.GetGrain<IChatServiceGrain>(service).InitializeAsync("directory test");
         var created = new List<IConversationGrain>();
         for (var i = 0; i < 5; i++)
         {
@@ -177,21 +176,20 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
         }
 
         await created[2].DeleteAsync();
-        var listed = await cluster.Grains.GetGrain<IChatServiceGrain>(service).ListConversationsAsync(0, 100, descending: false);
-        var backwards = await cluster.Grains.GetGrain<IChatServiceGrain>(service).ListConversationsAsync(long.MaxValue, 100, descending: true);
+        var query = new ConversationQuery { ChatServiceSid = service };
+        var listed = await List.ListAsync(query, 0, descending: false, 100);
+        var backwards = await List.ListAsync(query, long.MaxValue, descending: true, 100);
 
         var expected = created.Where((_, i) => i != 2).Select(c => c.GetPrimaryKeyString()).ToList();
-        Assert.Equal(expected, listed.Items.Select(e => e.ConversationSid));
-        Assert.Equal(expected.AsEnumerable().Reverse(), backwards.Items.Select(e => e.ConversationSid));
-        Assert.Null(listed.Next);
+        Assert.Equal(expected, listed.Select(e => e.Conversation.Sid));
+        Assert.Equal(expected.AsEnumerable().Reverse(), backwards.Select(e => e.Conversation.Sid));
+        Assert.Equal(listed.Select(e => e.Position).Order(), listed.Select(e => e.Position));
     }
 
     [Fact]
-    public async Task Service_directory_pages_resume_inside_a_directory_page()
+    public async Task List_pages_resume_after_the_last_position_both_ways()
     {
         var service = Sids.New(Sids.ChatService);
-        var directory = cluster.Grains.GetGrain<IChatServiceGrain>(service);
-        await directory.InitializeAsync("resume test");
         var created = new List<string>();
         for (var i = 0; i < 7; i++)
         {
@@ -201,17 +199,107 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
         foreach (var descending in new[] { false, true })
         {
             var seen = new List<string>();
-            long? position = descending ? long.MaxValue : 0;
-            while (position is { } from)
+            var position = descending ? long.MaxValue : 0;
+            while (true)
             {
-                var page = await directory.ListConversationsAsync(from, 2, descending);
-                Assert.True(page.Items.Count <= 2);
-                seen.AddRange(page.Items.Select(e => e.ConversationSid));
-                position = page.Next;
+                var page = await List.ListAsync(new ConversationQuery { ChatServiceSid = service }, position, descending, 2);
+                Assert.True(page.Count <= 2);
+                seen.AddRange(page.Select(e => e.Conversation.Sid));
+                if (page.Count < 2)
+                {
+                    break;
+                }
+
+                position = page[^1].Position + (descending ? -1 : 1);
             }
 
             Assert.Equal(descending ? created.AsEnumerable().Reverse() : created, seen);
         }
+    }
+
+    [Fact]
+    public async Task List_filters_by_state_and_date_from_the_table_without_activating_a_conversation()
+    {
+        var service = Sids.New(Sids.ChatService);
+        var old = cluster.Grains.GetGrain<IConversationGrain>(Sids.New(Sids.Conversation));
+        await old.CreateAsync(new CreateConversation { ChatServiceSid = service, DateCreated = DateTimeOffset.Parse("2020-01-02T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture) });
+        var active = await CreateAsync(service: service);
+        var inactive = await CreateAsync(service: service);
+        await inactive.UpdateAsync(new UpdateConversation { State = ConversationStates.Inactive, FriendlyName = "renamed" });
+
+        await cluster.DeactivateAllAsync();
+        var before = await ActiveConversationsAsync();
+        var onlyInactive = await List.ListAsync(new ConversationQuery { ChatServiceSid = service, State = ConversationStates.Inactive }, 0, false, 50);
+        var recent = await List.ListAsync(new ConversationQuery { ChatServiceSid = service, CreatedFrom = DateTimeOffset.UtcNow.AddDays(-1) }, 0, false, 50);
+        var in2020 = await List.ListAsync(
+            new ConversationQuery { ChatServiceSid = service, CreatedFrom = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), CreatedBefore = new DateTimeOffset(2020, 1, 3, 0, 0, 0, TimeSpan.Zero) }, 0, false, 50);
+
+        var shown = Assert.Single(onlyInactive).Conversation;
+        Assert.Equal((inactive.GetPrimaryKeyString(), "renamed"), (shown.Sid, shown.FriendlyName));
+        Assert.Equal([active.GetPrimaryKeyString(), inactive.GetPrimaryKeyString()], recent.Select(e => e.Conversation.Sid));
+        Assert.Equal(old.GetPrimaryKeyString(), Assert.Single(in2020).Conversation.Sid);
+        Assert.Equal(before, await ActiveConversationsAsync());
+    }
+
+    [Fact]
+    public async Task List_shows_timers_moved_by_an_append_and_a_due_timer_before_its_reminder()
+    {
+        var service = Sids.New(Sids.ChatService);
+        var conversation = cluster.Grains.GetGrain<IConversationGrain>(Sids.New(Sids.Conversation));
+        var created = await conversation.CreateAsync(new CreateConversation { ChatServiceSid = service, InactiveTimer = TimeSpan.FromHours(1) });
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        await conversation.AddMessageAsync(new AddMessage { Author = "agent", Body = "hello" });
+        var fetched = await conversation.GetAsync();
+
+        var listed = Assert.Single(await List.ListAsync(new ConversationQuery { ChatServiceSid = service }, 0, false, 10)).Conversation;
+        Assert.True(fetched!.DateInactive > created.DateInactive);
+        Assert.Equal(fetched.DateInactive, listed.DateInactive);
+    }
+
+    [Fact]
+    public async Task A_list_entry_lost_after_a_stored_change_is_mended_when_the_conversation_wakes()
+    {
+        var service = Sids.New(Sids.ChatService);
+        var conversation = await CreateAsync(service: service);
+        await ExecuteAsync("DELETE FROM EngineConversations WHERE ConversationSid = $key", conversation.GetPrimaryKeyString());
+        await cluster.DeactivateAllAsync();
+        Assert.Empty(await List.ListAsync(new ConversationQuery { ChatServiceSid = service }, 0, false, 10));
+
+        await conversation.GetAsync();
+
+        Assert.Equal(conversation.GetPrimaryKeyString(), Assert.Single(await List.ListAsync(new ConversationQuery { ChatServiceSid = service }, 0, false, 10)).Conversation.Sid);
+    }
+
+    [Fact]
+    public async Task Conversations_in_the_directory_of_earlier_versions_are_moved_into_the_list_once()
+    {
+        var service = Sids.New(Sids.ChatService);
+        var directory = cluster.Grains.GetGrain<IChatServiceGrain>(service);
+        await directory.InitializeAsync("earlier version");
+        var created = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var sid = (await CreateAsync(service: service)).GetPrimaryKeyString();
+            await ExecuteAsync("DELETE FROM EngineConversations WHERE ConversationSid = $key", sid);
+            await directory.RegisterConversationAsync(sid);
+            created.Add(sid);
+        }
+
+        await cluster.DeactivateAllAsync();
+        var listed = await List.ListAsync(new ConversationQuery { ChatServiceSid = service }, 0, false, 10);
+        var again = await List.ListAsync(new ConversationQuery { ChatServiceSid = service }, 0, false, 10);
+
+        Assert.Equal(created, listed.Select(e => e.Conversation.Sid));
+        Assert.Equal(listed, again);
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM OrleansStorage WHERE GrainIdExtensionString LIKE $key || '/conversations/%'", service));
+    }
+
+    private IConversationListGrain List => cluster.Grains.GetGrain<IConversationListGrain>(0);
+
+    private async Task<long> ActiveConversationsAsync()
+    {
+        var statistics = await cluster.Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        return statistics.Where(s => s.GrainType.Contains(nameof(ConversationGrain), StringComparison.Ordinal)).Sum(s => (long)s.ActivationCount);
     }
 
     private async Task<IConversationGrain> CreateAsync(string? uniqueName = null, string? service = null)
@@ -228,6 +316,16 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
     /// <summary>Rows of this conversation's grains (header, outboxes) in the storage table.</summary>
     private Task<long> CountRowsAsync(string conversationSid) =>
         CountAsync("SELECT COUNT(*) FROM OrleansStorage WHERE GrainIdExtensionString LIKE $key || '%'", conversationSid);
+
+    private async Task ExecuteAsync(string sql, string key)
+    {
+        await using var connection = new SqliteConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$key", key);
+        await command.ExecuteNonQueryAsync();
+    }
 
     private async Task<long> CountAsync(string sql, string conversationSid)
     {
