@@ -21,7 +21,8 @@
 //     appends to one conversation, and 32 concurrent writers over 100 conversations.
 //
 //   limits [--warmup 2] [--duration 10] [--connections 16] [--wide 64] [--rate R]
-//          [--postgres CS | --no-postgres] [--api PATH] [--out FILE] [--keep]
+//          [--postgres CS | --no-postgres] [--no-sqlite] [--only spread,wide,open,hot,create,read]
+//          [--api PATH] [--out FILE] [--keep]
 //     The engine over HTTP beside what this machine can do at best, in one run, as a markdown
 //     table (printed and written to bench/results/limits-<date>.md). Each engine cell starts the
 //     Release front end (src/ConversationEngine.Api/bin/Release/net10.0, or --api) as a process of

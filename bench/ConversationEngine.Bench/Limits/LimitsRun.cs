@@ -86,7 +86,11 @@ internal sealed class LimitsRun
             await using (var limits = await ChildProcess.StartAsync(typeof(LimitsRun).Assembly.Location, limitArgs, limitUrl, Path.Combine(scratch, "limit-server.log")))
             {
                 var kestrel = await LimitCellAsync("(a) Kestrel GET constant JSON", limits, settings.Connections, null, (client, _, _) => GetAsync(client, "/constant"));
-                await StoreAsync(null, limits, kestrel);
+                if (settings.Sqlite)
+                {
+                    await StoreAsync(null, limits, kestrel);
+                }
+
                 if (limitDatabase is not null)
                 {
                     await StoreAsync(limitDatabase, limits, kestrel);
@@ -119,14 +123,17 @@ internal sealed class LimitsRun
         var httpName = postgres ? "(b) ASP.NET + 1 Npgsql INSERT/POST, 16 pooled" : "(e) ASP.NET + 1 SQLite INSERT/POST, 1 writer";
         var n = settings.Connections;
 
-        var spread = await EngineCellAsync(postgres, Workload.Spread, n, null);
         var http = await LimitCellAsync(httpName, limits, n, null, (client, _, sequence) => PostAsync(client, httpPath, Body(sequence)));
         var bare = postgres
             ? await PostgresCommitsAsync(limitDatabase!.ConnectionString)
             : await SqliteCommitsAsync();
-        Add("message create, 100 conversations", store, spread, http, bare);
+        var spread = settings.Runs("spread") || settings.Runs("open") ? await EngineCellAsync(postgres, Workload.Spread, n, null) : null;
+        if (spread is not null)
+        {
+            Add("message create, 100 conversations", store, spread, http, bare);
+        }
 
-        if (!postgres)
+        if (!postgres && settings.Runs("wide"))
         {
             var wide = settings.Wide;
             var spreadWide = await EngineCellAsync(postgres, Workload.Spread, wide, null);
@@ -134,14 +141,28 @@ internal sealed class LimitsRun
             Add("message create, 100 conversations", store, spreadWide, httpWide);
         }
 
-        var rate = settings.Rate ?? Math.Max(10, Math.Round(spread.Result.Rate / 2 / 10) * 10);
-        var open = await EngineCellAsync(postgres, Workload.Spread, n, rate);
-        var httpOpen = await LimitCellAsync(httpName, limits, n, rate, (client, _, sequence) => PostAsync(client, httpPath, Body(sequence)));
-        Add("message create, 100 conversations", store, open, httpOpen);
+        if (spread is not null && settings.Runs("open"))
+        {
+            var rate = settings.Rate ?? Math.Max(10, Math.Round(spread.Result.Rate / 2 / 10) * 10);
+            var open = await EngineCellAsync(postgres, Workload.Spread, n, rate);
+            var httpOpen = await LimitCellAsync(httpName, limits, n, rate, (client, _, sequence) => PostAsync(client, httpPath, Body(sequence)));
+            Add("message create, 100 conversations", store, open, httpOpen);
+        }
 
-        Add("message create, 1 hot conversation", store, await EngineCellAsync(postgres, Workload.Hot, n, null), http, bare);
-        Add("conversation create", store, await EngineCellAsync(postgres, Workload.Create, n, null), http);
-        Add("read a page of 50 messages", store, await EngineCellAsync(postgres, Workload.Read, n, null), kestrel);
+        if (settings.Runs("hot"))
+        {
+            Add("message create, 1 hot conversation", store, await EngineCellAsync(postgres, Workload.Hot, n, null), http, bare);
+        }
+
+        if (settings.Runs("create"))
+        {
+            Add("conversation create", store, await EngineCellAsync(postgres, Workload.Create, n, null), http);
+        }
+
+        if (settings.Runs("read"))
+        {
+            Add("read a page of 50 messages", store, await EngineCellAsync(postgres, Workload.Read, n, null), kestrel);
+        }
     }
 
     private sealed record Database(string Name, string ConnectionString);
@@ -527,8 +548,11 @@ internal sealed class LimitsRun
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
-    private sealed record Settings(TimeSpan Warmup, TimeSpan Duration, int Connections, int Wide, double? Rate, string? Postgres, string ApiDll, string Output, bool Keep)
+    private sealed record Settings(TimeSpan Warmup, TimeSpan Duration, int Connections, int Wide, double? Rate, string? Postgres, string ApiDll, string Output, bool Keep, bool Sqlite, string[]? Only)
     {
+        /// <summary>Whether the workload is measured (all unless --only names some).</summary>
+        public bool Runs(string workload) => Only is null || Only.Contains(workload);
+
         public static string RepositoryRoot { get; } = FindRoot();
 
         public static Settings Parse(string[] args)
@@ -554,7 +578,9 @@ internal sealed class LimitsRun
                 string.IsNullOrWhiteSpace(postgres) ? null : postgres,
                 Path.GetFullPath(Value("--api") ?? Path.Combine(RepositoryRoot, "src", "ConversationEngine.Api", "bin", "Release", "net10.0", "ConversationEngine.Api.dll")),
                 Path.GetFullPath(Value("--out") ?? Path.Combine(RepositoryRoot, "bench", "results", Invariant($"limits-{DateTime.UtcNow:yyyy-MM-dd-HHmm}.md"))),
-                args.Contains("--keep"));
+                args.Contains("--keep"),
+                !args.Contains("--no-sqlite"),
+                Value("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
 
         private static string FindRoot()

@@ -15,7 +15,7 @@ internal sealed class TableConversationIndex(EngineDatabase database, Serializer
         "INSERT INTO EngineConversations (ServiceId, ChatServiceSid, ConversationSid, State, DateCreated, LastActivity, Payload) " +
         "VALUES (@s, @cs, @c, @state, @created, @activity, @p) " +
         "ON CONFLICT (ServiceId, ConversationSid) DO UPDATE SET State = excluded.State, DateCreated = excluded.DateCreated, " +
-        "LastActivity = excluded.LastActivity, Payload = excluded.Payload";
+        "LastActivity = excluded.LastActivity, Payload = excluded.Payload RETURNING Position";
 
     private const string Touch =
         "UPDATE EngineConversations SET LastActivity = @activity WHERE ServiceId = @s AND ConversationSid = @c AND LastActivity < @activity";
@@ -28,7 +28,7 @@ internal sealed class TableConversationIndex(EngineDatabase database, Serializer
     {
         ArgumentNullException.ThrowIfNull(conversation);
         var header = conversation.Header;
-        return database.WriteAsync(
+        return database.WriteSharedAsync(
             Put,
             ("@cs", header.ChatServiceSid),
             ("@c", header.Sid),

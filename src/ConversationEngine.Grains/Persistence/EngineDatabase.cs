@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Threading.Channels;
 using ConversationEngine.Grains.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -16,6 +18,13 @@ internal abstract class EngineDatabase(ClusterOptions cluster)
 
     /// <summary>Runs a writing statement (or several in one transaction); the rows of its last result set and the rows it changed.</summary>
     public abstract Task<TableResult> WriteAsync(string sql, params (string Name, object Value)[] parameters);
+
+    /// <summary>
+    /// Runs one writing statement that answers exactly one result set, and returns its rows.
+    /// Concurrent calls may share one transaction (and one commit) with each other; the
+    /// statements must therefore be safe to repeat, which a shared commit that fails calls for.
+    /// </summary>
+    public abstract Task<IReadOnlyList<object[]>> WriteSharedAsync(string sql, params (string Name, object Value)[] parameters);
 
     /// <summary>Runs a query; the rows of its last result set.</summary>
     public abstract Task<IReadOnlyList<object[]>> ReadAsync(string sql, params (string Name, object Value)[] parameters);
@@ -38,6 +47,10 @@ internal sealed class SqliteEngineDatabase(string connectionString, ClusterOptio
         return new TableResult(results.RecordsAffected, results.Sets[^1].Rows.Select(r => r.Values).ToList());
     }
 
+    /// <summary>Every write shares the writer's commits already.</summary>
+    public override async Task<IReadOnlyList<object[]>> WriteSharedAsync(string sql, params (string Name, object Value)[] parameters) =>
+        (await WriteAsync(sql, parameters)).Rows;
+
     public override Task<IReadOnlyList<object[]>> ReadAsync(string sql, params (string Name, object Value)[] parameters) => Task.Run(() =>
     {
         using var connection = new SqliteConnection(connectionString);
@@ -53,9 +66,143 @@ internal sealed class SqliteEngineDatabase(string connectionString, ClusterOptio
         [new SqliteParameter("@s", ServiceId), .. parameters.Select(p => new SqliteParameter(p.Name, p.Value))];
 }
 
-/// <summary>PostgreSQL: one command per call on the shared data source (several statements in one command run in one transaction).</summary>
-internal sealed class PostgresEngineDatabase(NpgsqlDataSource database, ClusterOptions cluster) : EngineDatabase(cluster)
+/// <summary>
+/// PostgreSQL: one command per call on the shared data source (several statements in one command
+/// run in one transaction), except the shared writes: those queue, and a lane takes what has
+/// queued and sends it as one batch, one transaction, one commit (group commit). A batch that fails is run again one
+/// statement at a time, so one bad statement fails only its own caller.
+/// </summary>
+internal sealed class PostgresEngineDatabase : EngineDatabase, IAsyncDisposable
 {
+    private const int MaxBatch = 64;
+
+    /// <summary>
+    /// One lane: what queues while a batch commits goes in the next one. Measured on message
+    /// create (16 connections, 2 cores, limits bench): 4 lanes 3 291/s, 2 lanes 4 035/s, 1 lane 5 583/s.
+    /// </summary>
+    private const int Lanes = 1;
+
+    private readonly NpgsqlDataSource database;
+    private readonly Channel<SharedWrite> queue = Channel.CreateUnbounded<SharedWrite>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    private readonly Task[] lanes;
+
+    public PostgresEngineDatabase(NpgsqlDataSource database, ClusterOptions cluster)
+        : base(cluster)
+    {
+        this.database = database;
+        lanes = Enumerable.Range(0, Lanes).Select(_ => Task.Run(LaneAsync)).ToArray();
+    }
+
+    public override Task<IReadOnlyList<object[]>> WriteSharedAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        var write = new SharedWrite(sql, parameters);
+        ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(write), this);
+
+        return write.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await Task.WhenAll(lanes);
+    }
+
+    private async Task LaneAsync()
+    {
+        var batch = new List<SharedWrite>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            if (batch.Count > 0)
+            {
+                await RunAsync(batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task RunAsync(List<SharedWrite> batch)
+    {
+        if (batch.Count > 1)
+        {
+            try
+            {
+                var results = await ExecuteBatchAsync(batch);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.SetResult(results[i]);
+                }
+
+                return;
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or IOException or TimeoutException)
+            {
+                // Rolled back whole (or its outcome unknown): each statement again on its own.
+            }
+        }
+
+        foreach (var write in batch)
+        {
+            try
+            {
+                write.Completion.SetResult((await ExecuteBatchAsync([write]))[0]);
+            }
+            catch (Exception e)
+            {
+                write.Completion.SetException(e);
+            }
+        }
+    }
+
+    private async Task<List<IReadOnlyList<object[]>>> ExecuteBatchAsync(IReadOnlyList<SharedWrite> writes)
+    {
+        await using var connection = await database.OpenConnectionAsync();
+        await using var batch = connection.CreateBatch();
+        foreach (var write in writes)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = write.Sql;
+            command.Parameters.AddWithValue("s", ServiceId);
+            foreach (var (name, value) in write.Parameters)
+            {
+                command.Parameters.AddWithValue(name.TrimStart('@'), value);
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        var results = new List<IReadOnlyList<object[]>>(writes.Count);
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            do
+            {
+                var rows = new List<object[]>();
+                while (await reader.ReadAsync())
+                {
+                    var values = new object[reader.FieldCount];
+                    reader.GetValues(values);
+                    rows.Add(values);
+                }
+
+                results.Add(rows);
+            }
+            while (await reader.NextResultAsync());
+        }
+
+        return results.Count == writes.Count
+            ? results
+            : throw new InvalidOperationException($"A batch of {writes.Count} statements answered {results.Count} result sets.");
+    }
+
+    private sealed record SharedWrite(string Sql, (string Name, object Value)[] Parameters)
+    {
+        public TaskCompletionSource<IReadOnlyList<object[]>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     public override async Task<TableResult> WriteAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var command = Command(sql, parameters);

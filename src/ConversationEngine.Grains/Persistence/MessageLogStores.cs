@@ -43,9 +43,9 @@ internal sealed class TableMessageLogStore(EngineDatabase database, EngineMessag
 
     public async Task AppendAsync(MessageSnapshot message)
     {
-        var result = await database.WriteAsync(
+        var rows = await database.WriteSharedAsync(
             appendSql, ("@c", message.ConversationSid), ("@i", message.Index), ("@m", message.Sid), ("@p", codec.Encode(message)));
-        var holder = result.Rows.Select(r => r[0] as string).FirstOrDefault();
+        var holder = rows.Select(r => r[0] as string).FirstOrDefault();
         if (holder != message.Sid)
         {
             throw new InvalidOperationException($"Message index {message.Index} of {message.ConversationSid} is already taken by {holder}");
