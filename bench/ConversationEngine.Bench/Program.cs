@@ -20,7 +20,7 @@
 //     bytes written per append (the page row's size after each of a page's 50 appends), sequential
 //     appends to one conversation, and 32 concurrent writers over 100 conversations.
 //
-//   limits [--warmup 2] [--duration 10] [--connections 16] [--wide 64] [--rate R]
+//   limits [--warmup 5] [--duration 10] [--connections 16] [--wide 64] [--rate R]
 //          [--postgres CS | --no-postgres] [--no-sqlite] [--only spread,wide,open,hot,create,read]
 //          [--api PATH] [--out FILE] [--keep]
 //     The engine over HTTP beside what this machine can do at best, in one run, as a markdown
@@ -32,7 +32,7 @@
 //     at --rate, by default half the closed-loop rate), message create into one hot conversation
 //     (then every index read back: 0..n-1, one per accepted create), conversation create, a page of
 //     50 messages. Limits, measured in the same run with the same load generator: (a) Kestrel
-//     answering a constant JSON; (b) an ASP.NET endpoint doing one Npgsql INSERT per POST over 16
+//     answering a constant JSON; (f) Kestrel answering the bytes of a page the engine answered; (b) an ASP.NET endpoint doing one Npgsql INSERT per POST over 16
 //     pooled connections; (c) 16 Npgsql clients committing single-row INSERTs, no HTTP; (d) one
 //     SQLite writer committing single-row INSERTs on a file set up as the engine's (WAL, its
 //     connection string); (e) the ASP.NET endpoint doing one SQLite INSERT per POST through one

@@ -48,6 +48,16 @@ internal static class LimitServer
         app.MapGet("/healthz", () => Results.Bytes(constant, "application/json"));
         app.MapGet("/constant", () => Results.Bytes(constant, "application/json"));
 
+        // A page the engine answered, put here by the run: the same bytes, from memory.
+        var page = constant;
+        app.MapPut("/page", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            page = body.ToArray();
+        });
+        app.MapGet("/page", () => Results.Bytes(page, "application/json"));
+
         var created = """{"sid":"IM00000000000000000000000000000000"}"""u8.ToArray();
         long index = -1;
 

@@ -79,13 +79,14 @@ public static class MessageEndpoints
             throw Errors.Invalid("Order", "must be asc or desc");
         }
 
-        var (grain, conversation) = await lookup.ExistingAsync(conversationSid);
+        // One call: the list refuses a conversation that does not exist (404) by itself.
+        var grain = await lookup.GrainAsync(conversationSid);
         var page = await grain.ListMessagesAsync(paging.Position, order == "desc", paging.PageSize);
         var filters = Form.Query(request, "Order") is null ? null : new Dictionary<string, string> { ["Order"] = order };
         return TypedResults.Json(new Dictionary<string, object?>
         {
             ["messages"] = (await receipts.ForAsync(page.Items)).Select(m => links.Message(m.Message, m.Receipts)).ToList(),
-            ["meta"] = paging.Meta("messages", links.MessagesUrl(conversation.Sid), filters, page.Next, page.Previous),
+            ["meta"] = paging.Meta("messages", links.MessagesUrl(grain.GetPrimaryKeyString()), filters, page.Next, page.Previous),
         }, TwilioJson.Options);
     }
 }
