@@ -110,6 +110,7 @@ public static class HostingExtensions
         app.MapShortCodeEndpoints();
         app.MapWebhookEndpoints();
         app.MapOperatorEndpoints();
+        app.MapWebhookQueueEndpoints();
         return app;
     }
 }
