@@ -34,7 +34,8 @@ public static partial class WebhookEndpoints
     /// delivered it, to its Messaging Service's inbound URL (then fallback URL). When the
     /// application answers TwiML, that TwiML is the answer to Twilio, as when Twilio calls the
     /// application itself; except that a keyword the engine answered (help, opt-out, opt-in text)
-    /// keeps the engine's answer, as Twilio's own keyword handling does. Otherwise the engine answers.
+    /// keeps the engine's answer, so a confirmation the contact is owed is never replaced (the
+    /// engine's choice: Twilio's precedence here is not documented). Otherwise the engine answers.
     /// </remarks>
     public static async Task<IResult> InboundAsync(HttpRequest request, TwilioWebhook webhook, TwilioForwarding forwarding, IGrainFactory grains, ILogger<TwilioWebhook> logger)
     {
