@@ -54,6 +54,38 @@ public sealed record InboundOutcome
     [Id(6)] public required DateTimeOffset DateReceived { get; init; }
     [Id(7)] public string? Reason { get; init; }
     [Id(8)] public required InboundRequest Request { get; init; }
+
+    /// <summary>
+    /// An unroutable message's forwards to the Messaging Service's inbound and fallback URLs, one
+    /// per attempt (Twilio's redeliveries of the message are forwarded again), oldest first.
+    /// </summary>
+    [Id(9)] public IReadOnlyList<InboundForward> Forwards { get; init; } = [];
+}
+
+/// <summary>One forward of an inbound message to the application's URL, or why none was made.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.InboundForward")]
+public sealed record InboundForward
+{
+    /// <summary><c>inbound</c> (the service's InboundRequestUrl), <c>fallback</c> (its FallbackUrl) or <c>none</c> (see <see cref="Reason"/>).</summary>
+    [Id(0)] public required string Target { get; init; }
+
+    /// <summary>Scheme, host, port and path of the URL called (never its query or credentials); null when none was.</summary>
+    [Id(1)] public string? Url { get; init; }
+    [Id(2)] public string? Method { get; init; }
+
+    /// <summary>The application's HTTP status; null when it did not answer (see <see cref="Failure"/>).</summary>
+    [Id(3)] public int? StatusCode { get; init; }
+
+    /// <summary>Why no answer came: timeout, connection, name_resolution, tls, protocol; null with a status.</summary>
+    [Id(4)] public string? Failure { get; init; }
+    [Id(5)] public long ElapsedMilliseconds { get; init; }
+
+    /// <summary>The application answered TwiML and it was passed back to Twilio as the webhook's answer.</summary>
+    [Id(6)] public bool AnsweredTwiML { get; init; }
+    [Id(7)] public string? Reason { get; init; }
+    [Id(8)] public required DateTimeOffset DateForwarded { get; init; }
+    [Id(9)] public string? MessagingServiceSid { get; init; }
 }
 
 [GenerateSerializer]
@@ -77,6 +109,13 @@ public interface IInboundMessageGrain : IGrainWithStringKey
     [ReadOnly]
     [Alias("Get")]
     Task<InboundOutcome?> GetAsync();
+
+    /// <summary>
+    /// Adds what came of forwarding the message (an unroutable one, by the front end) to its
+    /// outcome; ignored before the message is processed. The most recent entries are kept.
+    /// </summary>
+    [Alias("RecordForwards")]
+    Task RecordForwardsAsync(IReadOnlyList<InboundForward> forwards);
 }
 
 /// <summary>The account's log of inbound messages that no conversation took, keyed by account SID.</summary>

@@ -81,6 +81,8 @@ public static class HostingExtensions
         // Webhook signatures need the Twilio account's token even with no silo in this process.
         Twilio.Messages.TwilioMessagesServiceCollectionExtensions.AddTwilioOptions(services);
         services.AddSingleton<TwilioWebhook>();
+        Twilio.Webhooks.WebhookServiceCollectionExtensions.AddTwilioWebhooks(services);
+        services.AddTransient<TwilioForwarding>();
         services.AddProblemDetails();
         services.AddAuthentication(BasicAuthentication.Scheme)
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthentication.Scheme, configureOptions: null);

@@ -148,11 +148,23 @@ public sealed partial class TwilioWebhook(IOptions<EngineOptions> engine, IOptio
         }
 
         var account = named.SingleOrDefault();
-        var (knownAccount, token) = twilio.Value is { AccountSid: { Length: > 0 } twilioAccount, AuthToken: { Length: > 0 } twilioToken }
-            ? (twilioAccount, twilioToken)
-            : (engine.Value.AccountSid, engine.Value.AuthToken);
+        var (knownAccount, token) = KnownAccount;
         return account is null || account == knownAccount ? token : null;
     }
+
+    /// <summary>
+    /// The auth token Twilio's webhooks are checked with, which also signs what the engine forwards
+    /// of them (an unroutable inbound message, a status callback): the forwarded parameters name
+    /// that same account in <c>AccountSid</c>, so the receiving application validates them as if
+    /// Twilio had called it.
+    /// </summary>
+    public string AuthToken => KnownAccount.Token!;
+
+    // The Twilio account when one is configured, else the engine's own (the sandbox).
+    private (string? Sid, string? Token) KnownAccount =>
+        twilio.Value is { AccountSid: { Length: > 0 } twilioAccount, AuthToken: { Length: > 0 } twilioToken }
+            ? (twilioAccount, twilioToken)
+            : (engine.Value.AccountSid, engine.Value.AuthToken);
 
     // RequestValidator tries the URL as given and with its port toggled, but signs user info and
     // adds a default port only to a URL without one: Twilio signs neither user info nor, for its

@@ -21,7 +21,21 @@ public sealed record InboundMessageResource(
     bool? OptedOut,
     string? Reply,
     DateTimeOffset DateReceived,
+    IReadOnlyList<InboundForwardResource> Forwards,
     string Url);
+
+/// <summary>One forward of an unroutable message to the Messaging Service's inbound or fallback URL, or why none was made.</summary>
+public sealed record InboundForwardResource(
+    string Target,
+    string? MessagingServiceSid,
+    string? Url,
+    string? Method,
+    int? StatusCode,
+    string? Failure,
+    long ElapsedMs,
+    bool AnsweredTwiml,
+    string? Reason,
+    DateTimeOffset DateForwarded);
 
 public sealed record ContactChannelResource(
     string Scope,
@@ -154,5 +168,7 @@ public static class OperatorEndpoints
         outcome.Keyword.OptedOut,
         outcome.Reply,
         outcome.DateReceived,
+        outcome.Forwards.Select(f => new InboundForwardResource(
+            f.Target, f.MessagingServiceSid, f.Url, f.Method, f.StatusCode, f.Failure, f.ElapsedMilliseconds, f.AnsweredTwiML, f.Reason, f.DateForwarded)).ToList(),
         links.Engine("/InboundMessages/" + outcome.MessageSid));
 }

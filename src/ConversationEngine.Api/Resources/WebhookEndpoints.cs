@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Contacts;
 using ConversationEngine.Delivery;
 using ConversationEngine.Inbound;
 using ConversationEngine.Twilio;
@@ -9,7 +10,8 @@ namespace ConversationEngine.Api.Resources;
 /// <summary>
 /// What Twilio calls: <c>/webhooks/twilio/messages</c> (incoming SMS, MMS, WhatsApp, Messenger;
 /// POST or GET, answered with TwiML) and <c>/webhooks/twilio/status</c> (delivery status
-/// callbacks). Every request is signature-checked before anything is read into the engine.
+/// callbacks). Every request is signature-checked before anything is read into the engine, and
+/// before anything is forwarded to the application (see <see cref="TwilioForwarding"/>).
 /// </summary>
 public static partial class WebhookEndpoints
 {
@@ -27,7 +29,15 @@ public static partial class WebhookEndpoints
         return routes;
     }
 
-    public static async Task<IResult> InboundAsync(HttpRequest request, TwilioWebhook webhook, IGrainFactory grains, ILogger<TwilioWebhook> logger)
+    /// <remarks>
+    /// A message no conversation takes is kept as unroutable and forwarded, as Twilio would have
+    /// delivered it, to its Messaging Service's inbound URL (then fallback URL). When the
+    /// application answers TwiML, that TwiML is the answer to Twilio, as when Twilio calls the
+    /// application itself; except that a keyword the engine answered (help, opt-out, opt-in text)
+    /// keeps the engine's answer, so a confirmation the contact is owed is never replaced (the
+    /// engine's choice: Twilio's precedence here is not documented). Otherwise the engine answers.
+    /// </remarks>
+    public static async Task<IResult> InboundAsync(HttpRequest request, TwilioWebhook webhook, TwilioForwarding forwarding, IGrainFactory grains, ILogger<TwilioWebhook> logger)
     {
         var parameters = await webhook.ReadVerifiedAsync(request);
         InboundMessage message;
@@ -59,6 +69,17 @@ public static partial class WebhookEndpoints
         if (outcome.Outcome == InboundOutcomes.Unroutable)
         {
             LogUnroutable(logger, outcome.MessageSid, outcome.Reason);
+            var forwarded = await forwarding.ForwardInboundAsync(outcome, parameters, webhook.AuthToken, request.Host.Value, request.HttpContext.RequestAborted);
+            if (forwarded.Forwards.Count > 0)
+            {
+                await grains.GetGrain<IInboundMessageGrain>(outcome.MessageSid).RecordForwardsAsync(forwarded.Forwards);
+            }
+
+            var keywordAnswered = outcome.Keyword.Action != KeywordAction.None && outcome.Reply is not null;
+            if (forwarded.TwiML is { } applicationAnswer && !keywordAnswered)
+            {
+                return TypedResults.Content(applicationAnswer, TwiMLContentType);
+            }
         }
 
         string twiml;
@@ -89,7 +110,18 @@ public static partial class WebhookEndpoints
         return response.ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
     }
 
-    public static async Task<IResult> StatusAsync(HttpRequest request, TwilioWebhook webhook, IGrainFactory grains, ILogger<TwilioWebhook> logger)
+    /// <remarks>
+    /// Once the engine has applied the status and Twilio has its 200, the callback is forwarded to
+    /// the Messaging Service's <c>StatusCallback</c> (best effort: one attempt within the forward
+    /// timeout, a failure logged, never retried, never Twilio's concern).
+    /// </remarks>
+    public static async Task<IResult> StatusAsync(
+        HttpRequest request,
+        TwilioWebhook webhook,
+        IGrainFactory grains,
+        IServiceScopeFactory scopes,
+        IHostApplicationLifetime lifetime,
+        ILogger<TwilioWebhook> logger)
     {
         var parameters = await webhook.ReadVerifiedAsync(request);
         StatusCallback callback;
@@ -111,6 +143,14 @@ public static partial class WebhookEndpoints
             LogUnknownMessage(logger, callback.MessageSid, callback.MessageStatus);
         }
 
+        var (token, host) = (webhook.AuthToken, request.Host.Value);
+        request.HttpContext.Response.OnCompleted(async () =>
+        {
+            // A scope of its own: the request's may be gone by the time this runs.
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<TwilioForwarding>()
+                .ForwardStatusAsync(callback, parameters, token, host, lifetime.ApplicationStopping);
+        });
         return TypedResults.Ok();
     }
 

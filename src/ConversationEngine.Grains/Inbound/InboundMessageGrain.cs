@@ -26,6 +26,8 @@ public sealed class InboundMessageGrain(
     TimeProvider time,
     IOptions<InboundOptions> options) : Grain, IInboundMessageGrain
 {
+    private const int MaxForwardsKept = 20;
+
     public async Task<InboundOutcome> ProcessAsync(InboundRequest request)
     {
         if (store.State.Outcome is { } done)
@@ -40,6 +42,27 @@ public sealed class InboundMessageGrain(
     }
 
     public Task<InboundOutcome?> GetAsync() => Task.FromResult(store.State.Outcome);
+
+    public async Task RecordForwardsAsync(IReadOnlyList<InboundForward> forwards)
+    {
+        if (store.State.Outcome is not { } outcome || forwards.Count == 0)
+        {
+            return;
+        }
+
+        // Each redelivery by Twilio is forwarded again; the newest attempts tell the story.
+        IReadOnlyList<InboundForward> kept = [.. outcome.Forwards, .. forwards];
+        store.State.Outcome = outcome with { Forwards = kept.Skip(Math.Max(0, kept.Count - MaxForwardsKept)).ToList() };
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            store.State.Outcome = outcome;
+            throw;
+        }
+    }
 
     private async Task<InboundOutcome> RouteAsync(InboundRequest request)
     {
