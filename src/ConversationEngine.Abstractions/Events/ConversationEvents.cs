@@ -123,6 +123,10 @@ public interface IWebhookQueueGrain : IGrainWithStringKey
     [Alias("Notify")]
     Task NotifyAsync(long sequence);
 
+    /// <summary>Looks at the feed's end itself and delivers what is due (a new target, a replay asked for).</summary>
+    [Alias("Start")]
+    Task StartAsync();
+
     [AlwaysInterleave]
     [Alias("Status")]
     Task<WebhookQueueStatus> StatusAsync();

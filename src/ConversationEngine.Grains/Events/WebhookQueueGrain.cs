@@ -77,6 +77,8 @@ public sealed partial class WebhookQueueGrain(
         }
     }
 
+    public async Task StartAsync() => await NotifyAsync(await events.HighestAsync(Key.ConversationSid));
+
     public Task<WebhookQueueStatus> StatusAsync() => Task.FromResult(new WebhookQueueStatus
     {
         ConversationSid = Key.ConversationSid,

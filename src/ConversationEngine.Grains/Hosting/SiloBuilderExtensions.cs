@@ -2,6 +2,7 @@ using ConversationEngine.Conversations;
 using ConversationEngine.Delivery;
 using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Twilio.Messages;
+using ConversationEngine.Twilio.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +32,8 @@ public static class SiloBuilderExtensions
         builder.Services.AddValidatedOptions<Inbound.InboundOptions>();
         builder.Services.AddValidatedOptions<Events.WebhookDeliveryOptions>();
         builder.Services.AddHostedService<Events.WebhookSweep>();
+        builder.Services.AddTwilioWebhooks();
+        builder.Services.TryAddSingleton<Events.IWebhookSender, Events.TwilioWebhookSender>();
 
         // Orleans refuses reminder periods below its minimum; a shorter lifecycle period (tests)
         // lowers that minimum with it.
