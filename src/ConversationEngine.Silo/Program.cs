@@ -36,11 +36,23 @@ if (string.IsNullOrWhiteSpace(accountSid) || string.IsNullOrWhiteSpace(publicBas
     return HostRun.InvalidConfiguration;
 }
 
-builder.UseOrleans(silo => silo.AddConversationEngineSilo(builder.Configuration, sqliteConnectionString: null, delivery =>
+// Conversations webhooks are signed with the account's auth token, the one the front end checks.
+var authToken = builder.Configuration["Engine:AuthToken"];
+if (string.IsNullOrWhiteSpace(authToken))
 {
-    delivery.AccountSid ??= accountSid;
-    delivery.StatusCallbackUrl ??= publicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
-}));
+    Console.Error.WriteLine("Set Engine:AuthToken (the same as the front end's): Conversations webhooks are signed with it.");
+    return HostRun.InvalidConfiguration;
+}
+
+builder.UseOrleans(silo => silo.AddConversationEngineSilo(
+    builder.Configuration,
+    sqliteConnectionString: null,
+    delivery =>
+    {
+        delivery.AccountSid ??= accountSid;
+        delivery.StatusCallbackUrl ??= publicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
+    },
+    webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (accountSid, authToken)));
 
 var app = builder.Build();
 

@@ -30,6 +30,16 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task DeleteAsync();
 
+    /// <summary>
+    /// Records an event of a change made elsewhere (a delivery receipt moved by its outbox) in the
+    /// conversation's feed; one with a dedupe key already recorded changes nothing. Interleaved:
+    /// it only hands out a sequence number and writes the feed, and an outbox may call it while
+    /// the conversation waits on that outbox.
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("RecordEvent")]
+    Task RecordEventAsync(string type, IReadOnlyList<KeyValuePair<string, string>> parameters, string dedupeKey);
+
     /// <summary>Makes sure the conversation list shows the conversation as it is stored (nothing when it does not exist).</summary>
     [Alias("EnsureListed")]
     Task EnsureListedAsync();

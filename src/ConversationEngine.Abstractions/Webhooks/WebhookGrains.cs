@@ -26,6 +26,12 @@ public sealed record WebhookTarget
 
     /// <summary>webhook, trigger or studio (scoped); webhook or flex (account).</summary>
     [Id(5)] public string Kind { get; init; } = "webhook";
+
+    /// <summary>When the target got its URL: events recorded before are not sent to it (bar <see cref="ReplayAfter"/>).</summary>
+    [Id(6)] public DateTimeOffset Since { get; init; }
+
+    /// <summary>A scoped webhook's Configuration.ReplayAfter: onMessageAdded of earlier messages from this index on are sent too.</summary>
+    [Id(7)] public long? ReplayAfter { get; init; }
 }
 
 /// <summary>Where pre-action hooks (onMessageAdd, onConversationAdd…) of the account or a service are called.</summary>

@@ -53,11 +53,15 @@ public static class HostingExtensions
         {
             // The silo's schema start-up step (AddConversationEngineSilo) creates or upgrades this file.
             var sqlite = storage.IsPostgres ? null : SqliteSchema.BuildConnectionString(engine.DatabasePath);
-            builder.UseOrleans(orleans => orleans.AddConversationEngineSilo(builder.Configuration, sqlite, delivery =>
-            {
-                delivery.AccountSid ??= engine.AccountSid;
-                delivery.StatusCallbackUrl ??= engine.PublicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
-            }));
+            builder.UseOrleans(orleans => orleans.AddConversationEngineSilo(
+                builder.Configuration,
+                sqlite,
+                delivery =>
+                {
+                    delivery.AccountSid ??= engine.AccountSid;
+                    delivery.StatusCallbackUrl ??= engine.PublicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
+                },
+                webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (engine.AccountSid, engine.AuthToken)));
         }
 
         builder.Services.AddHostedService<EngineStartup>();

@@ -1,4 +1,5 @@
 using ConversationEngine.Delivery;
+using ConversationEngine.Events;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
 using Microsoft.Extensions.Logging;
@@ -20,9 +21,13 @@ public sealed partial class ConversationGrain(
     TimeProvider time,
     IOptions<LifecycleOptions> lifecycle,
     IConversationIndex list,
+    IEventStore events,
     ILogger<ConversationGrain> logger,
     IMessageLogStore? table = null) : Grain, IConversationGrain, IRemindable
 {
+    /// <summary>The sequence number the conversation's next event gets.</summary>
+    private long nextSequence = 1;
+
     /// <summary>The conversation's entry in the list as far as this activation knows; null when unknown.</summary>
     private ListedConversation? listed;
 
@@ -35,7 +40,7 @@ public sealed partial class ConversationGrain(
 
     private string Sid => this.GetPrimaryKeyString();
 
-    private MessageLog Log => log ??= MessageLog.For(grains, table, Sid, State);
+    private MessageLog Log => log ??= MessageLog.For(grains, table, events, Sid, State);
 
     private IndexClaims Claims => claims ??= new IndexClaims(grains, Sid);
 
@@ -47,8 +52,13 @@ public sealed partial class ConversationGrain(
     {
         if (State.Header is not null)
         {
-            (log, var last) = await MessageLog.OpenAsync(grains, table, Sid, State, () => store.WriteStateAsync());
+            (log, var last) = await MessageLog.OpenAsync(grains, table, events, Sid, State, () => store.WriteStateAsync());
             Timers.Appended(last);
+
+            // The feed goes on after the last event stored or carried by the state; what the
+            // state still carries is moved into the feed now.
+            nextSequence = Math.Max(await events.HighestAsync(Sid), State.PendingEvents.Select(e => e.Sequence).DefaultIfEmpty().Max()) + 1;
+            await FlushEventsAsync();
 
             // A crash between a stored change and its list entry is mended here.
             await EnsureListedAsync();
@@ -112,7 +122,7 @@ public sealed partial class ConversationGrain(
         {
             (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (header, command.InactiveTimer, command.ClosedTimer, now);
             State.LogFormat = table is null ? LogFormats.Pages : LogFormats.Table;
-            await SaveAsync(new PendingChange(() => State.Header = null));
+            await SaveAsync(new PendingChange(() => State.Header = null), changes: NewEvent(EventTypes.ConversationAdded, EventParameters.Conversation(header)));
         }
         catch when (header.UniqueName is not null)
         {
@@ -138,10 +148,15 @@ public sealed partial class ConversationGrain(
         var unclaimName = await Claims.RenameAsync(header.ChatServiceSid, header.UniqueName, updated.UniqueName);
         var previous = (State.InactiveTimer, State.ClosedTimer, State.LastActivity);
         (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (updated, inactiveTimer, closedTimer, lastActivity);
-        await SaveAsync(new PendingChange(
-            () => (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (header, previous.InactiveTimer, previous.ClosedTimer, previous.LastActivity),
-            unclaimName,
-            () => Claims.RenamedAsync(header.ChatServiceSid, header.UniqueName, updated.UniqueName)));
+        await SaveAsync(
+            new PendingChange(
+                () => (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (header, previous.InactiveTimer, previous.ClosedTimer, previous.LastActivity),
+                unclaimName,
+                () => Claims.RenamedAsync(header.ChatServiceSid, header.UniqueName, updated.UniqueName)),
+            changes: [
+                NewEvent(EventTypes.ConversationUpdated, EventParameters.Conversation(updated)),
+                .. StateEvents(header, updated, "API"),
+            ]);
 
         if (updated.State == ConversationStates.Closed)
         {
@@ -162,6 +177,11 @@ public sealed partial class ConversationGrain(
         await list.RemoveAsync(Sid);
         listed = null;
 
+        // The feed outlives the conversation: its last event says it is gone.
+        await FlushEventsAsync();
+        await events.AppendAsync([NewEvent(EventTypes.ConversationRemoved, EventParameters.Conversation(header, Now()))]);
+        Notify(header.ChatServiceSid);
+
         await Log.ClearAsync(messages => DeliveryOrders.ForgetAsync(grains, messages));
         await Timers.RemoveAsync();
         await store.ClearStateAsync();
@@ -176,7 +196,7 @@ public sealed partial class ConversationGrain(
     {
         var header = await WritableAsync("add a participant");
         var (participant, change) = await Roster.AddAsync(command, header, Now());
-        await SaveActivityAsync(change);
+        await SaveActivityAsync(change, NewEvent(EventTypes.ParticipantAdded, EventParameters.Participant(participant, EventTypes.ParticipantAdded)));
         return participant;
     }
 
@@ -188,14 +208,17 @@ public sealed partial class ConversationGrain(
         await ElapseDueTimersAsync();
         var holdsPairs = Existing().State != ConversationStates.Closed;
         var (participant, change) = await Roster.UpdateAsync(participantSid, command, holdsPairs, Now());
-        await (holdsPairs ? SaveActivityAsync(change) : SaveAsync(change));
+        var updated = NewEvent(EventTypes.ParticipantUpdated, EventParameters.Participant(participant, EventTypes.ParticipantUpdated));
+        await (holdsPairs ? SaveActivityAsync(change, updated) : SaveAsync(change, changes: updated));
         return participant;
     }
 
     public async Task RemoveParticipantAsync(string participantSid)
     {
         Existing();
-        await SaveAsync(Roster.Remove(participantSid), scheduleFirst: false);
+        var removed = State.Participants.Find(p => p.Sid == participantSid);
+        var change = Roster.Remove(participantSid);
+        await SaveAsync(change, scheduleFirst: false, NewEvent(EventTypes.ParticipantRemoved, EventParameters.Participant(removed!, EventTypes.ParticipantRemoved, Now())));
     }
 
     public Task<Page<ParticipantSnapshot>> ListParticipantsAsync(long start, int pageSize)
@@ -207,11 +230,14 @@ public sealed partial class ConversationGrain(
     public async Task<MessageSnapshot> AddMessageAsync(AddMessage command)
     {
         var header = await WritableAsync("add a message");
-        var (message, duplicate, outbox) = await MessagePosting.PostAsync(grains, Log, command, header, State.Participants, time, Now());
+        var (message, duplicate, outbox) = await MessagePosting.PostAsync(
+            grains, Log, command, header, State.Participants, time, Now(), m => NewEvent(EventTypes.MessageAdded, EventParameters.MessageAdded(m, header), m.Body));
         if (duplicate)
         {
             return message;
         }
+
+        Notify(header.ChatServiceSid);
 
         // The page holds the message, and activation recovers the activity time from it, so only
         // waking an inactive conversation needs a write here.
@@ -219,7 +245,7 @@ public sealed partial class ConversationGrain(
         Timers.MarkActivity(Now());
         if (wakes)
         {
-            await SaveAsync(new PendingChange(() => { }));
+            await SaveAsync(new PendingChange(() => { }), changes: [.. StateEvents(header, State.Header!, "EVENT")]);
         }
         else if (State.InactiveTimer is not null || State.ClosedTimer is not null)
         {
@@ -243,7 +269,8 @@ public sealed partial class ConversationGrain(
         Existing();
         var current = await Log.FindAsync(messageSid) ?? throw MessageNotFound(messageSid);
         var updated = Drafts.UpdatedMessage(current, command, State.Participants, Now());
-        await Log.ReplaceAsync(updated);
+        await Log.ReplaceAsync(updated, NewEvent(EventTypes.MessageUpdated, EventParameters.MessageChanged(updated)));
+        Notify(updated.ChatServiceSid);
         return updated;
     }
 
@@ -252,7 +279,8 @@ public sealed partial class ConversationGrain(
         Existing();
         var message = await Log.FindAsync(messageSid) ?? throw MessageNotFound(messageSid);
         await DeliveryOrders.ForgetAsync(grains, [message]);
-        await Log.RemoveAsync(message);
+        await Log.RemoveAsync(message, NewEvent(EventTypes.MessageRemoved, EventParameters.MessageChanged(message, Now())));
+        Notify(message.ChatServiceSid);
     }
 
     public Task<Page<MessageSnapshot>> ListMessagesAsync(long? start, bool descending, int pageSize)
@@ -275,7 +303,7 @@ public sealed partial class ConversationGrain(
 
         var header = State.Header!;
         State.Header = header with { State = next, DateUpdated = Now() };
-        await SaveAsync(new PendingChange(() => State.Header = header), scheduleFirst: false);
+        await SaveAsync(new PendingChange(() => State.Header = header), scheduleFirst: false, [.. StateEvents(header, State.Header, "TIMER")]);
         if (next == ConversationStates.Closed)
         {
             await Claims.ReleaseBindingsAsync(State.Participants);
@@ -286,27 +314,38 @@ public sealed partial class ConversationGrain(
     }
 
     /// <summary>Stores a participant change that counts as activity: it restarts the timers and wakes the conversation.</summary>
-    private Task SaveActivityAsync(PendingChange change)
+    private Task SaveActivityAsync(PendingChange change, ConversationEvent described)
     {
         var previous = (State.Header, State.LastActivity);
         Timers.MarkActivity(Now());
-        return SaveAsync(change with
-        {
-            Revert = () =>
+        return SaveAsync(
+            change with
             {
-                change.Revert();
-                (State.Header, State.LastActivity) = previous;
+                Revert = () =>
+                {
+                    change.Revert();
+                    (State.Header, State.LastActivity) = previous;
+                },
             },
-        });
+            changes: [described, .. StateEvents(previous.Header!, State.Header!, "EVENT")]);
     }
 
     /// <summary>
     /// Writes the state with the change. The reminder is set first (added or advanced only), so a
     /// failed write leaves at worst a reminder that fires for nothing.
     /// </summary>
-    private async Task SaveAsync(PendingChange change, bool scheduleFirst = true)
+    private async Task SaveAsync(PendingChange change, bool scheduleFirst = true, params ConversationEvent[] changes)
     {
-        await change.StoreAsync(async () =>
+        State.PendingEvents.AddRange(changes);
+        var withEvents = change with
+        {
+            Revert = () =>
+            {
+                change.Revert();
+                State.PendingEvents.RemoveAll(changes.Contains);
+            },
+        };
+        await withEvents.StoreAsync(async () =>
         {
             if (scheduleFirst)
             {
@@ -315,7 +354,81 @@ public sealed partial class ConversationGrain(
 
             await store.WriteStateAsync();
         });
+        await FlushEventsAsync();
         await TryListAsync();
+    }
+
+    /// <summary>The next event of the feed, from whoever made the change (the request context says).</summary>
+    private ConversationEvent NewEvent(string type, IReadOnlyList<KeyValuePair<string, string>> parameters, string? body = null)
+    {
+        var origin = EventOrigin.Current;
+        return new ConversationEvent
+        {
+            ConversationSid = Sid,
+            ChatServiceSid = State.Header?.ChatServiceSid ?? "",
+            Sequence = nextSequence++,
+            Type = type,
+            Date = time.GetUtcNow(),
+            Source = origin.Source,
+            WebhookEnabled = origin.WebhookEnabled,
+            Parameters = parameters,
+            Body = body,
+        };
+    }
+
+    /// <summary>onConversationStateUpdated when the state moved (reason API, TIMER or EVENT).</summary>
+    private IEnumerable<ConversationEvent> StateEvents(ConversationSnapshot before, ConversationSnapshot after, string reason)
+    {
+        if (before.State != after.State)
+        {
+            yield return NewEvent(EventTypes.ConversationStateUpdated, EventParameters.StateUpdated(after, before.State, after.State, reason, after.DateUpdated));
+        }
+    }
+
+    /// <summary>
+    /// Moves the events the stored state carries into the feed and tells its readers. Failing, they
+    /// stay in the state: the next write or activation moves them.
+    /// </summary>
+    private async Task FlushEventsAsync()
+    {
+        if (State.PendingEvents.Count == 0)
+        {
+            return;
+        }
+
+        var pending = State.PendingEvents.ToList();
+        try
+        {
+            await events.AppendAsync(pending);
+            State.PendingEvents.RemoveAll(pending.Contains);
+            Notify(State.Header?.ChatServiceSid);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogEventsBehind(logger, e, Sid);
+        }
+    }
+
+    /// <summary>Tells the feed's readers that events up to the last handed out exist (one-way: nobody waits).</summary>
+    private void Notify(string? chatServiceSid)
+    {
+        if (chatServiceSid is not null)
+        {
+            grains.GetGrain<IEventFanOutGrain>(Sid).NotifyAsync(chatServiceSid, nextSequence - 1).Ignore();
+        }
+    }
+
+    public async Task RecordEventAsync(string type, IReadOnlyList<KeyValuePair<string, string>> parameters, string dedupeKey)
+    {
+        if (State.Header is not { } header)
+        {
+            return;
+        }
+
+        // Deliveries are not REST writes: their events always fire.
+        var change = NewEvent(type, parameters) with { Source = EventOrigin.System.Source, WebhookEnabled = true, DedupeKey = dedupeKey };
+        await events.AppendAsync([change]);
+        Notify(header.ChatServiceSid);
     }
 
     /// <summary>The list entry the stored state calls for.</summary>
@@ -370,6 +483,9 @@ public sealed partial class ConversationGrain(
             LogListBehind(logger, e, Sid);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Events of conversation {ConversationSid} are stored with it but not yet in its feed; the next write or activation moves them")]
+    private static partial void LogEventsBehind(ILogger logger, Exception exception, string conversationSid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The conversation list is behind conversation {ConversationSid}; it is mended on its next change or activation")]
     private static partial void LogListBehind(ILogger logger, Exception exception, string conversationSid);

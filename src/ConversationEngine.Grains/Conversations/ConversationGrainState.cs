@@ -34,6 +34,12 @@ public sealed class ConversationGrainState
     /// and the default a stored 0 reads back as) or <see cref="LogFormats.Table"/>.
     /// </summary>
     [Id(7)] public int LogFormat { get; set; }
+
+    /// <summary>
+    /// Events of changes this state carries, written with it (so a change is never stored
+    /// without its event) and moved into the feed right after; a later write drops them.
+    /// </summary>
+    [Id(8)] public List<Events.ConversationEvent> PendingEvents { get; set; } = [];
 }
 
 public static class LogFormats

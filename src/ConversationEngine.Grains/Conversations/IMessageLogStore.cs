@@ -1,3 +1,5 @@
+using ConversationEngine.Events;
+
 namespace ConversationEngine.Conversations;
 
 /// <summary>
@@ -7,8 +9,11 @@ namespace ConversationEngine.Conversations;
 /// </summary>
 public interface IMessageLogStore
 {
-    /// <summary>Stores the message at its index; the same message again is a no-op, another one there an error.</summary>
-    Task AppendAsync(MessageSnapshot message);
+    /// <summary>
+    /// Stores the message at its index, with its event in the same transaction where the store
+    /// can; the same message again is a no-op, another one there an error.
+    /// </summary>
+    Task AppendAsync(MessageSnapshot message, ConversationEvent? added = null);
 
     Task<MessageSnapshot?> GetAsync(string conversationSid, long index);
 
@@ -21,11 +26,11 @@ public interface IMessageLogStore
     /// </summary>
     Task<long> HighestIndexAsync(string conversationSid, long known);
 
-    /// <summary>Replaces a stored message; not found when its index holds no message with its SID.</summary>
-    Task ReplaceAsync(MessageSnapshot message);
+    /// <summary>Replaces a stored message (with its event); not found when its index holds no message with its SID.</summary>
+    Task ReplaceAsync(MessageSnapshot message, ConversationEvent? change = null);
 
-    /// <summary>Removes the message at the index; its index stays used.</summary>
-    Task RemoveAsync(string conversationSid, long index);
+    /// <summary>Removes the message at the index (with its event); its index stays used.</summary>
+    Task RemoveAsync(string conversationSid, long index, ConversationEvent? change = null);
 
     /// <summary>Forgets the conversation's log entirely.</summary>
     Task ClearAsync(string conversationSid);

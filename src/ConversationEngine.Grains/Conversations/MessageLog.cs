@@ -1,3 +1,5 @@
+using ConversationEngine.Events;
+
 namespace ConversationEngine.Conversations;
 
 /// <summary>
@@ -15,10 +17,10 @@ internal sealed class MessageLog(IMessageLogStore store, string conversationSid,
     /// The log of a conversation as its state says where it is: the message table, or the page
     /// grains of earlier versions (also where hosts without a table keep it).
     /// </summary>
-    public static MessageLog For(IGrainFactory grains, IMessageLogStore? table, string conversationSid, ConversationGrainState state) =>
+    public static MessageLog For(IGrainFactory grains, IMessageLogStore? table, IEventStore events, string conversationSid, ConversationGrainState state) =>
         new(state.LogFormat == LogFormats.Table
                 ? table ?? throw new InvalidOperationException($"Conversation {conversationSid} keeps its messages in the message table, and this host has none.")
-                : new PageGrainMessageLogStore(grains),
+                : new PageGrainMessageLogStore(grains, events),
             conversationSid,
             state);
 
@@ -29,9 +31,9 @@ internal sealed class MessageLog(IMessageLogStore store, string conversationSid,
     /// anywhere, the next activation does it again; copying a message twice changes nothing.
     /// </summary>
     public static async Task<(MessageLog Log, MessageSnapshot? Last)> OpenAsync(
-        IGrainFactory grains, IMessageLogStore? table, string conversationSid, ConversationGrainState state, Func<Task> saveState)
+        IGrainFactory grains, IMessageLogStore? table, IEventStore events, string conversationSid, ConversationGrainState state, Func<Task> saveState)
     {
-        var log = For(grains, table, conversationSid, state);
+        var log = For(grains, table, events, conversationSid, state);
         if (state.LogFormat == LogFormats.Pages && table is not null)
         {
             var pages = log;
@@ -54,11 +56,11 @@ internal sealed class MessageLog(IMessageLogStore store, string conversationSid,
     /// holds it, before the conversation writes anything; should the answer be lost, the log
     /// recovers from the store, so an index is never handed out twice.
     /// </summary>
-    public async Task AppendAsync(MessageSnapshot message)
+    public async Task AppendAsync(MessageSnapshot message, ConversationEvent? added = null)
     {
         try
         {
-            await store.AppendAsync(message);
+            await store.AppendAsync(message, added);
         }
         catch
         {
@@ -101,9 +103,9 @@ internal sealed class MessageLog(IMessageLogStore store, string conversationSid,
         return recent.FirstOrDefault(m => m.SourceSid == sourceSid);
     }
 
-    public Task ReplaceAsync(MessageSnapshot message) => store.ReplaceAsync(message);
+    public Task ReplaceAsync(MessageSnapshot message, ConversationEvent? change = null) => store.ReplaceAsync(message, change);
 
-    public Task RemoveAsync(MessageSnapshot message) => store.RemoveAsync(conversationSid, message.Index);
+    public Task RemoveAsync(MessageSnapshot message, ConversationEvent? change = null) => store.RemoveAsync(conversationSid, message.Index, change);
 
     /// <summary>A page of the log from <paramref name="start"/> (null: the first in that order).</summary>
     public async Task<Page<MessageSnapshot>> ListAsync(long? start, bool descending, int pageSize)

@@ -12,7 +12,8 @@ internal static class MessagePosting
 {
     /// <returns>The message, whether it was already there, and its outbox to start (null: nobody to send to).</returns>
     public static async Task<(MessageSnapshot Message, bool Duplicate, IMessageDeliveryGrain? Outbox)> PostAsync(
-        IGrainFactory grains, MessageLog log, AddMessage command, ConversationSnapshot header, IReadOnlyList<ParticipantSnapshot> participants, TimeProvider time, DateTimeOffset now)
+        IGrainFactory grains, MessageLog log, AddMessage command, ConversationSnapshot header, IReadOnlyList<ParticipantSnapshot> participants, TimeProvider time, DateTimeOffset now,
+        Func<MessageSnapshot, Events.ConversationEvent> added)
     {
         if (command.SourceSid is not null && await log.FindRecentAsync(command.SourceSid) is { } duplicate)
         {
@@ -28,7 +29,7 @@ internal static class MessagePosting
             await outbox.RecordAsync(order!);
         }
 
-        await log.AppendAsync(message);
+        await log.AppendAsync(message, added(message));
         return (message, false, outbox);
     }
 }

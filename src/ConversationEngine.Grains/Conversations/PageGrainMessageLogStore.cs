@@ -1,3 +1,4 @@
+using ConversationEngine.Events;
 using ConversationEngine.Indexes;
 
 namespace ConversationEngine.Conversations;
@@ -6,12 +7,17 @@ namespace ConversationEngine.Conversations;
 /// The log as earlier versions kept it: fixed-size page grains (<c>CH…/n</c>), each rewritten
 /// whole on an append. Conversations created before the message table still read from here until
 /// they are moved (see <see cref="MessageLog.MoveToAsync"/>), and it serves hosts without a table.
+/// Pages share no transaction with the event feed: an event is written right after its change here.
 /// </summary>
-internal sealed class PageGrainMessageLogStore(IGrainFactory grains) : IMessageLogStore
+internal sealed class PageGrainMessageLogStore(IGrainFactory grains, IEventStore? events = null) : IMessageLogStore
 {
     private const int Size = IMessagePageGrain.Size;
 
-    public Task AppendAsync(MessageSnapshot message) => Page(message.ConversationSid, message.Index).AppendAsync(message);
+    public async Task AppendAsync(MessageSnapshot message, ConversationEvent? added)
+    {
+        await Page(message.ConversationSid, message.Index).AppendAsync(message);
+        await RecordAsync(added);
+    }
 
     public Task<MessageSnapshot?> GetAsync(string conversationSid, long index) => Page(conversationSid, index).GetAsync(index);
 
@@ -46,9 +52,20 @@ internal sealed class PageGrainMessageLogStore(IGrainFactory grains) : IMessageL
         }
     }
 
-    public Task ReplaceAsync(MessageSnapshot message) => Page(message.ConversationSid, message.Index).ReplaceAsync(message);
+    public async Task ReplaceAsync(MessageSnapshot message, ConversationEvent? change)
+    {
+        await Page(message.ConversationSid, message.Index).ReplaceAsync(message);
+        await RecordAsync(change);
+    }
 
-    public Task RemoveAsync(string conversationSid, long index) => Page(conversationSid, index).RemoveAsync(index);
+    public async Task RemoveAsync(string conversationSid, long index, ConversationEvent? change)
+    {
+        await Page(conversationSid, index).RemoveAsync(index);
+        await RecordAsync(change);
+    }
+
+    private Task RecordAsync(ConversationEvent? change) =>
+        change is null ? Task.CompletedTask : (events ?? throw new InvalidOperationException("No event store to record the change in.")).AppendAsync([change]);
 
     public async Task ClearAsync(string conversationSid)
     {

@@ -29,6 +29,8 @@ public static class SiloBuilderExtensions
 
         builder.Services.AddValidatedOptions<DeliveryOptions>().ValidateWith<DeliveryOptions, DeliveryOptionsValidator>();
         builder.Services.AddValidatedOptions<Inbound.InboundOptions>();
+        builder.Services.AddValidatedOptions<Events.WebhookDeliveryOptions>();
+        builder.Services.AddHostedService<Events.WebhookSweep>();
 
         // Orleans refuses reminder periods below its minimum; a shorter lifecycle period (tests)
         // lowers that minimum with it.
@@ -53,7 +55,9 @@ public static class SiloBuilderExtensions
     /// stand-alone silo host both compose a silo through here, so they cannot drift apart.
     /// </summary>
     /// <param name="sqliteConnectionString">The SQLite database for the <c>Sqlite</c> provider; its schema is ensured by a start-up step before the silo starts.</param>
-    public static ISiloBuilder AddConversationEngineSilo(this ISiloBuilder builder, IConfiguration configuration, string? sqliteConnectionString, Action<DeliveryOptions> configureDelivery)
+    /// <param name="configureWebhooks">Sets the account and the auth token that signs Conversations webhooks.</param>
+    public static ISiloBuilder AddConversationEngineSilo(
+        this ISiloBuilder builder, IConfiguration configuration, string? sqliteConnectionString, Action<DeliveryOptions> configureDelivery, Action<Events.WebhookDeliveryOptions> configureWebhooks)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -86,6 +90,7 @@ public static class SiloBuilderExtensions
         builder.Services.AddValidatedOptions<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));
         builder.Services.AddValidatedOptions<Inbound.InboundOptions>(configuration.GetSection(Inbound.InboundOptions.Section));
         builder.Services.AddConversationEngineDelivery(configuration, configureDelivery);
+        builder.Services.AddValidatedOptions<Events.WebhookDeliveryOptions>(configuration.GetSection(Events.WebhookDeliveryOptions.Section)).PostConfigure(configureWebhooks);
         return builder.AddConversationEngineGrains();
     }
 

@@ -1,4 +1,5 @@
 using ConversationEngine.Conversations;
+using ConversationEngine.Events;
 using Orleans.Serialization;
 
 namespace ConversationEngine.Grains.Persistence;
@@ -16,7 +17,7 @@ internal sealed class EngineMessageCodec(Serializer serializer)
 /// (parameters: @s service, @c conversation, @i index, @m message SID, @p payload). On SQLite the
 /// appends of every conversation share the file's writer and its commits.
 /// </summary>
-internal sealed class TableMessageLogStore(EngineDatabase database, EngineMessageCodec codec, string appendSql) : IMessageLogStore
+internal sealed class TableMessageLogStore(EngineDatabase database, EngineMessageCodec codec, EngineEventCodec events, bool postgres) : IMessageLogStore
 {
     /// <summary>SQLite's "insert unless there", then who holds the index.</summary>
     public const string SqliteAppend =
@@ -27,6 +28,18 @@ internal sealed class TableMessageLogStore(EngineDatabase database, EngineMessag
     public const string PostgresAppend =
         "WITH inserted AS (INSERT INTO EngineMessages (ServiceId, ConversationSid, MessageIndex, MessageSid, Payload) VALUES (@s, @c, @i, @m, @p) " +
         "ON CONFLICT (ServiceId, ConversationSid, MessageIndex) DO NOTHING RETURNING MessageSid) " +
+        "SELECT MessageSid FROM inserted UNION ALL SELECT MessageSid FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i LIMIT 1";
+
+    /// <summary>The append with its event, in one transaction: the event only if the message went in.</summary>
+    private const string SqliteAppendWithEvent =
+        "INSERT OR IGNORE INTO EngineMessages (ServiceId, ConversationSid, MessageIndex, MessageSid, Payload) VALUES (@s, @c, @i, @m, @p); " +
+        "INSERT OR IGNORE INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) SELECT @s, @c, @q, @r, @k, @e WHERE changes() = 1; " +
+        "SELECT MessageSid FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i;";
+
+    private const string PostgresAppendWithEvent =
+        "WITH inserted AS (INSERT INTO EngineMessages (ServiceId, ConversationSid, MessageIndex, MessageSid, Payload) VALUES (@s, @c, @i, @m, @p) " +
+        "ON CONFLICT (ServiceId, ConversationSid, MessageIndex) DO NOTHING RETURNING MessageSid), " +
+        "event AS (INSERT INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) SELECT @s, @c, @q, @r, @k, @e FROM inserted ON CONFLICT DO NOTHING) " +
         "SELECT MessageSid FROM inserted UNION ALL SELECT MessageSid FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i LIMIT 1";
 
     private const string Get =
@@ -41,10 +54,12 @@ internal sealed class TableMessageLogStore(EngineDatabase database, EngineMessag
 
     private const string Clear = "DELETE FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c";
 
-    public async Task AppendAsync(MessageSnapshot message)
+    public async Task AppendAsync(MessageSnapshot message, ConversationEvent? added)
     {
-        var rows = await database.WriteSharedAsync(
-            appendSql, ("@c", message.ConversationSid), ("@i", message.Index), ("@m", message.Sid), ("@p", codec.Encode(message)));
+        (string, object)[] row = [("@c", message.ConversationSid), ("@i", message.Index), ("@m", message.Sid), ("@p", codec.Encode(message))];
+        var rows = added is null
+            ? await database.WriteSharedAsync(postgres ? PostgresAppend : SqliteAppend, row)
+            : await database.WriteSharedAsync(postgres ? PostgresAppendWithEvent : SqliteAppendWithEvent, [.. row, .. events.Parameters(added)]);
         var holder = rows.Select(r => r[0] as string).FirstOrDefault();
         if (holder != message.Sid)
         {
@@ -67,17 +82,30 @@ internal sealed class TableMessageLogStore(EngineDatabase database, EngineMessag
         return Math.Max(known, rows[0][0] is long highest ? highest : -1);
     }
 
-    public async Task ReplaceAsync(MessageSnapshot message)
+    public async Task ReplaceAsync(MessageSnapshot message, ConversationEvent? change)
     {
-        var result = await database.WriteAsync(
-            Replace, ("@c", message.ConversationSid), ("@i", message.Index), ("@m", message.Sid), ("@p", codec.Encode(message)));
+        (string, object)[] row = [("@c", message.ConversationSid), ("@i", message.Index), ("@m", message.Sid), ("@p", codec.Encode(message))];
+        var result = change is null
+            ? await database.WriteAsync(Replace, row)
+            : await database.WriteAsync(WithEvent(Replace), [.. row, .. events.Parameters(change)]);
         if (result.RecordsAffected == 0)
         {
             throw Errors.Unknown($"Message {message.Sid}");
         }
     }
 
-    public Task RemoveAsync(string conversationSid, long index) => database.WriteAsync(Remove, ("@c", conversationSid), ("@i", index));
+    public Task RemoveAsync(string conversationSid, long index, ConversationEvent? change) => change is null
+        ? database.WriteAsync(Remove, ("@c", conversationSid), ("@i", index))
+        : database.WriteAsync(WithEvent(Remove), [("@c", conversationSid), ("@i", index), .. events.Parameters(change)]);
+
+    /// <summary>
+    /// An update of a message row with its event, in one transaction, the event only if the row
+    /// changed; the rows affected are then 0 exactly when the update changed nothing.
+    /// </summary>
+    private string WithEvent(string update) => postgres
+        ? $"WITH changed AS ({update} RETURNING 1) " +
+          "INSERT INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) SELECT @s, @c, @q, @r, @k, @e FROM changed ON CONFLICT DO NOTHING"
+        : update + "; INSERT OR IGNORE INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) SELECT @s, @c, @q, @r, @k, @e WHERE changes() = 1";
 
     public Task ClearAsync(string conversationSid) => database.WriteAsync(Clear, ("@c", conversationSid));
 

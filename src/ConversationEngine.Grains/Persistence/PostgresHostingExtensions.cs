@@ -35,7 +35,7 @@ public static class PostgresHostingExtensions
         builder.Services.AddSingleton<EngineDatabase>(services => new PostgresEngineDatabase(
             services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
             services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions>>().Value));
-        builder.Services.AddEngineTables(TableMessageLogStore.PostgresAppend, messageTable: true);
+        builder.Services.AddEngineTables(postgres: true, messageTable: true);
         builder.UseAdoNetReminderService(options =>
         {
             options.Invariant = PostgresSchema.Invariant;
@@ -64,17 +64,23 @@ public static class PostgresHostingExtensions
     /// front end answers with 503), not as Orleans' "no codec for Npgsql.PostgresException":
     /// Orleans serializes only exceptions of namespaces it is told to.
     /// </summary>
-    /// <summary>The message log and the conversation list on the registered <see cref="EngineDatabase"/>.</summary>
-    internal static void AddEngineTables(this IServiceCollection services, string appendSql, bool messageTable)
+    /// <summary>The message log, the conversation list and the event feeds on the registered <see cref="EngineDatabase"/>.</summary>
+    internal static void AddEngineTables(this IServiceCollection services, bool postgres, bool messageTable)
     {
+        services.AddSingleton(s => new EngineEventCodec(s.GetRequiredService<Orleans.Serialization.Serializer>()));
         if (messageTable)
         {
             services.AddSingleton<Conversations.IMessageLogStore>(s => new TableMessageLogStore(
-                s.GetRequiredService<EngineDatabase>(), new EngineMessageCodec(s.GetRequiredService<Orleans.Serialization.Serializer>()), appendSql));
+                s.GetRequiredService<EngineDatabase>(),
+                new EngineMessageCodec(s.GetRequiredService<Orleans.Serialization.Serializer>()),
+                s.GetRequiredService<EngineEventCodec>(),
+                postgres));
         }
 
         services.AddSingleton<Conversations.IConversationIndex>(s => new TableConversationIndex(
             s.GetRequiredService<EngineDatabase>(), s.GetRequiredService<Orleans.Serialization.Serializer>()));
+        services.AddSingleton<Events.IEventStore>(s => new TableEventStore(
+            s.GetRequiredService<EngineDatabase>(), s.GetRequiredService<EngineEventCodec>(), postgres));
     }
 
     private static void AllowDatabaseExceptions(this IServiceCollection services) =>

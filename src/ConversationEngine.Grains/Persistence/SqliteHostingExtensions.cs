@@ -46,7 +46,7 @@ public static class SqliteHostingExtensions
         // grains as earlier versions did) and the conversation list.
         builder.Services.AddSingleton<EngineDatabase>(services => new SqliteEngineDatabase(
             connectionString, services.GetRequiredService<IOptions<ClusterOptions>>().Value));
-        builder.Services.AddEngineTables(TableMessageLogStore.SqliteAppend, messageTable);
+        builder.Services.AddEngineTables(postgres: false, messageTable);
 
         builder.UseAdoNetReminderService(options =>
         {

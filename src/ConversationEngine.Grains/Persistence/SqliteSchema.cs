@@ -23,7 +23,7 @@ public static class SqliteSchema
     /// The schema version this build writes to <c>PRAGMA user_version</c>. Bump it when a
     /// script is added or changed in a way an older build must not undo.
     /// </summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>
     /// How long a command keeps retrying while another connection holds the write lock.

@@ -342,6 +342,7 @@ public sealed class SqliteProviderTests : IClassFixture<SqliteProviderTests.Clus
                 "ConversationEngine.Grains.Persistence.Sql.Sqlite.003-reminders.sql",
                 "ConversationEngine.Grains.Persistence.Sql.Sqlite.004-messages.sql",
                 "ConversationEngine.Grains.Persistence.Sql.Sqlite.005-conversations.sql",
+                "ConversationEngine.Grains.Persistence.Sql.Sqlite.006-events.sql",
             ],
             resources);
     }

@@ -1,0 +1,75 @@
+using ConversationEngine.Webhooks;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace ConversationEngine.Events;
+
+/// <summary>
+/// Tells each post-event target's queue of a conversation that its feed grew. The targets (the
+/// account's and the service's post-event URL, the conversation's scoped webhooks) are read at
+/// most once a second per conversation; a queue that missed a notification is found again by the
+/// next one or by the sweep.
+/// </summary>
+[StatelessWorker]
+public sealed class EventFanOutGrain(IGrainFactory grains, IOptions<WebhookDeliveryOptions> options, TimeProvider time) : Grain, IEventFanOutGrain
+{
+    private static readonly TimeSpan TargetsFor = TimeSpan.FromSeconds(1);
+
+    private (DateTimeOffset Read, IReadOnlyList<string> Queues)? cached;
+
+    public async Task NotifyAsync(string chatServiceSid, long sequence)
+    {
+        foreach (var queue in await QueuesAsync(chatServiceSid))
+        {
+            await grains.GetGrain<IWebhookQueueGrain>(queue).NotifyAsync(sequence);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> QueuesAsync(string chatServiceSid)
+    {
+        var now = time.GetUtcNow();
+        if (cached is { } known && now - known.Read < TargetsFor)
+        {
+            return known.Queues;
+        }
+
+        var conversationSid = this.GetPrimaryKeyString();
+        var targets = await WebhookTargets.PostTargetsAsync(grains, options.Value.AccountSid, chatServiceSid, conversationSid);
+        var queues = targets.Select(t => WebhookTargets.QueueKey(conversationSid, chatServiceSid, t.Id)).ToList();
+        cached = (now, queues);
+        return queues;
+    }
+}
+
+/// <summary>Finds a conversation's post-event targets, and one target again by the id its queue knows it by.</summary>
+public static class WebhookTargets
+{
+    public const string Account = "account";
+    public const string Service = "service";
+
+    /// <summary>A queue's key: <c>CH…|IS…|target</c>.</summary>
+    public static string QueueKey(string conversationSid, string chatServiceSid, string targetId) => $"{conversationSid}|{chatServiceSid}|{targetId}";
+
+    public static (string ConversationSid, string ChatServiceSid, string TargetId) ParseQueueKey(string key)
+    {
+        var parts = key.Split('|');
+        return parts.Length == 3 ? (parts[0], parts[1], parts[2]) : throw new ArgumentException($"Not a webhook queue key: {key}", nameof(key));
+    }
+
+    public static async Task<IReadOnlyList<WebhookTarget>> PostTargetsAsync(IGrainFactory grains, string? accountSid, string chatServiceSid, string conversationSid)
+    {
+        var account = accountSid is null ? Task.FromResult<WebhookTarget?>(null) : grains.GetGrain<IWebhookConfigurationGrain>(accountSid).PostTargetAsync();
+        var service = grains.GetGrain<IWebhookConfigurationGrain>(chatServiceSid).PostTargetAsync();
+        var scoped = grains.GetGrain<IConversationWebhooksGrain>(conversationSid).TargetsAsync();
+        await Task.WhenAll(account, service, scoped);
+        return [.. new[] { await account, await service }.OfType<WebhookTarget>(), .. await scoped];
+    }
+
+    /// <summary>The target a queue delivers to, as configured now; null once it is gone.</summary>
+    public static async Task<WebhookTarget?> FindAsync(IGrainFactory grains, string? accountSid, string chatServiceSid, string conversationSid, string targetId) => targetId switch
+    {
+        Account => accountSid is null ? null : await grains.GetGrain<IWebhookConfigurationGrain>(accountSid).PostTargetAsync(),
+        Service => await grains.GetGrain<IWebhookConfigurationGrain>(chatServiceSid).PostTargetAsync(),
+        _ => (await grains.GetGrain<IConversationWebhooksGrain>(conversationSid).TargetsAsync()).FirstOrDefault(t => t.Id == targetId),
+    };
+}

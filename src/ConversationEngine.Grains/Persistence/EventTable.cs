@@ -1,0 +1,55 @@
+using ConversationEngine.Events;
+using Orleans.Serialization;
+
+namespace ConversationEngine.Grains.Persistence;
+
+/// <summary>An event as stored in the feed table: Orleans' binary form of <see cref="ConversationEvent"/>.</summary>
+internal sealed class EngineEventCodec(Serializer serializer)
+{
+    public byte[] Encode(ConversationEvent change) => serializer.SerializeToArray(change);
+
+    public ConversationEvent Decode(byte[] payload) => serializer.Deserialize<ConversationEvent>(payload) ?? throw new InvalidOperationException("An empty event payload.");
+
+    /// <summary>The parameters that insert <paramref name="change"/> (@q sequence, @r recorded, @k dedupe key, @e payload; @c is the caller's).</summary>
+    public (string Name, object Value)[] Parameters(ConversationEvent change) =>
+    [
+        ("@q", change.Sequence),
+        ("@r", change.Date.ToUnixTimeSeconds()),
+        ("@k", (object?)change.DedupeKey ?? DBNull.Value),
+        ("@e", Encode(change)),
+    ];
+}
+
+/// <summary>The feed table on either database; inserts share commits with the other writes (<see cref="EngineDatabase.WriteSharedAsync"/>).</summary>
+internal sealed class TableEventStore(EngineDatabase database, EngineEventCodec codec, bool postgres) : IEventStore
+{
+    /// <summary>Inserts one event unless its sequence or dedupe key is there (@s, @c and the codec's parameters).</summary>
+    public static string Insert(bool postgres) => postgres
+        ? "INSERT INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) VALUES (@s, @c, @q, @r, @k, @e) ON CONFLICT DO NOTHING RETURNING Sequence"
+        : "INSERT OR IGNORE INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) VALUES (@s, @c, @q, @r, @k, @e) RETURNING Sequence";
+
+    public async Task AppendAsync(IReadOnlyList<ConversationEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        await Task.WhenAll(events.Select(change =>
+            database.WriteSharedAsync(Insert(postgres), [("@c", change.ConversationSid), .. codec.Parameters(change)])));
+    }
+
+    public async Task<IReadOnlyList<ConversationEvent>> ReadAsync(string conversationSid, long after, int max) =>
+        (await database.ReadAsync(
+            "SELECT Payload FROM EngineEvents WHERE ServiceId = @s AND ConversationSid = @c AND Sequence > @after ORDER BY Sequence LIMIT @max",
+            ("@c", conversationSid), ("@after", after), ("@max", max)))
+        .Select(r => codec.Decode((byte[])r[0])).ToList();
+
+    public async Task<long> HighestAsync(string conversationSid)
+    {
+        var rows = await database.ReadAsync("SELECT MAX(Sequence) FROM EngineEvents WHERE ServiceId = @s AND ConversationSid = @c", ("@c", conversationSid));
+        return rows[0][0] is long highest ? highest : 0;
+    }
+
+    public async Task<IReadOnlyList<(string ConversationSid, long Highest)>> RecentAsync(DateTimeOffset since, int max) =>
+        (await database.ReadAsync(
+            "SELECT ConversationSid, MAX(Sequence) FROM EngineEvents WHERE ServiceId = @s AND Recorded >= @since GROUP BY ConversationSid LIMIT @max",
+            ("@since", since.ToUnixTimeSeconds()), ("@max", max)))
+        .Select(r => ((string)r[0], (long)r[1])).ToList();
+}
