@@ -120,6 +120,9 @@ public sealed record ScopedWebhook
     [Id(8)] public long? ReplayAfter { get; init; }
     [Id(9)] public required DateTimeOffset DateCreated { get; init; }
     [Id(10)] public required DateTimeOffset DateUpdated { get; init; }
+
+    /// <summary>The instant it was created (<see cref="DateCreated"/> is to the second): its target's <see cref="WebhookTarget.Since"/>.</summary>
+    [Id(11)] public DateTimeOffset Since { get; init; }
 }
 
 [GenerateSerializer]

@@ -45,15 +45,16 @@ public sealed class ConversationWebhooksGrain(
             throw Errors.Invalid("Configuration.ReplayAfter", "must be a message index (0 or more)");
         }
 
-        var now = time.UtcNowToSecond();
+        var now = time.GetUtcNow();
         var webhook = Apply(new ScopedWebhook
         {
             Sid = Sids.New(Sids.Webhook),
             ConversationSid = this.GetPrimaryKeyString(),
             Target = target,
             ReplayAfter = command.ReplayAfter,
-            DateCreated = now,
-            DateUpdated = now,
+            DateCreated = time.UtcNowToSecond(),
+            DateUpdated = time.UtcNowToSecond(),
+            Since = now,
         }, command);
         Webhooks.Add(webhook);
         await store.WriteOrRevertAsync(() => Webhooks.Remove(webhook));
@@ -112,6 +113,10 @@ public sealed class ConversationWebhooksGrain(
             Filters = w.Target == "trigger" && !w.Filters.Contains("onMessageAdded") ? [.. w.Filters, "onMessageAdded"] : w.Filters,
             Triggers = w.Triggers,
             Kind = w.Target,
+
+            // Events before its creation reach it only by ReplayAfter; a later URL change keeps the subscription.
+            Since = w.Since,
+            ReplayAfter = w.ReplayAfter,
         }).ToList());
 
     /// <summary>The webhook with the command's changes (null leaves a field), valid for its target.</summary>

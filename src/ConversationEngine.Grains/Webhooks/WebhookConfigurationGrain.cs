@@ -8,6 +8,9 @@ namespace ConversationEngine.Webhooks;
 public sealed class WebhookConfigurationState
 {
     [Id(0)] public WebhookConfiguration Configuration { get; set; } = new();
+
+    /// <summary>When the post-event URL was set after having none: events recorded before are not sent to it.</summary>
+    [Id(1)] public DateTimeOffset PostSince { get; set; }
 }
 
 /// <summary>
@@ -15,7 +18,8 @@ public sealed class WebhookConfigurationState
 /// hold pre- and post-action names alike; each target takes the ones of its kind.
 /// </summary>
 public sealed class WebhookConfigurationGrain(
-    [PersistentState("webhooks", "store")] IPersistentState<WebhookConfigurationState> store) : Grain, IWebhookConfigurationGrain
+    [PersistentState("webhooks", "store")] IPersistentState<WebhookConfigurationState> store,
+    TimeProvider time) : Grain, IWebhookConfigurationGrain
 {
     private static readonly string[] AccountTargets = ["webhook", "flex"];
 
@@ -35,8 +39,15 @@ public sealed class WebhookConfigurationGrain(
             Filters = update.Filters is null ? current.Filters : WebhookRules.Filters(update.Filters, WebhookRules.AllEvents, "Filters"),
             Target = Target(update.Target) ?? current.Target,
         };
+        var since = store.State.PostSince;
+        if (current.PostWebhookUrl is null && updated.PostWebhookUrl is not null)
+        {
+            // A new subscription starts now; another URL for an existing one keeps its start.
+            store.State.PostSince = time.GetUtcNow();
+        }
+
         store.State.Configuration = updated;
-        await store.WriteOrRevertAsync(() => store.State.Configuration = current);
+        await store.WriteOrRevertAsync(() => (store.State.Configuration, store.State.PostSince) = (current, since));
         return updated;
     }
 
@@ -51,6 +62,7 @@ public sealed class WebhookConfigurationGrain(
                 Method = configuration.Method,
                 Filters = configuration.Filters.Where(WebhookRules.IsPostAction).ToList(),
                 Kind = configuration.Target,
+                Since = store.State.PostSince,
             }
             : null);
     }

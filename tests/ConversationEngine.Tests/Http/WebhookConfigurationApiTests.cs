@@ -114,10 +114,25 @@ public sealed partial class WebhookConfigurationApiTests(EngineFixture fixture) 
         Assert.Equal("GET", pre.Method);
         Assert.Equal(["onMessageAdd"], pre.Filters);
 
-        await Client.PostFormAsync(AccountPath, ("PostWebhookUrl", "https://example.com/account-post"), ("PreWebhookUrl", "")).ExpectAsync(HttpStatusCode.OK);
+        // The account's post-event target starts when its URL is set; another URL keeps that start,
+        // clearing and setting again starts anew (events before a start are not sent to it).
         var account = fixture.Host.Grains.GetGrain<IWebhookConfigurationGrain>(EngineHost.AccountSid);
-        Assert.Equal("account", (await account.PostTargetAsync())!.Id);
+        await Client.PostFormAsync(AccountPath, ("PostWebhookUrl", ""), ("PreWebhookUrl", "")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(await account.PostTargetAsync());
         Assert.Null(await account.PreTargetAsync());
+        var before = DateTimeOffset.UtcNow;
+        await Client.PostFormAsync(AccountPath, ("PostWebhookUrl", "https://example.com/account-post")).ExpectAsync(HttpStatusCode.OK);
+        var first = await account.PostTargetAsync();
+        Assert.NotNull(first);
+        Assert.Equal("account", first.Id);
+        Assert.InRange(first.Since, before, DateTimeOffset.UtcNow);
+        await Client.PostFormAsync(AccountPath, ("PostWebhookUrl", "https://example.com/account-post-2")).ExpectAsync(HttpStatusCode.OK);
+        var moved = await account.PostTargetAsync();
+        Assert.Equal("https://example.com/account-post-2", moved!.Url);
+        Assert.Equal(first.Since, moved.Since);
+        await Client.PostFormAsync(AccountPath, ("PostWebhookUrl", "")).ExpectAsync(HttpStatusCode.OK);
+        await Client.PostFormAsync(AccountPath, ("PostWebhookUrl", "https://example.com/account-post")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True((await account.PostTargetAsync())!.Since > first.Since);
     }
 
     [Fact]
@@ -229,6 +244,8 @@ public sealed partial class WebhookConfigurationApiTests(EngineFixture fixture) 
         Assert.Equal("https://bot.example.com/v2", target.Url);
         Assert.Equal("POST", target.Method);
         Assert.Equal(["onParticipantAdded"], target.Filters);
+        Assert.Equal(7, target.ReplayAfter);
+        Assert.InRange(target.Since, DateTimeOffset.Parse((string)created["date_created"]!, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow);
 
         await Client.DeleteAsync($"/v1/Conversations/{conversation}/Webhooks/{sid}").ExpectAsync(HttpStatusCode.NoContent);
         await Client.GetAsync($"/v1/Conversations/{conversation}/Webhooks/{sid}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
