@@ -159,7 +159,11 @@ public interface IConversationWebhooksGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task DeleteAsync(string webhookSid);
 
-    /// <summary>Forgets every scoped webhook (the conversation was deleted).</summary>
+    /// <summary>
+    /// The conversation was deleted: its webhooks are gone for clients at once (list and fetch
+    /// find none, create refuses), and stay targets until the queues have had time to deliver
+    /// what it recorded before (its onConversationRemoved above all); then they are forgotten.
+    /// </summary>
     [Alias("Clear")]
     Task ClearAsync();
 

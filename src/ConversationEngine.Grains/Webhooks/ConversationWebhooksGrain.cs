@@ -1,5 +1,7 @@
+using ConversationEngine.Events;
 using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Rules;
+using Microsoft.Extensions.Options;
 
 namespace ConversationEngine.Webhooks;
 
@@ -8,6 +10,9 @@ namespace ConversationEngine.Webhooks;
 public sealed class ConversationWebhooksState
 {
     [Id(0)] public List<ScopedWebhook> Webhooks { get; set; } = [];
+
+    /// <summary>When the conversation was deleted: the webhooks are gone for clients, still targets for what it recorded before.</summary>
+    [Id(1)] public DateTimeOffset? RemovedAt { get; set; }
 }
 
 /// <summary>
@@ -16,11 +21,20 @@ public sealed class ConversationWebhooksState
 /// shown as configured (Twilio's libraries create it), but the engine runs no Studio flow, so it
 /// yields no target.
 /// </summary>
+/// <remarks>
+/// When the conversation is deleted the webhooks vanish for clients at once, but stay targets for
+/// a while: the queues still deliver what the conversation recorded before, its
+/// onConversationRemoved above all (a queue whose target is gone drops its events). A reminder
+/// forgets them for good once the queues have had their retry window and an hour more.
+/// </remarks>
 public sealed class ConversationWebhooksGrain(
     [PersistentState("scopedWebhooks", "store")] IPersistentState<ConversationWebhooksState> store,
-    TimeProvider time) : Grain, IConversationWebhooksGrain
+    IOptions<WebhookDeliveryOptions> delivery,
+    TimeProvider time) : Grain, IConversationWebhooksGrain, IRemindable
 {
     public const int MaxWebhooks = 5;
+
+    private const string ForgetReminder = "forget";
 
     private static readonly string[] Targets = ["webhook", "trigger", "studio"];
 
@@ -29,6 +43,7 @@ public sealed class ConversationWebhooksGrain(
     public async Task<ScopedWebhook> CreateAsync(ScopedWebhookCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        RefuseRemoved();
         var target = command.Target?.ToLowerInvariant() ?? throw Errors.Missing("Target");
         if (!Targets.Contains(target))
         {
@@ -61,9 +76,11 @@ public sealed class ConversationWebhooksGrain(
         return webhook;
     }
 
-    public Task<IReadOnlyList<ScopedWebhook>> ListAsync() => Task.FromResult<IReadOnlyList<ScopedWebhook>>([.. Webhooks]);
+    public Task<IReadOnlyList<ScopedWebhook>> ListAsync() =>
+        Task.FromResult<IReadOnlyList<ScopedWebhook>>(store.State.RemovedAt is null ? [.. Webhooks] : []);
 
-    public Task<ScopedWebhook?> GetAsync(string webhookSid) => Task.FromResult(Webhooks.Find(w => w.Sid == webhookSid));
+    public Task<ScopedWebhook?> GetAsync(string webhookSid) =>
+        Task.FromResult(store.State.RemovedAt is null ? Webhooks.Find(w => w.Sid == webhookSid) : null);
 
     public async Task<ScopedWebhook> UpdateAsync(string webhookSid, ScopedWebhookCommand command)
     {
@@ -91,15 +108,35 @@ public sealed class ConversationWebhooksGrain(
 
     public async Task ClearAsync()
     {
-        if (!store.RecordExists)
+        if (!store.RecordExists || store.State.RemovedAt is not null)
         {
             return;
         }
 
-        // The row goes with the conversation rather than staying behind empty; memory changes
-        // only once storage has.
-        await store.ClearStateAsync();
-        store.State.Webhooks = [];
+        if (Webhooks.Count == 0)
+        {
+            await ForgetAsync();
+            return;
+        }
+
+        // The reminder first: should the write fail, it still forgets the webhooks of a deleted conversation.
+        var retention = delivery.Value.RetryWindow + TimeSpan.FromHours(1);
+        await this.RegisterOrUpdateReminder(ForgetReminder, retention, retention);
+        store.State.RemovedAt = time.GetUtcNow();
+        await store.WriteOrRevertAsync(() => store.State.RemovedAt = null);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        if (reminderName == ForgetReminder && store.RecordExists)
+        {
+            await ForgetAsync();
+        }
     }
 
     public Task<IReadOnlyList<WebhookTarget>> TargetsAsync() => Task.FromResult<IReadOnlyList<WebhookTarget>>(
@@ -153,8 +190,25 @@ public sealed class ConversationWebhooksGrain(
             : throw Errors.Invalid("Configuration.Triggers", $"a trigger is at most {FieldRules.NameMaxLength} characters");
     }
 
+    /// <summary>The row goes rather than staying behind empty; memory changes only once storage has.</summary>
+    private async Task ForgetAsync()
+    {
+        await store.ClearStateAsync();
+        store.State.Webhooks = [];
+        store.State.RemovedAt = null;
+    }
+
+    private void RefuseRemoved()
+    {
+        if (store.State.RemovedAt is not null)
+        {
+            throw Errors.Unknown($"Conversation {this.GetPrimaryKeyString()}");
+        }
+    }
+
     private int Position(string webhookSid)
     {
+        RefuseRemoved();
         var position = Webhooks.FindIndex(w => w.Sid == webhookSid);
         return position >= 0 ? position : throw Errors.Unknown($"Webhook {webhookSid}");
     }

@@ -352,21 +352,37 @@ public sealed partial class WebhookConfigurationApiTests(EngineFixture fixture) 
     }
 
     [Fact]
-    public async Task Deleting_the_conversation_clears_its_scoped_webhooks()
+    public async Task Deleting_the_conversation_clears_its_scoped_webhooks_yet_leaves_their_targets_for_what_it_recorded_before()
     {
         var conversation = await NewConversationAsync();
-        await Client.PostFormAsync($"/v1/Conversations/{conversation}/Webhooks", ("Target", "webhook"), ("Configuration.Url", Hook))
-            .ExpectAsync(HttpStatusCode.Created);
-        await Client.PostFormAsync($"/v1/Conversations/{conversation}/Webhooks", ("Target", "studio"), ("Configuration.FlowSid", Sids.New("FW")))
+        var webhook = await Client.PostFormAsync($"/v1/Conversations/{conversation}/Webhooks",
+            ("Target", "webhook"), ("Configuration.Url", Hook), ("Configuration.Filters", "onConversationRemoved")).ExpectAsync(HttpStatusCode.Created);
+        var studio = await Client.PostFormAsync($"/v1/Conversations/{conversation}/Webhooks", ("Target", "studio"), ("Configuration.FlowSid", Sids.New("FW")))
             .ExpectAsync(HttpStatusCode.Created);
         var grain = fixture.Host.Grains.GetGrain<IConversationWebhooksGrain>(conversation);
         Assert.Equal(2, (await grain.ListAsync()).Count);
 
         await Client.DeleteAsync($"/v1/Conversations/{conversation}").ExpectAsync(HttpStatusCode.NoContent);
 
-        Assert.Empty(await grain.ListAsync());
-        Assert.Empty(await grain.TargetsAsync());
         await Client.GetAsync($"/v1/Conversations/{conversation}/Webhooks").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+        Assert.Empty(await grain.ListAsync());
+        Assert.Null(await grain.GetAsync((string)studio["sid"]!));
+        var late = await Assert.ThrowsAsync<EngineException>(() => grain.CreateAsync(new ScopedWebhookCommand { Target = "webhook", Url = Hook }));
+        Assert.Equal(ErrorKind.NotFound, late.Kind);
+        await Assert.ThrowsAsync<EngineException>(() => grain.DeleteAsync((string)webhook["sid"]!));
+
+        // The queue of the webhook can still deliver the conversation's onConversationRemoved.
+        var target = Assert.Single(await grain.TargetsAsync());
+        Assert.Equal((string)webhook["sid"]!, target.Id);
+        Assert.Equal(["onConversationRemoved"], target.Filters);
+
+        // Clearing again (a retried delete) changes nothing.
+        await grain.ClearAsync();
+        Assert.Single(await grain.TargetsAsync());
+
+        // Once the queues have had their time (the reminder, fired here rather than waited for), nothing is left.
+        await grain.AsReference<IRemindable>().ReceiveReminder("forget", default);
+        Assert.Empty(await grain.TargetsAsync());
     }
 
     [Fact]
