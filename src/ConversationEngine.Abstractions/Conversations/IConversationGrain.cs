@@ -31,14 +31,13 @@ public interface IConversationGrain : IGrainWithStringKey
     Task DeleteAsync();
 
     /// <summary>
-    /// Records an event of a change made elsewhere (a delivery receipt moved by its outbox) in the
-    /// conversation's feed; one with a dedupe key already recorded changes nothing. Interleaved:
-    /// it only hands out a sequence number and writes the feed, and an outbox may call it while
-    /// the conversation waits on that outbox.
+    /// Records onDeliveryUpdated for a receipt its outbox moved, in the conversation's feed; the
+    /// same receipt status again changes nothing. Interleaved: it only hands out a sequence number
+    /// and writes the feed, and an outbox may call it while the conversation waits on that outbox.
     /// </summary>
     [AlwaysInterleave]
-    [Alias("RecordEvent")]
-    Task RecordEventAsync(string type, IReadOnlyList<KeyValuePair<string, string>> parameters, string dedupeKey);
+    [Alias("RecordDelivery")]
+    Task RecordDeliveryAsync(Delivery.DeliveryReceipt receipt);
 
     /// <summary>Makes sure the conversation list shows the conversation as it is stored (nothing when it does not exist).</summary>
     [Alias("EnsureListed")]

@@ -112,6 +112,7 @@ public static class HostingExtensions
         app.MapShortCodeEndpoints();
         app.MapWebhookEndpoints();
         app.MapOperatorEndpoints();
+        app.MapWebhookQueueEndpoints();
         return app;
     }
 }

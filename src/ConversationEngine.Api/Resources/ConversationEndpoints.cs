@@ -21,7 +21,7 @@ public static class ConversationEndpoints
 
     public static async Task<Created<ConversationResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        WebhookHeader.Check(request);
+        WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         RefuseEmailBindings(form);
         var (inactive, closed) = Timers(form);
@@ -65,7 +65,7 @@ public static class ConversationEndpoints
 
     public static async Task<Ok<ConversationResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        WebhookHeader.Check(request);
+        WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         RefuseEmailBindings(form);
         var (inactive, closed) = Timers(form);
@@ -89,7 +89,7 @@ public static class ConversationEndpoints
 
     public static async Task<NoContent> DeleteAsync(string sid, HttpRequest request, ConversationLookup lookup)
     {
-        WebhookHeader.Check(request);
+        WebhookHeader.Apply(request);
         var (grain, conversation) = await lookup.ExistingAsync(sid);
         await grain.DeleteAsync();
 
@@ -168,17 +168,23 @@ public static class ConversationEndpoints
     }
 }
 
-/// <summary>The optional <c>X-Twilio-Webhook-Enabled</c> header: accepted as <c>true</c> or <c>false</c>.</summary>
+/// <summary>
+/// The optional <c>X-Twilio-Webhook-Enabled</c> header of a REST write, accepted as <c>true</c> or
+/// <c>false</c>: the changes the request makes fire webhooks only with <c>true</c>, as in Twilio.
+/// The grains learn it from the request context (<see cref="Events.EventOrigin"/>).
+/// </summary>
 internal static class WebhookHeader
 {
-    public static bool Check(HttpRequest request)
+    public static bool Apply(HttpRequest request)
     {
         var value = request.Headers["X-Twilio-Webhook-Enabled"].ToString();
-        return value.Length switch
+        var enabled = value.Length switch
         {
             0 => false,
-            _ when bool.TryParse(value, out var enabled) => enabled,
+            _ when bool.TryParse(value, out var parsed) => parsed,
             _ => throw Errors.Invalid("X-Twilio-Webhook-Enabled", "must be true or false"),
         };
+        Events.EventOrigin.Set(new Events.EventOrigin { Source = "API", WebhookEnabled = enabled });
+        return enabled;
     }
 }

@@ -20,7 +20,7 @@ public static class MessageEndpoints
 
     public static async Task<Created<MessageResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        WebhookHeader.Check(request);
+        WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         var grain = await lookup.GrainAsync(conversationSid);
         var message = await grain.AddMessageAsync(new AddMessage
@@ -47,7 +47,7 @@ public static class MessageEndpoints
 
     public static async Task<Ok<MessageResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, MessageReceipts receipts, ResourceLinks links)
     {
-        WebhookHeader.Check(request);
+        WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         var grain = await lookup.GrainAsync(conversationSid);
         var message = await grain.UpdateMessageAsync(sid, new UpdateMessage
@@ -64,7 +64,7 @@ public static class MessageEndpoints
 
     public static async Task<NoContent> DeleteAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup)
     {
-        WebhookHeader.Check(request);
+        WebhookHeader.Apply(request);
         var grain = await lookup.GrainAsync(conversationSid);
         await grain.RemoveMessageAsync(sid);
         return TypedResults.NoContent();

@@ -20,7 +20,7 @@ public static class ParticipantEndpoints
 
     public static async Task<Created<ParticipantResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        WebhookHeader.Check(request);
+        WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         var grain = await lookup.GrainAsync(conversationSid);
         var participant = await grain.AddParticipantAsync(new AddParticipant
@@ -45,7 +45,7 @@ public static class ParticipantEndpoints
 
     public static async Task<Ok<ParticipantResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        WebhookHeader.Check(request);
+        WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         var grain = await lookup.GrainAsync(conversationSid);
         var participant = await grain.UpdateParticipantAsync(sid, new UpdateParticipant
@@ -65,7 +65,7 @@ public static class ParticipantEndpoints
 
     public static async Task<NoContent> DeleteAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup)
     {
-        WebhookHeader.Check(request);
+        WebhookHeader.Apply(request);
         var grain = await lookup.GrainAsync(conversationSid);
         await grain.RemoveParticipantAsync(sid);
         return TypedResults.NoContent();

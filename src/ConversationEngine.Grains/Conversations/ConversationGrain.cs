@@ -418,15 +418,20 @@ public sealed partial class ConversationGrain(
         }
     }
 
-    public async Task RecordEventAsync(string type, IReadOnlyList<KeyValuePair<string, string>> parameters, string dedupeKey)
+    public async Task RecordDeliveryAsync(DeliveryReceipt receipt)
     {
-        if (State.Header is not { } header)
+        if (State.Header is not { } header || DeliveryStatuses.ForReceipt(receipt.Status) is not { } status)
         {
             return;
         }
 
         // Deliveries are not REST writes: their events always fire.
-        var change = NewEvent(type, parameters) with { Source = EventOrigin.System.Source, WebhookEnabled = true, DedupeKey = dedupeKey };
+        var change = NewEvent(EventTypes.DeliveryUpdated, EventParameters.DeliveryUpdated(receipt with { Status = status }, header.ChatServiceSid)) with
+        {
+            Source = EventOrigin.System.Source,
+            WebhookEnabled = true,
+            DedupeKey = receipt.Sid + ":" + status,
+        };
         await events.AppendAsync([change]);
         Notify(header.ChatServiceSid);
     }

@@ -144,7 +144,24 @@ public sealed partial class MessageDeliveryGrain(
             throw;
         }
 
+        await ReportAsync(moved);
         return moved;
+    }
+
+    /// <summary>
+    /// Tells the conversation a receipt moved, for its feed (onDeliveryUpdated). The receipt is
+    /// stored already; a report that fails is logged, not retried.
+    /// </summary>
+    private async Task ReportAsync(DeliveryReceipt receipt)
+    {
+        try
+        {
+            await grains.GetGrain<IConversationGrain>(receipt.ConversationSid).RecordDeliveryAsync(receipt);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogReportFailed(logger, e, receipt.Sid);
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -218,6 +235,11 @@ public sealed partial class MessageDeliveryGrain(
             }
 
             await WriteAsync();
+            foreach (var receipt in pending.Select(p => State.Records[p.position].Receipt).OfType<DeliveryReceipt>())
+            {
+                await ReportAsync(receipt);
+            }
+
             foreach (var (outcome, position) in outcomes.Select((o, i) => (o, pending[i].position)).Where(o => o.o.State == DeliveryStates.Submitted))
             {
                 await LinkAsync(order, outcome, cancellationToken);
@@ -302,6 +324,9 @@ public sealed partial class MessageDeliveryGrain(
             await this.UnregisterReminder(reminder);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Receipt {ReceiptSid} moved, but its conversation did not take the onDeliveryUpdated event")]
+    private static partial void LogReportFailed(ILogger logger, Exception exception, string receiptSid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox of {MessageSid} dropped: the message never reached conversation {ConversationSid}")]
     private static partial void LogDropped(ILogger logger, string messageSid, string conversationSid);

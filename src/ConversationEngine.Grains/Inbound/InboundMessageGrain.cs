@@ -64,6 +64,9 @@ public sealed class InboundMessageGrain(
             return await UnroutableAsync(outcome, error.Message);
         }
 
+        // What this message changes in a conversation came in by SMS or WhatsApp: its webhooks always fire.
+        Events.EventOrigin.Set(new Events.EventOrigin { Source = from.Type == ChannelTypes.WhatsApp ? "WHATSAPP" : "SMS", WebhookEnabled = true });
+
         // Opt-out state first: the keyword message itself is still recorded below.
         var keyword = Classify(request.Body);
         var contactChannel = grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(request.MessagingServiceSid ?? to.Value, from.Value));

@@ -4,6 +4,7 @@ using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Indexes;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace ConversationEngine.Tests.Grains;
@@ -292,6 +293,76 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
         Assert.Equal(created, listed.Select(e => e.Conversation.Sid));
         Assert.Equal(listed, again);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM OrleansStorage WHERE GrainIdExtensionString LIKE $key || '/conversations/%'", service));
+    }
+
+    [Fact]
+    public async Task Every_change_is_in_the_feed_in_order_without_gaps_and_survives_deactivation()
+    {
+        var conversation = await CreateAsync();
+        var sid = conversation.GetPrimaryKeyString();
+        var participant = await conversation.AddParticipantAsync(new AddParticipant { Identity = "agent" });
+        var message = await conversation.AddMessageAsync(new AddMessage { Author = "agent", Body = "hello" });
+        await conversation.UpdateMessageAsync(message.Sid, new UpdateMessage { Body = "hello again" });
+        await conversation.UpdateAsync(new UpdateConversation { State = ConversationStates.Inactive });
+        await cluster.DeactivateAllAsync();
+        await conversation.AddMessageAsync(new AddMessage { Author = "agent", Body = "wakes it" });
+        await conversation.RemoveParticipantAsync(participant.Sid);
+        await conversation.RemoveMessageAsync(message.Sid);
+        await conversation.DeleteAsync();
+
+        var feed = await FeedAsync(sid);
+
+        Assert.Equal(Enumerable.Range(1, feed.Count).Select(i => (long)i), feed.Select(e => e.Sequence));
+        Assert.Equal(
+            [
+                "onConversationAdded", "onParticipantAdded", "onMessageAdded", "onMessageUpdated", "onConversationUpdated",
+                "onConversationStateUpdated", "onMessageAdded", "onConversationStateUpdated", "onParticipantRemoved", "onMessageRemoved",
+                "onConversationRemoved",
+            ],
+            feed.Select(e => e.Type));
+        var asleep = feed[5].Parameters.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(("active", "inactive", "API"), (asleep["StateFrom"], asleep["StateTo"], asleep["Reason"]));
+        var woken = feed[7].Parameters.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(("inactive", "active", "EVENT"), (woken["StateFrom"], woken["StateTo"], woken["Reason"]));
+        var added = feed[2].Parameters.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal((message.Sid, "0", "hello", "agent", sid), (added["MessageSid"], added["Index"], added["Body"], added["Author"], added["ConversationSid"]));
+        Assert.All(feed, e => Assert.Equal(("API", true), (e.Source, e.WebhookEnabled)));
+    }
+
+    [Fact]
+    public async Task Rest_origin_without_the_webhook_header_is_recorded_as_not_firing()
+    {
+        Events.EventOrigin.Set(new Events.EventOrigin { Source = "API", WebhookEnabled = false });
+        try
+        {
+            var conversation = await CreateAsync();
+            await conversation.AddMessageAsync(new AddMessage { Author = "agent", Body = "quiet" });
+            var feed = await FeedAsync(conversation.GetPrimaryKeyString());
+            Assert.Equal(2, feed.Count);
+            Assert.All(feed, e => Assert.False(e.WebhookEnabled));
+        }
+        finally
+        {
+            Orleans.Runtime.RequestContext.Clear();
+        }
+    }
+
+    private async Task<List<Events.ConversationEvent>> FeedAsync(string conversationSid)
+    {
+        var serializer = cluster.Cluster.Client.ServiceProvider.GetRequiredService<Orleans.Serialization.Serializer>();
+        await using var connection = new SqliteConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Payload FROM EngineEvents WHERE ConversationSid = $key ORDER BY Sequence";
+        command.Parameters.AddWithValue("$key", conversationSid);
+        var feed = new List<Events.ConversationEvent>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            feed.Add(serializer.Deserialize<Events.ConversationEvent>((byte[])reader.GetValue(0))!);
+        }
+
+        return feed;
     }
 
     private IConversationListGrain List => cluster.Grains.GetGrain<IConversationListGrain>(0);
