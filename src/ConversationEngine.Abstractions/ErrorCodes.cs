@@ -17,6 +17,8 @@ public static class Errors
     public const int SenderInAnotherService = 21712;
     public const int InvalidAttributes = 50304;
     public const int UniqueNameTaken = 50353;
+    public const int InvalidWebhookFilter = 50365;
+    public const int WebhookUrlTooLong = 50372;
     public const int InactiveTimerTooShort = 50375;
     public const int ClosedTimerTooShort = 50376;
     public const int ClosedConversationUpdate = 50377;

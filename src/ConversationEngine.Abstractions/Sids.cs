@@ -24,6 +24,8 @@ public static class Sids
     public const string PhoneNumber = "PN";
     public const string ShortCode = "SC";
     public const string AlphaSender = "AI";
+    public const string Webhook = "WH";
+    public const string StudioFlow = "FW";
 
     public static string New(string prefix)
     {

@@ -120,6 +120,9 @@ public sealed record ScopedWebhook
     [Id(8)] public long? ReplayAfter { get; init; }
     [Id(9)] public required DateTimeOffset DateCreated { get; init; }
     [Id(10)] public required DateTimeOffset DateUpdated { get; init; }
+
+    /// <summary>The instant it was created (<see cref="DateCreated"/> is to the second): its target's <see cref="WebhookTarget.Since"/>.</summary>
+    [Id(11)] public DateTimeOffset Since { get; init; }
 }
 
 [GenerateSerializer]
@@ -156,7 +159,11 @@ public interface IConversationWebhooksGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task DeleteAsync(string webhookSid);
 
-    /// <summary>Forgets every scoped webhook (the conversation was deleted).</summary>
+    /// <summary>
+    /// The conversation was deleted: its webhooks are gone for clients at once (list and fetch
+    /// find none, create refuses), and stay targets until the queues have had time to deliver
+    /// what it recorded before (its onConversationRemoved above all); then they are forgotten.
+    /// </summary>
     [Alias("Clear")]
     Task ClearAsync();
 

@@ -106,6 +106,8 @@ public static class HostingExtensions
         app.MapMessageEndpoints();
         app.MapReceiptEndpoints();
         app.MapAddressConfigurationEndpoints();
+        app.MapWebhookConfigurationEndpoints();
+        app.MapConversationWebhookEndpoints();
         app.MapMessagingServiceEndpoints();
         app.MapServiceSenderEndpoints();
         app.MapIncomingPhoneNumberEndpoints();

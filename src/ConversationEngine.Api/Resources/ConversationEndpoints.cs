@@ -1,5 +1,6 @@
 using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
+using ConversationEngine.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
@@ -89,8 +90,11 @@ public static class ConversationEndpoints
     public static async Task<NoContent> DeleteAsync(string sid, HttpRequest request, ConversationLookup lookup)
     {
         WebhookHeader.Apply(request);
-        var (grain, _) = await lookup.ExistingAsync(sid);
+        var (grain, conversation) = await lookup.ExistingAsync(sid);
         await grain.DeleteAsync();
+
+        // After the conversation: should this fail, the webhooks left behind belong to no conversation.
+        await lookup.Grains.GetGrain<IConversationWebhooksGrain>(conversation.Sid).ClearAsync();
         return TypedResults.NoContent();
     }
 

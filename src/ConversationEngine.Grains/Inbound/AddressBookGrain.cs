@@ -16,11 +16,6 @@ public sealed class AddressBookGrain(
 {
     private static readonly string[] Types = ["sms", "whatsapp", "messenger", "gbm", "email", "rcs", "apple", "chat"];
     private static readonly string[] AutoCreationTypes = ["webhook", "studio", "default"];
-    private static readonly string[] PostEvents =
-    [
-        "onMessageAdded", "onMessageUpdated", "onMessageRemoved", "onConversationUpdated", "onConversationStateUpdated",
-        "onConversationRemoved", "onParticipantAdded", "onParticipantUpdated", "onParticipantRemoved", "onDeliveryUpdated",
-    ];
 
     private List<AddressConfiguration> Configurations => store.State.Configurations;
 
@@ -100,21 +95,10 @@ public sealed class AddressBookGrain(
             throw Errors.Invalid("AutoCreation.Type", $"'{autoType}' is not one of webhook, studio, default");
         }
 
-        var method = change.WebhookMethod?.ToUpperInvariant();
-        if (method is not (null or "GET" or "POST"))
-        {
-            throw Errors.Invalid("AutoCreation.WebhookMethod", "must be get or post");
-        }
-
-        if (change.WebhookUrl is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
-        {
-            throw Errors.Invalid("AutoCreation.WebhookUrl", "must be an absolute http(s) URL");
-        }
-
-        if (change.WebhookFilters?.FirstOrDefault(f => !PostEvents.Contains(f)) is { } filter)
-        {
-            throw Errors.Invalid("AutoCreation.WebhookFilters", $"'{filter}' is not a post-event webhook filter");
-        }
+        // The auto-creation webhook becomes a conversation-scoped webhook: the same rules apply.
+        var method = change.WebhookMethod is null ? null : WebhookRules.Method(change.WebhookMethod, "AutoCreation.WebhookMethod");
+        var url = change.WebhookUrl is null ? null : WebhookRules.Url(change.WebhookUrl, "AutoCreation.WebhookUrl");
+        var filters = change.WebhookFilters is null ? null : WebhookRules.Filters(change.WebhookFilters, WebhookRules.ConversationEvents, "AutoCreation.WebhookFilters");
 
         if (change.StudioRetryCount is < 0 or > 3)
         {
@@ -132,10 +116,10 @@ public sealed class AddressBookGrain(
             AutoCreationEnabled = change.AutoCreationEnabled ?? current.AutoCreationEnabled,
             AutoCreationType = autoType,
             ConversationServiceSid = FieldRules.Sid(change.ConversationServiceSid, Sids.ChatService, "AutoCreation.ConversationServiceSid") ?? current.ConversationServiceSid,
-            WebhookUrl = change.WebhookUrl ?? current.WebhookUrl,
+            WebhookUrl = url ?? current.WebhookUrl,
             WebhookMethod = method ?? current.WebhookMethod,
-            WebhookFilters = change.WebhookFilters ?? current.WebhookFilters,
-            StudioFlowSid = FieldRules.Sid(change.StudioFlowSid, "FW", "AutoCreation.StudioFlowSid") ?? current.StudioFlowSid,
+            WebhookFilters = filters ?? current.WebhookFilters,
+            StudioFlowSid = FieldRules.Sid(change.StudioFlowSid, Sids.StudioFlow, "AutoCreation.StudioFlowSid") ?? current.StudioFlowSid,
             StudioRetryCount = change.StudioRetryCount ?? current.StudioRetryCount,
             AddressCountry = change.AddressCountry?.ToUpperInvariant() ?? current.AddressCountry,
         };

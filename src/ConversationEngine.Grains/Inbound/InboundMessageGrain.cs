@@ -4,6 +4,7 @@ using ConversationEngine.Conversations;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
 using ConversationEngine.Twilio;
+using ConversationEngine.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace ConversationEngine.Inbound;
@@ -176,12 +177,13 @@ public sealed class InboundMessageGrain(
 
         try
         {
+            await AttachWebhookAsync(configuration, conversation.GetPrimaryKeyString());
             await conversation.AddParticipantAsync(new AddParticipant { Address = from.Value, ProxyAddress = to.Value });
         }
         catch (EngineException error) when (error.Code == Errors.BindingInUse)
         {
             // Another message from the same contact created its conversation first: use that one.
-            await conversation.DeleteAsync();
+            await DiscardAsync(conversation);
             var routed = await AppendToHolderAsync(from, to, command);
             if (routed is null)
             {
@@ -192,11 +194,37 @@ public sealed class InboundMessageGrain(
         }
         catch
         {
-            await conversation.DeleteAsync();
+            await DiscardAsync(conversation);
             throw;
         }
 
         return await conversation.AddMessageAsync(command);
+    }
+
+    /// <summary>
+    /// Auto-creation of type webhook: the new conversation gets a scoped webhook with the address
+    /// configuration's URL, method and filters, before its participant and first message.
+    /// </summary>
+    private async Task AttachWebhookAsync(AddressConfiguration configuration, string conversationSid)
+    {
+        if (configuration is not { AutoCreationType: "webhook", WebhookUrl: { } url })
+        {
+            return;
+        }
+
+        await grains.GetGrain<IConversationWebhooksGrain>(conversationSid).CreateAsync(new ScopedWebhookCommand
+        {
+            Target = "webhook",
+            Url = url,
+            Method = configuration.WebhookMethod,
+            Filters = configuration.WebhookFilters,
+        });
+    }
+
+    private async Task DiscardAsync(IConversationGrain conversation)
+    {
+        await conversation.DeleteAsync();
+        await grains.GetGrain<IConversationWebhooksGrain>(conversation.GetPrimaryKeyString()).ClearAsync();
     }
 
     private async Task<InboundOutcome> UnroutableAsync(InboundOutcome outcome, string reason)

@@ -7,6 +7,8 @@ using Twilio.Exceptions;
 using Twilio.Rest.Conversations.V1;
 using Twilio.Rest.Conversations.V1.Conversation;
 using Twilio.Security;
+using AccountWebhooks = Twilio.Rest.Conversations.V1.Configuration.WebhookResource;
+using ServiceWebhooks = Twilio.Rest.Conversations.V1.Service.Configuration.WebhookResource;
 using TwilioRestClient = Twilio.Clients.TwilioRestClient;
 
 namespace ConversationEngine.Tests.Compat;
@@ -361,6 +363,82 @@ public sealed class TwilioCSharpLibraryTests(EngineFixture fixture) : IDisposabl
         Assert.Equal(customer, message.Author);
         Assert.Equal(sms.Sid, message.ParticipantSid);
         Assert.Equal(0, message.Index);
+    }
+
+    [Fact]
+    public async Task Scoped_webhooks_are_created_listed_updated_and_deleted_through_the_library()
+    {
+        var conversation = await NewConversationAsync();
+        var flow = Sids.New("FW");
+
+        var webhook = await WebhookResource.CreateAsync(conversation, WebhookResource.TargetEnum.Webhook,
+            configurationUrl: "https://bot.example.com/in", configurationMethod: WebhookResource.MethodEnum.Get,
+            configurationFilters: ["onMessageAdded", "onParticipantAdded"], configurationReplayAfter: 0, client: Client);
+        var studio = await WebhookResource.CreateAsync(conversation, WebhookResource.TargetEnum.Studio, configurationFlowSid: flow, client: Client);
+
+        Assert.Matches("^WH[0-9a-f]{32}$", webhook.Sid);
+        Assert.Equal(conversation, webhook.ConversationSid);
+        Assert.Equal(EngineHost.AccountSid, webhook.AccountSid);
+        Assert.Equal("webhook", webhook.Target);
+        Assert.Equal($"{fixture.Host.BaseUrl}/v1/Conversations/{conversation}/Webhooks/{webhook.Sid}", webhook.Url.ToString());
+        var configuration = Assert.IsType<JObject>(webhook.Configuration);
+        Assert.Equal("https://bot.example.com/in", configuration.Value<string>("url"));
+        Assert.Equal("get", configuration.Value<string>("method"));
+        Assert.Equal(["onMessageAdded", "onParticipantAdded"], configuration["filters"]!.Values<string>());
+        Assert.Equal(0, configuration.Value<long>("replay_after"));
+        Assert.Equal(flow, Assert.IsType<JObject>(studio.Configuration).Value<string>("flow_sid"));
+
+        var listed = (await WebhookResource.ReadAsync(conversation, client: Client)).Select(w => w.Sid).ToList();
+        Assert.Equal([webhook.Sid, studio.Sid], listed);
+
+        var updated = await WebhookResource.UpdateAsync(conversation, webhook.Sid, configurationUrl: "https://bot.example.com/v2", client: Client);
+        Assert.Equal("https://bot.example.com/v2", Assert.IsType<JObject>(updated.Configuration).Value<string>("url"));
+        Assert.Equal("https://bot.example.com/v2", Assert.IsType<JObject>((await WebhookResource.FetchAsync(conversation, webhook.Sid, client: Client)).Configuration).Value<string>("url"));
+
+        Assert.True(await WebhookResource.DeleteAsync(conversation, webhook.Sid, client: Client));
+        var gone = await Assert.ThrowsAsync<ApiException>(() => WebhookResource.FetchAsync(conversation, webhook.Sid, client: Client));
+        AssertTwilioError(gone, HttpStatusCode.NotFound, 20404);
+        var badFilter = await Assert.ThrowsAsync<ApiException>(() => WebhookResource.CreateAsync(conversation, WebhookResource.TargetEnum.Webhook,
+            configurationUrl: "https://bot.example.com/in", configurationFilters: ["onMessageAdd"], client: Client));
+        AssertTwilioError(badFilter, HttpStatusCode.BadRequest, 50365);
+    }
+
+    [Fact]
+    public async Task Account_and_service_webhook_configuration_read_back_through_the_library()
+    {
+        // An engine of its own: the account's and service's webhook settings reach no other test.
+        await using var host = await EngineHost.StartAsync();
+        using var own = new TwilioLibraryClient(host);
+        var service = (await ConfigurationResource.FetchAsync(client: own.Rest)).DefaultChatServiceSid;
+
+        var account = await AccountWebhooks.UpdateAsync(method: "GET", filters: ["onMessageAdd", "onMessageAdded"],
+            preWebhookUrl: "https://example.com/pre", postWebhookUrl: "https://example.com/post", target: AccountWebhooks.TargetEnum.Webhook, client: own.Rest);
+        var serviceLevel = await ServiceWebhooks.UpdateAsync(service, postWebhookUrl: new Uri("https://example.com/service-post"),
+            filters: ["onConversationUpdated"], method: "POST", client: own.Rest);
+
+        var fetched = await AccountWebhooks.FetchAsync(client: own.Rest);
+        foreach (var a in new[] { account, fetched })
+        {
+            Assert.Equal(EngineHost.AccountSid, a.AccountSid);
+            Assert.Equal(AccountWebhooks.MethodEnum.Get, a.Method);
+            Assert.Equal(["onMessageAdd", "onMessageAdded"], a.Filters);
+            Assert.Equal("https://example.com/pre", a.PreWebhookUrl);
+            Assert.Equal("https://example.com/post", a.PostWebhookUrl);
+            Assert.Equal(AccountWebhooks.TargetEnum.Webhook, a.Target);
+        }
+
+        var fetchedService = await ServiceWebhooks.FetchAsync(service, client: own.Rest);
+        foreach (var s in new[] { serviceLevel, fetchedService })
+        {
+            Assert.Equal(service, s.ChatServiceSid);
+            Assert.Equal(new Uri("https://example.com/service-post"), s.PostWebhookUrl);
+            Assert.Null(s.PreWebhookUrl);
+            Assert.Equal(["onConversationUpdated"], s.Filters);
+            Assert.Equal(ServiceWebhooks.MethodEnum.Post, s.Method);
+        }
+
+        var tooLong = await Assert.ThrowsAsync<ApiException>(() => AccountWebhooks.UpdateAsync(postWebhookUrl: "https://example.com/" + new string('x', 600), client: own.Rest));
+        AssertTwilioError(tooLong, HttpStatusCode.BadRequest, 50372);
     }
 
     private async Task<string> NewConversationAsync() => (await ConversationResource.CreateAsync(client: Client)).Sid;

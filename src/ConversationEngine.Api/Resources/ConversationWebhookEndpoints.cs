@@ -1,0 +1,144 @@
+using ConversationEngine.Api.Http;
+using ConversationEngine.Webhooks;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConversationEngine.Api.Resources;
+
+/// <summary><c>/v1/Conversations/{ConversationSid}/Webhooks</c>: a conversation's scoped webhooks (at most five).</summary>
+public static class ConversationWebhookEndpoints
+{
+    public static IEndpointRouteBuilder MapConversationWebhookEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/Conversations/{ConversationSid}/Webhooks").WithTags("Conversation webhooks");
+        group.MapPost("/", CreateAsync).WithName("CreateConversationScopedWebhook");
+        group.MapGet("/", ListAsync).WithName("ListConversationScopedWebhook");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversationScopedWebhook");
+        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversationScopedWebhook");
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteConversationScopedWebhook");
+        return routes;
+    }
+
+    public static async Task<Created<ScopedWebhookResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var form = await Form.ReadAsync(request);
+        var webhooks = await WebhooksAsync(conversationSid, lookup);
+        var webhook = await webhooks.CreateAsync(Command(form) with
+        {
+            Target = form.Value("Target"),
+            ReplayAfter = form.Number("Configuration.ReplayAfter"),
+        });
+        var resource = Resource(webhook, links);
+        return TypedResults.Created(resource.Url, resource);
+    }
+
+    public static async Task<Ok<ScopedWebhookResource>> FetchAsync(string conversationSid, string sid, ConversationLookup lookup, ResourceLinks links)
+    {
+        var webhooks = await WebhooksAsync(conversationSid, lookup);
+        return TypedResults.Ok(Resource(await webhooks.GetAsync(sid) ?? throw Errors.Unknown("The resource"), links));
+    }
+
+    public static async Task<Ok<ScopedWebhookResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var form = await Form.ReadAsync(request);
+        var webhooks = await WebhooksAsync(conversationSid, lookup);
+        return TypedResults.Ok(Resource(await webhooks.UpdateAsync(sid, Command(form)), links));
+    }
+
+    public static async Task<NoContent> DeleteAsync(string conversationSid, string sid, ConversationLookup lookup)
+    {
+        var webhooks = await WebhooksAsync(conversationSid, lookup);
+        await webhooks.DeleteAsync(sid);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Twilio documents a page size of at most 5, which is every webhook a conversation can have;
+    /// a larger one (a library's default of 50, say) is answered, not refused.
+    /// </summary>
+    public static async Task<IResult> ListAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var paging = Paging.From(request);
+        var (_, conversation) = await lookup.ExistingAsync(conversationSid);
+        var all = await lookup.Grains.GetGrain<IConversationWebhooksGrain>(conversation.Sid).ListAsync();
+        var page = Page.Slice(all, paging.Position ?? 0, paging.PageSize);
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["webhooks"] = page.Items.Select(w => Resource(w, links)).ToList(),
+            ["meta"] = paging.Meta("webhooks", links.ConversationUrl(conversation.Sid) + "/Webhooks", null, page.Next, page.Previous),
+        }, TwilioJson.Options);
+    }
+
+    /// <summary>The configuration as sent; repeated keys for Filters and Triggers, only empty values clear them.</summary>
+    private static ScopedWebhookCommand Command(Form form) => new()
+    {
+        Url = form.Value("Configuration.Url"),
+        Method = form.Value("Configuration.Method"),
+        Filters = List(form, "Configuration.Filters"),
+        Triggers = List(form, "Configuration.Triggers"),
+        FlowSid = form.Value("Configuration.FlowSid"),
+    };
+
+    private static List<string>? List(Form form, string name) =>
+        form.Has(name) ? form.Values(name).Where(v => v.Length > 0).ToList() : null;
+
+    /// <summary>The webhooks of the conversation the path names (by SID or UniqueName); 404 when there is none.</summary>
+    private static async Task<IConversationWebhooksGrain> WebhooksAsync(string conversationSid, ConversationLookup lookup)
+    {
+        var (_, conversation) = await lookup.ExistingAsync(conversationSid);
+        return lookup.Grains.GetGrain<IConversationWebhooksGrain>(conversation.Sid);
+    }
+
+    /// <summary>
+    /// <c>configuration</c> holds what the target uses, as in Twilio's examples: url, method
+    /// (lower-case, as the scoped resource's enum) and filters for webhook; triggers too for
+    /// trigger; flow_sid for studio; replay_after when it was given.
+    /// </summary>
+    private static ScopedWebhookResource Resource(ScopedWebhook webhook, ResourceLinks links)
+    {
+        var configuration = new Dictionary<string, object?>();
+        if (webhook.Target == "studio")
+        {
+            configuration["flow_sid"] = webhook.FlowSid;
+            if (webhook.Filters.Count > 0)
+            {
+                configuration["filters"] = webhook.Filters;
+            }
+        }
+        else
+        {
+            configuration["url"] = webhook.Url;
+            configuration["method"] = webhook.Method.ToLowerInvariant();
+            configuration["filters"] = webhook.Filters;
+            if (webhook.Target == "trigger")
+            {
+                configuration["triggers"] = webhook.Triggers;
+            }
+        }
+
+        if (webhook.ReplayAfter is { } replayAfter)
+        {
+            configuration["replay_after"] = replayAfter;
+        }
+
+        return new ScopedWebhookResource(
+            webhook.Sid,
+            links.AccountSid,
+            webhook.ConversationSid,
+            webhook.Target,
+            links.ConversationUrl(webhook.ConversationSid) + "/Webhooks/" + webhook.Sid,
+            configuration,
+            webhook.DateCreated,
+            webhook.DateUpdated);
+    }
+}
+
+/// <summary><c>conversations.v1.conversation.conversation_scoped_webhook</c>.</summary>
+public sealed record ScopedWebhookResource(
+    string Sid,
+    string AccountSid,
+    string ConversationSid,
+    string Target,
+    string Url,
+    Dictionary<string, object?> Configuration,
+    DateTimeOffset DateCreated,
+    DateTimeOffset DateUpdated);
