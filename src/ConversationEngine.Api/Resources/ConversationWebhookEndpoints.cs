@@ -27,6 +27,13 @@ public static class ConversationWebhookEndpoints
             Target = form.Value("Target"),
             ReplayAfter = form.Number("Configuration.ReplayAfter"),
         });
+        if (webhook.ReplayAfter is not null && webhook.Target is "webhook" or "trigger")
+        {
+            // Replaying earlier messages cannot wait for the conversation's next event.
+            var (_, conversation) = await lookup.ExistingAsync(webhook.ConversationSid);
+            await lookup.Grains.GetGrain<Events.IWebhookQueueGrain>(Events.WebhookTargets.QueueKey(webhook.ConversationSid, conversation.ChatServiceSid, webhook.Sid)).StartAsync();
+        }
+
         var resource = Resource(webhook, links);
         return TypedResults.Created(resource.Url, resource);
     }

@@ -6,17 +6,12 @@ namespace ConversationEngine.Events;
 
 /// <summary>
 /// Tells each post-event target's queue of a conversation that its feed grew. The targets (the
-/// account's and the service's post-event URL, the conversation's scoped webhooks) are read at
-/// most once a second per conversation; a queue that missed a notification is found again by the
-/// next one or by the sweep.
+/// account's and the service's post-event URL, the conversation's scoped webhooks) are read on
+/// every notification, so a target set up a moment ago gets the very next event.
 /// </summary>
 [StatelessWorker]
-public sealed class EventFanOutGrain(IGrainFactory grains, IOptions<WebhookDeliveryOptions> options, TimeProvider time) : Grain, IEventFanOutGrain
+public sealed class EventFanOutGrain(IGrainFactory grains, IOptions<WebhookDeliveryOptions> options) : Grain, IEventFanOutGrain
 {
-    private static readonly TimeSpan TargetsFor = TimeSpan.FromSeconds(1);
-
-    private (DateTimeOffset Read, IReadOnlyList<string> Queues)? cached;
-
     public async Task NotifyAsync(string chatServiceSid, long sequence)
     {
         foreach (var queue in await QueuesAsync(chatServiceSid))
@@ -27,17 +22,9 @@ public sealed class EventFanOutGrain(IGrainFactory grains, IOptions<WebhookDeliv
 
     public async Task<IReadOnlyList<string>> QueuesAsync(string chatServiceSid)
     {
-        var now = time.GetUtcNow();
-        if (cached is { } known && now - known.Read < TargetsFor)
-        {
-            return known.Queues;
-        }
-
         var conversationSid = this.GetPrimaryKeyString();
         var targets = await WebhookTargets.PostTargetsAsync(grains, options.Value.AccountSid, chatServiceSid, conversationSid);
-        var queues = targets.Select(t => WebhookTargets.QueueKey(conversationSid, chatServiceSid, t.Id)).ToList();
-        cached = (now, queues);
-        return queues;
+        return targets.Select(t => WebhookTargets.QueueKey(conversationSid, chatServiceSid, t.Id)).ToList();
     }
 }
 

@@ -11,6 +11,12 @@ public sealed class WebhookDeliveryOptions
 {
     public const string Section = "Webhooks";
 
+    /// <summary>
+    /// The key of the clock webhook queues judge retry windows by: the host's <see cref="TimeProvider"/>
+    /// unless a test moves this one alone (moving the host's would move Orleans' own timers too).
+    /// </summary>
+    public const string Clock = "webhooks";
+
     /// <summary>The account whose configuration applies and whose AccountSid the webhooks carry (the host sets it).</summary>
     public string? AccountSid { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ConversationEngine.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +33,7 @@ public sealed partial class WebhookQueueGrain(
     IEventStore events,
     IWebhookSender sender,
     IOptions<WebhookDeliveryOptions> options,
-    TimeProvider time,
+    [FromKeyedServices(WebhookDeliveryOptions.Clock)] TimeProvider time,
     ILogger<WebhookQueueGrain> logger) : Grain, IWebhookQueueGrain, IRemindable, IDisposable
 {
     private const string ReminderName = "webhooks";

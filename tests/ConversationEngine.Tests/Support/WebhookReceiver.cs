@@ -92,8 +92,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         ReceiverAnswer answer;
         lock (gate)
         {
-            requests.Add(received);
             answer = answers.GetValueOrDefault(received.Path) ?? new ReceiverAnswer();
+            requests.Add(received with { Status = answer.Status });
         }
 
         if (answer.Delay > TimeSpan.Zero)
@@ -173,6 +173,9 @@ public sealed record ReceivedWebhook(
     IReadOnlyList<KeyValuePair<string, string>> Form,
     IReadOnlyList<KeyValuePair<string, string>> Query)
 {
+    /// <summary>The status the receiver answered this request with.</summary>
+    public int Status { get; init; }
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
     public string? Signature => Header("X-Twilio-Signature");
