@@ -54,4 +54,14 @@ public static class Errors
 
     /// <summary>The named thing (e.g. <c>"Conversation CH…"</c>) does not exist.</summary>
     public static EngineException Unknown(string what) => new(ErrorKind.NotFound, NotFound, $"{what} was not found");
+
+    /// <summary>Twilio's generic 403 code.</summary>
+    public const int Forbidden = 20403;
+
+    /// <summary>
+    /// A pre-action hook (onMessageAdd…) answered 4xx or 5xx: nothing happened. Twilio documents no
+    /// code of its own for this; the engine answers 403 with Twilio's generic 20403.
+    /// </summary>
+    public static EngineException RejectedByWebhook(string eventType, int? status) =>
+        new(ErrorKind.Forbidden, Forbidden, $"Rejected by the {eventType} webhook" + (status is { } code ? $" (it answered {code})" : ""));
 }

@@ -37,6 +37,9 @@ public static class InboundOutcomes
 
     /// <summary>No conversation and no auto-creation: kept for operators, not lost.</summary>
     public const string Unroutable = "unroutable";
+
+    /// <summary>Refused by a pre-action hook (onMessageAdd, onConversationAdd): dropped, as Twilio drops it.</summary>
+    public const string Rejected = "rejected";
 }
 
 [GenerateSerializer]

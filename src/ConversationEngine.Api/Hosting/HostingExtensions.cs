@@ -2,11 +2,13 @@ using System.Text.Json;
 using ConversationEngine.Api.Http;
 using ConversationEngine.Api.Resources;
 using ConversationEngine.Conversations;
-using ConversationEngine.Inbound;
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
+using ConversationEngine.Inbound;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ConversationEngine.Api.Hosting;
 
@@ -82,6 +84,15 @@ public static class HostingExtensions
         Twilio.Messages.TwilioMessagesServiceCollectionExtensions.AddTwilioOptions(services);
         services.AddSingleton<TwilioWebhook>();
         Twilio.Webhooks.WebhookServiceCollectionExtensions.AddTwilioWebhooks(services);
+
+        // Pre-action hooks are called from here for REST writes (and from the silo for inbound
+        // messages), signed with the account's token.
+        services.TryAddSingleton<Events.PreActionGate>();
+        services.AddOptions<Events.WebhookDeliveryOptions>().PostConfigure<IOptions<EngineOptions>>((webhooks, engine) =>
+        {
+            webhooks.AccountSid ??= engine.Value.AccountSid;
+            webhooks.AuthToken ??= engine.Value.AuthToken;
+        });
         services.AddTransient<TwilioForwarding>();
         services.AddProblemDetails();
         services.AddAuthentication(BasicAuthentication.Scheme)

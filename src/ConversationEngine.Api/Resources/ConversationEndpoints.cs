@@ -19,9 +19,9 @@ public static class ConversationEndpoints
         return routes;
     }
 
-    public static async Task<Created<ConversationResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Created<ConversationResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links, Events.PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         RefuseEmailBindings(form);
         var (inactive, closed) = Timers(form);
@@ -50,6 +50,12 @@ public static class ConversationEndpoints
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
         };
+
+        if (hooks)
+        {
+            var decision = await gate.CheckAsync(Events.PreActionEvents.ConversationAdd, command.ChatServiceSid, Events.PreActionEvents.ConversationAddParameters(command), request.HttpContext.RequestAborted);
+            command = command with { FriendlyName = decision.FriendlyName ?? command.FriendlyName };
+        }
 
         var sid = Sids.New(Sids.Conversation);
         var conversation = await lookup.Grains.GetGrain<IConversationGrain>(sid).CreateAsync(command);

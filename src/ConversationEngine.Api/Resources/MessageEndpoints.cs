@@ -18,12 +18,12 @@ public static class MessageEndpoints
         return routes;
     }
 
-    public static async Task<Created<MessageResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Created<MessageResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, Events.PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         var grain = await lookup.GrainAsync(conversationSid);
-        var message = await grain.AddMessageAsync(new AddMessage
+        var command = new AddMessage
         {
             Author = form.Value("Author"),
             Body = form.Value("Body"),
@@ -34,7 +34,15 @@ public static class MessageEndpoints
             Subject = form.Value("Subject"),
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
-        });
+        };
+        if (hooks)
+        {
+            var (_, conversation) = await lookup.ExistingAsync(conversationSid);
+            var decision = await gate.CheckAsync(Events.PreActionEvents.MessageAdd, conversation.ChatServiceSid, Events.PreActionEvents.MessageAddParameters(conversation.Sid, command), request.HttpContext.RequestAborted);
+            command = command with { Body = decision.Body ?? command.Body, Author = decision.Author ?? command.Author, Attributes = decision.Attributes ?? command.Attributes };
+        }
+
+        var message = await grain.AddMessageAsync(command);
         var resource = links.Message(message, []);
         return TypedResults.Created(resource.Url, resource);
     }

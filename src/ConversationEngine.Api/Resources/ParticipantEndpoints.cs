@@ -18,12 +18,12 @@ public static class ParticipantEndpoints
         return routes;
     }
 
-    public static async Task<Created<ParticipantResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Created<ParticipantResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, Events.PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         var grain = await lookup.GrainAsync(conversationSid);
-        var participant = await grain.AddParticipantAsync(new AddParticipant
+        var command = new AddParticipant
         {
             Identity = form.Value("Identity"),
             Address = form.Value("MessagingBinding.Address"),
@@ -33,7 +33,14 @@ public static class ParticipantEndpoints
             RoleSid = form.Value("RoleSid"),
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
-        });
+        };
+        if (hooks)
+        {
+            var (_, conversation) = await lookup.ExistingAsync(conversationSid);
+            await gate.CheckAsync(Events.PreActionEvents.ParticipantAdd, conversation.ChatServiceSid, Events.PreActionEvents.ParticipantAddParameters(conversation.Sid, command), request.HttpContext.RequestAborted);
+        }
+
+        var participant = await grain.AddParticipantAsync(command);
         var resource = links.Participant(participant);
         return TypedResults.Created(resource.Url, resource);
     }

@@ -34,6 +34,7 @@ public static class SiloBuilderExtensions
         builder.Services.AddHostedService<Events.WebhookSweep>();
         builder.Services.AddTwilioWebhooks();
         builder.Services.TryAddSingleton<Events.IWebhookSender, Events.TwilioWebhookSender>();
+        builder.Services.TryAddSingleton<Events.PreActionGate>();
         builder.Services.TryAddKeyedSingleton(Events.WebhookDeliveryOptions.Clock, (services, _) => services.GetRequiredService<TimeProvider>());
 
         // Orleans refuses reminder periods below its minimum; a shorter lifecycle period (tests)

@@ -25,7 +25,8 @@ public sealed class InboundMessageGrain(
     [PersistentState("inbound", "store")] IPersistentState<InboundMessageState> store,
     IGrainFactory grains,
     TimeProvider time,
-    IOptions<InboundOptions> options) : Grain, IInboundMessageGrain
+    IOptions<InboundOptions> options,
+    Events.PreActionGate gate) : Grain, IInboundMessageGrain
 {
     private const int MaxForwardsKept = 20;
 
@@ -114,9 +115,16 @@ public sealed class InboundMessageGrain(
             SourceSid = request.MessageSid,
         };
 
-        if (await AppendToHolderAsync(from, to, command) is { } routed)
+        try
         {
-            return outcome with { Outcome = InboundOutcomes.Routed, ConversationSid = routed.ConversationSid, ConversationMessageSid = routed.Sid };
+            if (await AppendToHolderAsync(from, to, command, askHooks: true) is { } routed)
+            {
+                return outcome with { Outcome = InboundOutcomes.Routed, ConversationSid = routed.ConversationSid, ConversationMessageSid = routed.Sid };
+            }
+        }
+        catch (EngineException error) when (error.Code == Errors.Forbidden)
+        {
+            return outcome with { Outcome = InboundOutcomes.Rejected, Reason = error.Message };
         }
 
         var configuration = await grains.GetGrain<IAddressBookGrain>(request.AccountSid).FindAsync(to.Value);
@@ -132,6 +140,10 @@ public sealed class InboundMessageGrain(
             var created = await AutoCreateAsync(request, configuration, from, to, command);
             return outcome with { Outcome = InboundOutcomes.AutoCreated, ConversationSid = created.ConversationSid, ConversationMessageSid = created.Sid };
         }
+        catch (EngineException error) when (error.Code == Errors.Forbidden)
+        {
+            return outcome with { Outcome = InboundOutcomes.Rejected, Reason = error.Message };
+        }
         catch (EngineException error)
         {
             // Refused by a rule (a limit, say), not by a fault: keep it for operators rather than
@@ -141,7 +153,8 @@ public sealed class InboundMessageGrain(
     }
 
     /// <summary>Appends to the non-closed conversation holding the pair; null when there is none.</summary>
-    private async Task<MessageSnapshot?> AppendToHolderAsync(ChannelAddress from, ChannelAddress to, AddMessage command)
+    /// <param name="askHooks">Whether onMessageAdd is asked first (not for a conversation auto-created for the message: Twilio asks onConversationAdd only).</param>
+    private async Task<MessageSnapshot?> AppendToHolderAsync(ChannelAddress from, ChannelAddress to, AddMessage command, bool askHooks = false)
     {
         var holder = await grains.GetGrain<IBindingIndexGrain>(from.Value + "|" + to.Value).GetHolderAsync();
         if (holder is null)
@@ -149,9 +162,16 @@ public sealed class InboundMessageGrain(
             return null;
         }
 
+        var conversation = grains.GetGrain<IConversationGrain>(holder);
+        if (askHooks && await conversation.GetAsync() is { } snapshot)
+        {
+            var decision = await gate.CheckAsync(Events.PreActionEvents.MessageAdd, snapshot.ChatServiceSid, Events.PreActionEvents.MessageAddParameters(holder, command));
+            command = command with { Body = decision.Body ?? command.Body, Author = decision.Author ?? command.Author, Attributes = decision.Attributes ?? command.Attributes };
+        }
+
         try
         {
-            return await grains.GetGrain<IConversationGrain>(holder).AddMessageAsync(command);
+            return await conversation.AddMessageAsync(command);
         }
         catch (EngineException error) when (error.Kind is ErrorKind.Invalid or ErrorKind.NotFound or ErrorKind.Closed)
         {
@@ -165,7 +185,7 @@ public sealed class InboundMessageGrain(
         var account = await grains.GetGrain<IAccountGrain>(request.AccountSid).GetConfigurationAsync();
         var conversation = grains.GetGrain<IConversationGrain>(Sids.New(Sids.Conversation));
         var hasTimers = account.DefaultInactiveTimer is not null || account.DefaultClosedTimer is not null;
-        await conversation.CreateAsync(new CreateConversation
+        var create = new CreateConversation
         {
             ChatServiceSid = configuration.ConversationServiceSid ?? account.DefaultChatServiceSid,
             MessagingServiceSid = request.MessagingServiceSid ?? account.DefaultMessagingServiceSid,
@@ -173,7 +193,12 @@ public sealed class InboundMessageGrain(
             State = hasTimers ? ConversationStates.Active : null,
             InactiveTimer = account.DefaultInactiveTimer,
             ClosedTimer = account.DefaultClosedTimer,
-        });
+        };
+
+        // Twilio asks onConversationAdd (with the message and the pair) and nothing else here.
+        var decision = await gate.CheckAsync(
+            Events.PreActionEvents.ConversationAdd, create.ChatServiceSid, Events.PreActionEvents.ConversationAddParameters(create, from.Value, to.Value, request.Body));
+        await conversation.CreateAsync(create with { FriendlyName = decision.FriendlyName ?? create.FriendlyName });
 
         try
         {
