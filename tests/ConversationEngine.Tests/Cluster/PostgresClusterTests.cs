@@ -182,6 +182,62 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
     }
 
     [PostgresFact]
+    public async Task Killing_a_silo_mid_delivery_loses_no_webhook_and_keeps_each_conversations_order()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer("/kill", new ReceiverAnswer(200, Delay: TimeSpan.FromMilliseconds(5)));
+        await using var cluster = await PostgresCluster.StartAsync(3, configure: silo => silo.Configure<Events.WebhookDeliveryOptions>(o =>
+        {
+            (o.AccountSid, o.AuthToken) = (EngineHost.AccountSid, EngineHost.AuthToken);
+            (o.FirstRetryDelay, o.MaxRetryDelay, o.SweepPeriod, o.HoleGrace) = (TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        }));
+        await cluster.Client.GetGrain<Webhooks.IWebhookConfigurationGrain>(EngineHost.AccountSid)
+            .UpdateAsync(new Webhooks.UpdateWebhookConfiguration { PostWebhookUrl = receiver.Url("/kill"), Filters = ["onMessageAdded"] });
+        var conversations = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => CreateAsync(cluster)));
+        var acknowledged = new ConcurrentDictionary<string, (string Conversation, long Index)>();
+        using var stop = new CancellationTokenSource();
+        var clients = Enumerable.Range(0, 5).Select(client => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var conversation = conversations[(client * 7 + i) % conversations.Length];
+                try
+                {
+                    var message = await conversation.AddMessageAsync(new AddMessage { Author = $"client-{client}", Body = $"{client}/{i}" });
+                    acknowledged.TryAdd(message.Sid, (conversation.GetPrimaryKeyString(), message.Index));
+                }
+                catch (Exception error) when (error is not Xunit.Sdk.XunitException)
+                {
+                    await Task.Delay(50);
+                }
+            }
+        })).ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await cluster.KillSiloAsync(cluster.Silos[^1]);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await stop.CancelAsync();
+        await Task.WhenAll(clients);
+
+        // Every acknowledged message's onMessageAdded arrives (at least once), and each
+        // conversation's messages first arrive in index order, none missing.
+        var expected = acknowledged.Keys.ToHashSet();
+        await Eventually.ValueAsync(
+            () => receiver.Requests.Where(r => r.Path == "/kill").Select(r => r.Values("MessageSid")[0]).ToHashSet(),
+            seen => seen.IsSupersetOf(expected),
+            TimeSpan.FromSeconds(120),
+            $"onMessageAdded for all {expected.Count} acknowledged messages");
+        foreach (var group in receiver.Requests.Where(r => r.Path == "/kill").GroupBy(r => r.Values("ConversationSid")[0]))
+        {
+            var firstArrivals = group.Select(r => long.Parse(r.Values("Index")[0], System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToList();
+            Assert.Equal(Enumerable.Range(0, firstArrivals.Count).Select(i => (long)i), firstArrivals);
+        }
+
+        var duplicates = receiver.Requests.Count(r => r.Path == "/kill") - receiver.Requests.Where(r => r.Path == "/kill").Select(r => r.Header("I-Twilio-Idempotency-Token")).Distinct().Count();
+        output.WriteLine($"{expected.Count} messages acknowledged, {receiver.Requests.Count} webhooks received, {duplicates} of them repeats (same idempotency token)");
+    }
+
+    [PostgresFact]
     public async Task A_conversation_timer_whose_reminder_was_on_a_killed_silo_still_fires()
     {
         await using var cluster = await PostgresCluster.StartAsync(3);

@@ -7,11 +7,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace ConversationEngine.Tests.Http;
 
 /// <summary>
-/// Conversations post-event webhooks as an application receives them: a real receiver on loopback,
+/// Conversations post-event webhooks as an application receives them (the scenarios; run on
+/// SQLite by <see cref="WebhookDeliveryTests"/> and on PostgreSQL by <see cref="PostgresWebhookDeliveryTests"/>): a real receiver on loopback,
 /// the engine configured through Twilio's own REST resources, every request checked as the
 /// application would (Twilio's RequestValidator with the account's auth token).
 /// </summary>
-public sealed class WebhookDeliveryTests : IAsyncLifetime
+public abstract class WebhookDeliveryScenarios : IAsyncLifetime
 {
     private static readonly string[] AllPostEvents =
     [
@@ -31,7 +32,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         receiver = await WebhookReceiver.StartAsync();
         host = await EngineHost.StartAsync(
-            settings: new Dictionary<string, string?>
+            settings: new Dictionary<string, string?>(Storage())
             {
                 ["Webhooks:FirstRetryDelay"] = "00:00:00.050",
                 ["Webhooks:MaxRetryDelay"] = "00:00:00.200",
@@ -42,6 +43,9 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         loud.DefaultRequestHeaders.Add("X-Twilio-Webhook-Enabled", "true");
     }
 
+    /// <summary>The store's settings (none: the embedded SQLite file).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Storage() => [];
+
     public async Task DisposeAsync()
     {
         loud.Dispose();
@@ -49,8 +53,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await receiver.DisposeAsync();
     }
 
-    [Fact]
-    public async Task Rest_changes_with_the_header_arrive_signed_in_order_with_twilio_parameters_and_without_it_nothing()
+    protected async Task Rest_changes_with_the_header_arrive_signed_in_order_with_twilio_parameters_and_without_it_nothingAsync()
     {
         await ConfigureAccountAsync("/events", AllPostEvents);
         var quiet = await CreateConversationAsync(webhooks: false);
@@ -81,8 +84,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.DoesNotContain(receiver.Requests, r => r.Values("ConversationSid").Contains(quiet));
     }
 
-    [Fact]
-    public async Task A_thousand_events_of_fifty_conversations_arrive_in_each_conversations_order_without_gaps()
+    protected async Task A_thousand_events_of_fifty_conversations_arrive_in_each_conversations_order_without_gapsAsync()
     {
         await ConfigureAccountAsync("/many", ["onMessageAdded"]);
         var conversations = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => CreateConversationAsync(webhooks: true)));
@@ -102,8 +104,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task A_receiver_failing_with_500_then_recovering_gets_every_event_once_per_token_in_order()
+    protected async Task A_receiver_failing_with_500_then_recovering_gets_every_event_once_per_token_in_orderAsync()
     {
         receiver.Answer("/flaky", new ReceiverAnswer(500));
         await ConfigureAccountAsync("/flaky", ["onMessageAdded"]);
@@ -133,8 +134,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, retried.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), retried.Select(r => r.Values("RetryCount")[0]));
     }
 
-    [Fact]
-    public async Task A_receiver_down_for_ten_minutes_loses_nothing_and_one_down_past_the_window_is_replayed_from_the_operator_api()
+    protected async Task A_receiver_down_for_ten_minutes_loses_nothing_and_one_down_past_the_window_is_replayed_from_the_operator_apiAsync()
     {
         receiver.Answer("/down", new ReceiverAnswer(503));
         await ConfigureAccountAsync("/down", ["onMessageAdded"]);
@@ -170,8 +170,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal("late", Accepted("/down")[3].Values("Body")[0]);
     }
 
-    [Fact]
-    public async Task A_scoped_webhook_replays_from_its_index_and_a_trigger_fires_only_on_its_words()
+    protected async Task A_scoped_webhook_replays_from_its_index_and_a_trigger_fires_only_on_its_wordsAsync()
     {
         var sid = await CreateConversationAsync(webhooks: true);
         foreach (var body in new[] { "zero", "one", "two" })
@@ -226,4 +225,50 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
 
         public override DateTimeOffset GetUtcNow() => base.GetUtcNow().AddTicks(Interlocked.Read(ref offsetTicks));
     }
+}
+
+public sealed class WebhookDeliveryTests : WebhookDeliveryScenarios
+{
+    [Fact]
+    public Task Rest_changes_with_the_header_arrive_signed_in_order_with_twilio_parameters_and_without_it_nothing() => Rest_changes_with_the_header_arrive_signed_in_order_with_twilio_parameters_and_without_it_nothingAsync();
+
+    [Fact]
+    public Task A_thousand_events_of_fifty_conversations_arrive_in_each_conversations_order_without_gaps() => A_thousand_events_of_fifty_conversations_arrive_in_each_conversations_order_without_gapsAsync();
+
+    [Fact]
+    public Task A_receiver_failing_with_500_then_recovering_gets_every_event_once_per_token_in_order() => A_receiver_failing_with_500_then_recovering_gets_every_event_once_per_token_in_orderAsync();
+
+    [Fact]
+    public Task A_receiver_down_for_ten_minutes_loses_nothing_and_one_down_past_the_window_is_replayed_from_the_operator_api() => A_receiver_down_for_ten_minutes_loses_nothing_and_one_down_past_the_window_is_replayed_from_the_operator_apiAsync();
+
+    [Fact]
+    public Task A_scoped_webhook_replays_from_its_index_and_a_trigger_fires_only_on_its_words() => A_scoped_webhook_replays_from_its_index_and_a_trigger_fires_only_on_its_wordsAsync();
+}
+
+public sealed class PostgresWebhookDeliveryTests : WebhookDeliveryScenarios
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Storage() => Postgres.Available
+        ?
+        [
+            new("Storage:Provider", "PostgreSql"),
+            new("Storage:ConnectionString", Postgres.Get()),
+            new("Orleans:ClusterId", "webhooks-" + Guid.NewGuid().ToString("N")[..12]),
+            new("Orleans:ServiceId", "webhooks-" + Guid.NewGuid().ToString("N")[..12]),
+        ]
+        : [];
+
+    [PostgresFact]
+    public Task Rest_changes_with_the_header_arrive_signed_in_order_with_twilio_parameters_and_without_it_nothing() => Rest_changes_with_the_header_arrive_signed_in_order_with_twilio_parameters_and_without_it_nothingAsync();
+
+    [PostgresFact]
+    public Task A_thousand_events_of_fifty_conversations_arrive_in_each_conversations_order_without_gaps() => A_thousand_events_of_fifty_conversations_arrive_in_each_conversations_order_without_gapsAsync();
+
+    [PostgresFact]
+    public Task A_receiver_failing_with_500_then_recovering_gets_every_event_once_per_token_in_order() => A_receiver_failing_with_500_then_recovering_gets_every_event_once_per_token_in_orderAsync();
+
+    [PostgresFact]
+    public Task A_receiver_down_for_ten_minutes_loses_nothing_and_one_down_past_the_window_is_replayed_from_the_operator_api() => A_receiver_down_for_ten_minutes_loses_nothing_and_one_down_past_the_window_is_replayed_from_the_operator_apiAsync();
+
+    [PostgresFact]
+    public Task A_scoped_webhook_replays_from_its_index_and_a_trigger_fires_only_on_its_words() => A_scoped_webhook_replays_from_its_index_and_a_trigger_fires_only_on_its_wordsAsync();
 }

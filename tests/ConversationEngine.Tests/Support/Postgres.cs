@@ -45,7 +45,8 @@ public sealed class PostgresFactAttribute : FactAttribute
 /// </summary>
 public static class PostgresCluster
 {
-    public static async Task<InProcessTestCluster> StartAsync(int silos, string? connectionString = null)
+    /// <param name="configure">More for every silo (options a test needs).</param>
+    public static async Task<InProcessTestCluster> StartAsync(int silos, string? connectionString = null, Action<ISiloBuilder>? configure = null)
     {
         connectionString ??= Postgres.Get();
         await PostgresSchema.EnsureCreatedAsync(connectionString);
@@ -73,6 +74,7 @@ public static class PostgresCluster
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            configure?.Invoke(silo);
         });
         builder.ConfigureClient(client =>
         {
