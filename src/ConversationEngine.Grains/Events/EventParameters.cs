@@ -39,34 +39,26 @@ public static class EventParameters
             .List;
 
     public static List<KeyValuePair<string, string>> MessageAdded(MessageSnapshot m, ConversationSnapshot c) =>
-        new Parameters()
-            .Add("ConversationSid", m.ConversationSid)
-            .Add("MessageSid", m.Sid)
-            .Add("MessagingServiceSid", c.MessagingServiceSid)
-            .Add("Index", m.Index.ToString(CultureInfo.InvariantCulture))
-            .Add("DateCreated", m.DateCreated)
-            .Add("Body", m.Body)
-            .Add("Author", m.Author)
-            .Add("ParticipantSid", m.ParticipantSid)
-            .Add("Attributes", m.Attributes)
-            .Add("Media", Media(m.Media))
-            .List;
+        Message(m).Add("MessagingServiceSid", c.MessagingServiceSid).List;
 
     public static List<KeyValuePair<string, string>> MessageChanged(MessageSnapshot m, DateTimeOffset? removed = null)
     {
-        var p = new Parameters()
+        var p = Message(m).Add("DateUpdated", m.DateUpdated);
+        return removed is { } at ? p.Add("DateRemoved", at).List : p.List;
+    }
+
+    /// <summary>What every message event carries.</summary>
+    private static Parameters Message(MessageSnapshot m) =>
+        new Parameters()
             .Add("ConversationSid", m.ConversationSid)
             .Add("MessageSid", m.Sid)
             .Add("Index", m.Index.ToString(CultureInfo.InvariantCulture))
             .Add("DateCreated", m.DateCreated)
-            .Add("DateUpdated", m.DateUpdated)
             .Add("Body", m.Body)
             .Add("Author", m.Author)
             .Add("ParticipantSid", m.ParticipantSid)
             .Add("Attributes", m.Attributes)
             .Add("Media", Media(m.Media));
-        return removed is { } at ? p.Add("DateRemoved", at).List : p.List;
-    }
 
     public static List<KeyValuePair<string, string>> Participant(ParticipantSnapshot p, string type, DateTimeOffset? removed = null)
     {

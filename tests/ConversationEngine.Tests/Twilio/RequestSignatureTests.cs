@@ -12,31 +12,23 @@ namespace ConversationEngine.Tests.Twilio;
 /// </summary>
 public sealed class RequestSignatureTests
 {
-    // Twilio's worked example (docs: usage/security, "Validating requests").
-    private const string Token = "12345";
-    private const string Url = "https://example.com/myapp.php?foo=1&bar=2";
-    private const string DocumentedSignature = "L/OH5YylLD5NRKLltdqwSvS0BnU=";
+    private const string Token = DocumentedSignature.Token;
+    private const string Url = DocumentedSignature.Url;
+    private const string DocumentedSignatureValue = DocumentedSignature.Signature;
 
-    private static readonly KeyValuePair<string, string>[] DocumentedParameters =
-    [
-        new("CallSid", "CA1234567890ABCDE"),
-        new("Caller", "+14158675310"),
-        new("Digits", "1234"),
-        new("From", "+14158675310"),
-        new("To", "+18005551212"),
-    ];
+    private static readonly KeyValuePair<string, string>[] DocumentedParameters = DocumentedSignature.Parameters;
 
     [Fact]
     public void Documented_example_computes_twilios_signature()
     {
-        Assert.Equal(DocumentedSignature, SignedWebhooks.Sign(Token, Url, DocumentedParameters));
+        Assert.Equal(DocumentedSignatureValue, SignedWebhooks.Sign(Token, Url, DocumentedParameters));
     }
 
     [Fact]
     public void Documented_example_passes_validation()
     {
-        Assert.True(IsValid(Token, Url, DocumentedParameters, DocumentedSignature));
-        Assert.True(new RequestValidator(Token).Validate(Url, DocumentedParameters.ToDictionary(), DocumentedSignature));
+        Assert.True(IsValid(Token, Url, DocumentedParameters, DocumentedSignatureValue));
+        Assert.True(new RequestValidator(Token).Validate(Url, DocumentedParameters.ToDictionary(), DocumentedSignatureValue));
     }
 
     [Theory]
@@ -57,7 +49,7 @@ public sealed class RequestSignatureTests
     {
         var shuffled = DocumentedParameters.Reverse().ToArray();
 
-        Assert.True(IsValid(Token, Url, shuffled, DocumentedSignature));
+        Assert.True(IsValid(Token, Url, shuffled, DocumentedSignatureValue));
     }
 
     [Fact]
@@ -65,7 +57,7 @@ public sealed class RequestSignatureTests
     {
         var tampered = DocumentedParameters.Select(p => p.Key == "Digits" ? new KeyValuePair<string, string>("Digits", "1235") : p);
 
-        Assert.False(IsValid(Token, Url, tampered, DocumentedSignature));
+        Assert.False(IsValid(Token, Url, tampered, DocumentedSignatureValue));
     }
 
     [Fact]
@@ -73,13 +65,13 @@ public sealed class RequestSignatureTests
     {
         var extra = DocumentedParameters.Append(new("Body", "hello"));
 
-        Assert.False(IsValid(Token, Url, extra, DocumentedSignature));
+        Assert.False(IsValid(Token, Url, extra, DocumentedSignatureValue));
     }
 
     [Fact]
     public void Removed_parameter_fails_validation()
     {
-        Assert.False(IsValid(Token, Url, DocumentedParameters.Skip(1), DocumentedSignature));
+        Assert.False(IsValid(Token, Url, DocumentedParameters.Skip(1), DocumentedSignatureValue));
     }
 
     [Fact]
@@ -87,7 +79,7 @@ public sealed class RequestSignatureTests
     {
         var renamed = DocumentedParameters.Select(p => p.Key == "Caller" ? new KeyValuePair<string, string>("caller", p.Value) : p);
 
-        Assert.False(IsValid(Token, Url, renamed, DocumentedSignature));
+        Assert.False(IsValid(Token, Url, renamed, DocumentedSignatureValue));
     }
 
     [Theory]
@@ -100,13 +92,13 @@ public sealed class RequestSignatureTests
     [InlineData("https://example.com/myapp.php?foo=1&bar=2&x=y")]
     public void Tampered_url_fails_validation(string url)
     {
-        Assert.False(IsValid(Token, url, DocumentedParameters, DocumentedSignature));
+        Assert.False(IsValid(Token, url, DocumentedParameters, DocumentedSignatureValue));
     }
 
     [Fact]
     public void Wrong_token_fails_validation()
     {
-        Assert.False(IsValid("54321", Url, DocumentedParameters, DocumentedSignature));
+        Assert.False(IsValid("54321", Url, DocumentedParameters, DocumentedSignatureValue));
     }
 
     [Theory]
@@ -131,8 +123,8 @@ public sealed class RequestSignatureTests
     [Fact]
     public void Empty_auth_token_is_refused_rather_than_used_as_a_key()
     {
-        Assert.Throws<ArgumentException>(() => IsValid("", Url, DocumentedParameters, DocumentedSignature));
-        Assert.Throws<ArgumentException>(() => IsValidJson("", Url + "&bodySHA256=00", "{}"u8, DocumentedSignature));
+        Assert.Throws<ArgumentException>(() => IsValid("", Url, DocumentedParameters, DocumentedSignatureValue));
+        Assert.Throws<ArgumentException>(() => IsValidJson("", Url + "&bodySHA256=00", "{}"u8, DocumentedSignatureValue));
     }
 
     [Fact]
@@ -253,8 +245,8 @@ public sealed class RequestSignatureTests
         // What Twilio signs is the URL without them: a signature over them is not Twilio's.
         Assert.False(IsValid(Token, "https://user:secret@example.com/myapp.php?foo=1&bar=2", DocumentedParameters,
             Hmac(Token, "https://user:secret@example.com/myapp.php?foo=1&bar=2CallSidCA1234567890ABCDECaller+14158675310Digits1234From+14158675310To+18005551212")));
-        Assert.True(IsValid(Token, "https://user:secret@example.com/myapp.php?foo=1&bar=2", DocumentedParameters, DocumentedSignature));
-        Assert.True(IsValid(Token, "https://user:secret@example.com:443/myapp.php?foo=1&bar=2", DocumentedParameters, DocumentedSignature));
+        Assert.True(IsValid(Token, "https://user:secret@example.com/myapp.php?foo=1&bar=2", DocumentedParameters, DocumentedSignatureValue));
+        Assert.True(IsValid(Token, "https://user:secret@example.com:443/myapp.php?foo=1&bar=2", DocumentedParameters, DocumentedSignatureValue));
     }
 
     [Fact]

@@ -13,19 +13,11 @@ namespace ConversationEngine.Tests.Twilio;
 /// </summary>
 public sealed class WebhookSignatureTests
 {
-    // Twilio's worked example (docs: usage/security, "Validating requests").
-    private const string Token = "12345";
-    private const string DocumentedUrl = "https://example.com/myapp.php?foo=1&bar=2";
-    private const string DocumentedSignature = "L/OH5YylLD5NRKLltdqwSvS0BnU=";
+    private const string Token = DocumentedSignature.Token;
+    private const string DocumentedUrl = DocumentedSignature.Url;
+    private const string DocumentedSignatureValue = DocumentedSignature.Signature;
 
-    private static readonly KeyValuePair<string, string>[] DocumentedParameters =
-    [
-        new("CallSid", "CA1234567890ABCDE"),
-        new("Caller", "+14158675310"),
-        new("Digits", "1234"),
-        new("From", "+14158675310"),
-        new("To", "+18005551212"),
-    ];
+    private static readonly KeyValuePair<string, string>[] DocumentedParameters = DocumentedSignature.Parameters;
 
     private static readonly KeyValuePair<string, string>[] RichForm =
     [
@@ -41,8 +33,8 @@ public sealed class WebhookSignatureTests
     [Fact]
     public void Documented_example_gives_twilios_signature()
     {
-        Assert.Equal(DocumentedSignature, WebhookSignature.ForPost(Token, DocumentedUrl, DocumentedParameters));
-        Assert.Equal(DocumentedSignature, WebhookSignature.ForPost(Token, DocumentedUrl, DocumentedParameters.Reverse()));
+        Assert.Equal(DocumentedSignatureValue, WebhookSignature.ForPost(Token, DocumentedUrl, DocumentedParameters));
+        Assert.Equal(DocumentedSignatureValue, WebhookSignature.ForPost(Token, DocumentedUrl, DocumentedParameters.Reverse()));
     }
 
     [Fact]
