@@ -161,7 +161,11 @@ public abstract class WebhookDeliveryScenarios : IAsyncLifetime
         await loud.PostFormAsync($"/v1/Conversations/{sid}/Messages", ("Author", "bot"), ("Body", "late")).ExpectAsync(HttpStatusCode.Created);
         await receiver.ReceivedAsync("/down", receiver.Requests.Count + 1);
         time.Advance(TimeSpan.FromHours(5));
-        await UntilAsync(async () => ((System.Text.Json.Nodes.JsonArray)(await QueueAsync(sid))["failed"]!).Count == 1, TimeSpan.FromSeconds(30));
+        await Eventually.ValueAsync(
+            () => QueueAsync(sid),
+            queue => ((System.Text.Json.Nodes.JsonArray)queue["failed"]!).Count == 1,
+            TimeSpan.FromSeconds(60),
+            "the late event kept as failed");
         var failed = (await QueueAsync(sid))["failed"]![0]!;
         receiver.Answer("/down", new ReceiverAnswer(200));
         await host.Client.PostFormAsync($"/engine/v1/WebhookQueues/{sid}/account/Replay", ("Sequence", ((long)failed["sequence"]!).ToString(System.Globalization.CultureInfo.InvariantCulture)))
