@@ -40,11 +40,30 @@
 //     Build first: dotnet build -c Release ConversationEngine.sln; then
 //     ENGINE_BENCH_POSTGRES="$(bash .ci/postgres.sh | tail -n 1)" dotnet bench/ConversationEngine.Bench/bin/Release/net10.0/ConversationEngine.Bench.dll limits
 //
+//   webhooks [--warmup 5] [--duration 10] [--open-duration 15] [--connections 16] [--rate 200]
+//            [--hook-ms 20] [--postgres CS | --no-postgres] [--api PATH] [--out FILE] [--keep]
+//     Conversations webhooks under load, in one run, each phase on a fresh engine process (the
+//     Release front end, as limits starts it; SQLite, or PostgreSQL with --postgres or
+//     ENGINE_BENCH_POSTGRES) with 100 conversations, every create sent with
+//     X-Twilio-Webhook-Enabled: true, webhooks configured on the account (POST
+//     /v1/Configuration/Webhooks) and received by a Kestrel app in the bench process on loopback
+//     (200 at once, each request timestamped). (1) Post-event delivery throughput: messages created
+//     as fast as --connections can (closed loop) with a PostWebhookUrl for onMessageAdded; creates/s,
+//     webhooks delivered/s, drain time after the last create, and every accepted message's
+//     onMessageAdded checked once per I-Twilio-Idempotency-Token and in index order per
+//     conversation. (2) Accepted → received latency at --rate (open loop). (3) POST …/Messages
+//     latency at --rate without any webhook configured and with the post-event webhook. (4) POST
+//     latency with a pre-action hook (onMessageAdd) answering {} after --hook-ms, minus the hook's
+//     time, against no hook. A markdown table, printed and written to bench/results/webhooks-<date>.md.
+//     Build first: dotnet build -c Release ConversationEngine.sln; then
+//     dotnet bench/ConversationEngine.Bench/bin/Release/net10.0/ConversationEngine.Bench.dll webhooks
+//
 //   dotnet run -c Release --project bench/ConversationEngine.Bench -- append 100000 10000
 using System.Diagnostics;
 using System.Globalization;
 using ConversationEngine;
 using ConversationEngine.Bench.Limits;
+using ConversationEngine.Bench.Webhooks;
 using ConversationEngine.Conversations;
 using ConversationEngine.Delivery;
 using ConversationEngine.Senders;
@@ -58,6 +77,12 @@ var mode = args.Length > 0 ? args[0] : "append";
 if (mode == "limits")
 {
     await LimitsRun.RunAsync(args[1..]);
+    return;
+}
+
+if (mode == "webhooks")
+{
+    await WebhooksRun.RunAsync(args[1..]);
     return;
 }
 

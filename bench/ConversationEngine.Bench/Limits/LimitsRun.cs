@@ -493,7 +493,8 @@ internal sealed class LimitsRun
         await create.ExecuteNonQueryAsync();
     }
 
-    private static async Task<string> MachineAsync()
+    /// <summary>The machine line every results file opens with (cores, OS, dotnet, commit, load average).</summary>
+    internal static async Task<string> MachineAsync()
     {
         var dotnet = await OutputOfAsync("dotnet", "--version");
         var commit = await OutputOfAsync("git", "-C", Settings.RepositoryRoot, "rev-parse", "--short", "HEAD");
@@ -501,7 +502,8 @@ internal sealed class LimitsRun
             $"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, dotnet {dotnet}, engine commit {commit}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start {await LoadAsync()}");
     }
 
-    private static async Task<string> LoadAsync()
+    /// <summary>The load average over 1, 5 and 15 minutes, from /proc/loadavg.</summary>
+    internal static async Task<string> LoadAsync()
     {
         try
         {
@@ -561,6 +563,9 @@ internal sealed class LimitsRun
     }
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
+    /// <summary>The repository's root (where ConversationEngine.sln is).</summary>
+    internal static string RepositoryRoot => Settings.RepositoryRoot;
 
     private sealed record Settings(TimeSpan Warmup, TimeSpan Duration, int Connections, int Wide, double? Rate, string? Postgres, string ApiDll, string Output, bool Keep, bool Sqlite, string[]? Only)
     {
