@@ -24,6 +24,9 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<WebhookClient>(static client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // WebhookClient logs each call itself (without query or body); the factory's own request
+            // logging would add four Information lines per webhook.
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
             {
                 // A 3xx is the receiver's answer; following it could lead anywhere.
