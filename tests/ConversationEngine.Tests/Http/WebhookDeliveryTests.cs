@@ -31,16 +31,25 @@ public abstract class WebhookDeliveryScenarios : IAsyncLifetime
     public async Task InitializeAsync()
     {
         receiver = await WebhookReceiver.StartAsync();
-        host = await EngineHost.StartAsync(
-            settings: new Dictionary<string, string?>(Storage())
-            {
-                ["Webhooks:FirstRetryDelay"] = "00:00:00.050",
-                ["Webhooks:MaxRetryDelay"] = "00:00:00.200",
-                ["Webhooks:HoleGrace"] = "00:00:02",
-            },
-            services: services => services.AddKeyedSingleton<TimeProvider>(Events.WebhookDeliveryOptions.Clock, time));
-        loud = host.CreateClient(EngineHost.AccountSid, EngineHost.AuthToken);
-        loud.DefaultRequestHeaders.Add("X-Twilio-Webhook-Enabled", "true");
+        host = await StartHostAsync(dataDirectory: null);
+        loud = LoudClient(host);
+    }
+
+    private Task<EngineHost> StartHostAsync(string? dataDirectory) => EngineHost.StartAsync(
+        dataDirectory,
+        settings: new Dictionary<string, string?>(Storage())
+        {
+            ["Webhooks:FirstRetryDelay"] = "00:00:00.050",
+            ["Webhooks:MaxRetryDelay"] = "00:00:00.200",
+            ["Webhooks:HoleGrace"] = "00:00:02",
+        },
+        services: services => services.AddKeyedSingleton<TimeProvider>(Events.WebhookDeliveryOptions.Clock, time));
+
+    private static HttpClient LoudClient(EngineHost host)
+    {
+        var client = host.CreateClient(EngineHost.AccountSid, EngineHost.AuthToken);
+        client.DefaultRequestHeaders.Add("X-Twilio-Webhook-Enabled", "true");
+        return client;
     }
 
     /// <summary>The store's settings (none: the embedded SQLite file).</summary>
@@ -198,6 +207,47 @@ public abstract class WebhookDeliveryScenarios : IAsyncLifetime
         Assert.True(trigger.IsValidFor(EngineHost.AuthToken));
     }
 
+    protected async Task An_inbound_sms_fires_its_webhooks_without_any_header_with_source_smsAsync()
+    {
+        await ConfigureAccountAsync("/inbound", ["onMessageAdded"]);
+        var sid = await CreateConversationAsync(webhooks: false);
+        var customer = Numbers.NextUs();
+        await host.Client.PostFormAsync($"/v1/Conversations/{sid}/Participants", ("MessagingBinding.Address", customer), ("MessagingBinding.ProxyAddress", "+15005550006"))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        using var answer = await host.PostSignedAsync("/webhooks/twilio/messages", SignedWebhooks.Inbound(Sids.New("SM"), customer, "+15005550006", "hello from a phone"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var added = Assert.Single(await receiver.ReceivedAsync("/inbound", 1));
+        Assert.Equal(["SMS"], added.Values("Source"));
+        Assert.Equal(["hello from a phone"], added.Values("Body"));
+        Assert.Equal([customer], added.Values("Author"));
+        Assert.True(added.IsValidFor(EngineHost.AuthToken));
+    }
+
+    protected async Task Events_recorded_before_a_restart_are_delivered_after_itAsync()
+    {
+        receiver.Answer("/restart", new ReceiverAnswer(503));
+        await ConfigureAccountAsync("/restart", ["onMessageAdded"]);
+        var sid = await CreateConversationAsync(webhooks: true);
+        for (var i = 0; i < 3; i++)
+        {
+            await loud.PostFormAsync($"/v1/Conversations/{sid}/Messages", ("Author", "bot"), ("Body", $"m{i}")).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        await receiver.ReceivedAsync("/restart", 1);
+        var data = host.DataDirectory;
+        loud.Dispose();
+        await host.DisposeAsync();
+        receiver.Answer("/restart", new ReceiverAnswer(200));
+        host = await StartHostAsync(data);
+        loud = LoudClient(host);
+
+        // Nobody posts after the restart: the queue's reminder or the starting silo's sweep resumes it.
+        await UntilAsync(() => Task.FromResult(Accepted("/restart").Count == 3), TimeSpan.FromSeconds(90));
+        Assert.Equal(["0", "1", "2"], Accepted("/restart").Select(r => r.Values("Index")[0]));
+    }
+
     private static Task<bool> UntilAsync(Func<Task<bool>> done, TimeSpan timeout) =>
         Eventually.ValueAsync(done, d => d, timeout, "the webhooks expected");
 
@@ -247,17 +297,26 @@ public sealed class WebhookDeliveryTests : WebhookDeliveryScenarios
 
     [Fact]
     public Task A_scoped_webhook_replays_from_its_index_and_a_trigger_fires_only_on_its_words() => A_scoped_webhook_replays_from_its_index_and_a_trigger_fires_only_on_its_wordsAsync();
+
+    [Fact]
+    public Task An_inbound_sms_fires_its_webhooks_without_any_header_with_source_sms() => An_inbound_sms_fires_its_webhooks_without_any_header_with_source_smsAsync();
+
+    [Fact]
+    public Task Events_recorded_before_a_restart_are_delivered_after_it() => Events_recorded_before_a_restart_are_delivered_after_itAsync();
 }
 
 public sealed class PostgresWebhookDeliveryTests : WebhookDeliveryScenarios
 {
+    /// <summary>One cluster and service per test, the same across its restart.</summary>
+    private readonly string id = Guid.NewGuid().ToString("N")[..12];
+
     protected override IEnumerable<KeyValuePair<string, string?>> Storage() => Postgres.Available
         ?
         [
             new("Storage:Provider", "PostgreSql"),
             new("Storage:ConnectionString", Postgres.Get()),
-            new("Orleans:ClusterId", "webhooks-" + Guid.NewGuid().ToString("N")[..12]),
-            new("Orleans:ServiceId", "webhooks-" + Guid.NewGuid().ToString("N")[..12]),
+            new("Orleans:ClusterId", "webhooks-" + id),
+            new("Orleans:ServiceId", "webhooks-" + id),
         ]
         : [];
 
@@ -275,4 +334,10 @@ public sealed class PostgresWebhookDeliveryTests : WebhookDeliveryScenarios
 
     [PostgresFact]
     public Task A_scoped_webhook_replays_from_its_index_and_a_trigger_fires_only_on_its_words() => A_scoped_webhook_replays_from_its_index_and_a_trigger_fires_only_on_its_wordsAsync();
+
+    [PostgresFact]
+    public Task An_inbound_sms_fires_its_webhooks_without_any_header_with_source_sms() => An_inbound_sms_fires_its_webhooks_without_any_header_with_source_smsAsync();
+
+    [PostgresFact]
+    public Task Events_recorded_before_a_restart_are_delivered_after_it() => Events_recorded_before_a_restart_are_delivered_after_itAsync();
 }
