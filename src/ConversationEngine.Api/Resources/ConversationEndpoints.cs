@@ -1,5 +1,6 @@
 using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
+using ConversationEngine.Events;
 using ConversationEngine.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,7 +20,7 @@ public static class ConversationEndpoints
         return routes;
     }
 
-    public static async Task<Created<ConversationResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links, Events.PreActionGate gate)
+    public static async Task<Created<ConversationResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
     {
         var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
@@ -51,14 +52,9 @@ public static class ConversationEndpoints
             DateUpdated = form.Date("DateUpdated"),
         };
 
-        if (hooks)
-        {
-            var decision = await gate.CheckAsync(Events.PreActionEvents.ConversationAdd, command.ChatServiceSid, Events.PreActionEvents.ConversationAddParameters(command), request.HttpContext.RequestAborted);
-            command = command with { FriendlyName = decision.FriendlyName ?? command.FriendlyName };
-        }
-
+        var decision = await gate.AskAsync(request, hooks, PreActionEvents.ConversationAdd, command.ChatServiceSid, () => PreActionEvents.ConversationAddParameters(command));
         var sid = Sids.New(Sids.Conversation);
-        var conversation = await lookup.Grains.GetGrain<IConversationGrain>(sid).CreateAsync(command);
+        var conversation = await lookup.Grains.GetGrain<IConversationGrain>(sid).CreateAsync(PreActionEvents.Apply(decision, command));
         var resource = links.Conversation(conversation);
         return TypedResults.Created(resource.Url, resource);
     }
@@ -69,14 +65,14 @@ public static class ConversationEndpoints
         return TypedResults.Ok(links.Conversation(conversation));
     }
 
-    public static async Task<Ok<ConversationResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<ConversationResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         RefuseEmailBindings(form);
         var (inactive, closed) = Timers(form);
         var grain = await lookup.GrainAsync(sid);
-        var conversation = await grain.UpdateAsync(new UpdateConversation
+        var requested = new UpdateConversation
         {
             FriendlyName = form.Value("FriendlyName"),
             UniqueName = form.Value("UniqueName"),
@@ -89,14 +85,21 @@ public static class ConversationEndpoints
             RemoveClosedTimer = form.IsEmpty("Timers.Closed"),
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
+        };
+        var decision = await gate.AskAsync(request, hooks, PreActionEvents.ConversationUpdate, async () =>
+        {
+            var current = await grain.GetAsync() ?? throw Errors.Unknown("The resource");
+            return (current.ChatServiceSid, PreActionEvents.ConversationChangeParameters(current, requested));
         });
+        var conversation = await grain.UpdateAsync(PreActionEvents.Apply(decision, requested));
         return TypedResults.Ok(links.Conversation(conversation));
     }
 
-    public static async Task<NoContent> DeleteAsync(string sid, HttpRequest request, ConversationLookup lookup)
+    public static async Task<NoContent> DeleteAsync(string sid, HttpRequest request, ConversationLookup lookup, PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var (grain, conversation) = await lookup.ExistingAsync(sid);
+        await gate.AskAsync(request, hooks, PreActionEvents.ConversationRemove, conversation.ChatServiceSid, () => PreActionEvents.ConversationChangeParameters(conversation));
         await grain.DeleteAsync();
 
         // After the conversation: should this fail, the webhooks left behind belong to no conversation.

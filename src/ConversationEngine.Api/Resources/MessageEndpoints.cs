@@ -1,5 +1,6 @@
 using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
+using ConversationEngine.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
@@ -18,7 +19,7 @@ public static class MessageEndpoints
         return routes;
     }
 
-    public static async Task<Created<MessageResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, Events.PreActionGate gate)
+    public static async Task<Created<MessageResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
     {
         var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
@@ -35,14 +36,12 @@ public static class MessageEndpoints
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
         };
-        if (hooks)
+        var decision = await gate.AskAsync(request, hooks, PreActionEvents.MessageAdd, async () =>
         {
-            var (_, conversation) = await lookup.ExistingAsync(conversationSid);
-            var decision = await gate.CheckAsync(Events.PreActionEvents.MessageAdd, conversation.ChatServiceSid, Events.PreActionEvents.MessageAddParameters(conversation.Sid, command), request.HttpContext.RequestAborted);
-            command = command with { Body = decision.Body ?? command.Body, Author = decision.Author ?? command.Author, Attributes = decision.Attributes ?? command.Attributes };
-        }
-
-        var message = await grain.AddMessageAsync(command);
+            var conversation = await grain.GetAsync() ?? throw Errors.Unknown("The resource");
+            return (conversation.ChatServiceSid, PreActionEvents.MessageAddParameters(conversation.Sid, command));
+        });
+        var message = await grain.AddMessageAsync(PreActionEvents.Apply(decision, command));
         var resource = links.Message(message, []);
         return TypedResults.Created(resource.Url, resource);
     }
@@ -53,12 +52,12 @@ public static class MessageEndpoints
         return TypedResults.Ok(links.Message(message, await receipts.ForAsync(message)));
     }
 
-    public static async Task<Ok<MessageResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, MessageReceipts receipts, ResourceLinks links)
+    public static async Task<Ok<MessageResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, MessageReceipts receipts, ResourceLinks links, PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         var grain = await lookup.GrainAsync(conversationSid);
-        var message = await grain.UpdateMessageAsync(sid, new UpdateMessage
+        var requested = new UpdateMessage
         {
             Author = form.Value("Author"),
             Body = form.Value("Body"),
@@ -66,14 +65,25 @@ public static class MessageEndpoints
             Subject = form.Value("Subject"),
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
+        };
+        var decision = await gate.AskAsync(request, hooks, PreActionEvents.MessageUpdate, async () =>
+        {
+            var current = await ExistingAsync(grain, sid);
+            return (current.ChatServiceSid, PreActionEvents.MessageChangeParameters(current, requested));
         });
+        var message = await grain.UpdateMessageAsync(sid, PreActionEvents.Apply(decision, requested));
         return TypedResults.Ok(links.Message(message, await receipts.ForAsync(message)));
     }
 
-    public static async Task<NoContent> DeleteAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup)
+    public static async Task<NoContent> DeleteAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var grain = await lookup.GrainAsync(conversationSid);
+        await gate.AskAsync(request, hooks, PreActionEvents.MessageRemove, async () =>
+        {
+            var current = await ExistingAsync(grain, sid);
+            return (current.ChatServiceSid, PreActionEvents.MessageChangeParameters(current));
+        });
         await grain.RemoveMessageAsync(sid);
         return TypedResults.NoContent();
     }
@@ -97,4 +107,7 @@ public static class MessageEndpoints
             ["meta"] = paging.Meta("messages", links.MessagesUrl(grain.GetPrimaryKeyString()), filters, page.Next, page.Previous),
         }, TwilioJson.Options);
     }
+
+    private static async Task<MessageSnapshot> ExistingAsync(IConversationGrain grain, string messageSid) =>
+        await grain.GetMessageAsync(messageSid) ?? throw Errors.Unknown("The resource");
 }

@@ -1,5 +1,6 @@
 using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
+using ConversationEngine.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
@@ -18,7 +19,7 @@ public static class ParticipantEndpoints
         return routes;
     }
 
-    public static async Task<Created<ParticipantResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, Events.PreActionGate gate)
+    public static async Task<Created<ParticipantResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
     {
         var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
@@ -34,11 +35,11 @@ public static class ParticipantEndpoints
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
         };
-        if (hooks)
+        await gate.AskAsync(request, hooks, PreActionEvents.ParticipantAdd, async () =>
         {
-            var (_, conversation) = await lookup.ExistingAsync(conversationSid);
-            await gate.CheckAsync(Events.PreActionEvents.ParticipantAdd, conversation.ChatServiceSid, Events.PreActionEvents.ParticipantAddParameters(conversation.Sid, command), request.HttpContext.RequestAborted);
-        }
+            var conversation = await grain.GetAsync() ?? throw Errors.Unknown("The resource");
+            return (conversation.ChatServiceSid, PreActionEvents.ParticipantAddParameters(conversation.Sid, command));
+        });
 
         var participant = await grain.AddParticipantAsync(command);
         var resource = links.Participant(participant);
@@ -50,12 +51,12 @@ public static class ParticipantEndpoints
         return TypedResults.Ok(links.Participant(await lookup.ParticipantAsync(conversationSid, sid)));
     }
 
-    public static async Task<Ok<ParticipantResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<ParticipantResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         var grain = await lookup.GrainAsync(conversationSid);
-        var participant = await grain.UpdateParticipantAsync(sid, new UpdateParticipant
+        var requested = new UpdateParticipant
         {
             Identity = form.Value("Identity"),
             ProxyAddress = form.Value("MessagingBinding.ProxyAddress"),
@@ -66,14 +67,27 @@ public static class ParticipantEndpoints
             DateUpdated = form.Date("DateUpdated"),
             LastReadMessageIndex = form.Number("LastReadMessageIndex"),
             LastReadTimestamp = form.Date("LastReadTimestamp"),
+        };
+
+        // Nothing of a participant is modifiable: the hooks may only let the update through or reject it.
+        await gate.AskAsync(request, hooks, PreActionEvents.ParticipantUpdate, async () =>
+        {
+            var current = await ExistingAsync(grain, sid);
+            return (current.ChatServiceSid, PreActionEvents.ParticipantChangeParameters(current, requested));
         });
+        var participant = await grain.UpdateParticipantAsync(sid, requested);
         return TypedResults.Ok(links.Participant(participant));
     }
 
-    public static async Task<NoContent> DeleteAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup)
+    public static async Task<NoContent> DeleteAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var grain = await lookup.GrainAsync(conversationSid);
+        await gate.AskAsync(request, hooks, PreActionEvents.ParticipantRemove, async () =>
+        {
+            var current = await ExistingAsync(grain, sid);
+            return (current.ChatServiceSid, PreActionEvents.ParticipantChangeParameters(current));
+        });
         await grain.RemoveParticipantAsync(sid);
         return TypedResults.NoContent();
     }
@@ -89,4 +103,10 @@ public static class ParticipantEndpoints
             ["meta"] = paging.Meta("participants", links.ParticipantsUrl(conversation.Sid), null, page.Next, page.Previous),
         }, TwilioJson.Options);
     }
+
+    /// <summary>The participant by SID, as update and delete name it (only fetch also takes the identity).</summary>
+    private static async Task<ParticipantSnapshot> ExistingAsync(IConversationGrain grain, string participantSid) =>
+        await grain.GetParticipantAsync(participantSid) is { } participant && participant.Sid == participantSid
+            ? participant
+            : throw Errors.Unknown($"Participant {participantSid}");
 }

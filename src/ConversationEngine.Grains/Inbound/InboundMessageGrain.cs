@@ -166,7 +166,7 @@ public sealed class InboundMessageGrain(
         if (askHooks && await conversation.GetAsync() is { } snapshot)
         {
             var decision = await gate.CheckAsync(Events.PreActionEvents.MessageAdd, snapshot.ChatServiceSid, Events.PreActionEvents.MessageAddParameters(holder, command));
-            command = command with { Body = decision.Body ?? command.Body, Author = decision.Author ?? command.Author, Attributes = decision.Attributes ?? command.Attributes };
+            command = Events.PreActionEvents.Apply(decision, command);
         }
 
         try
@@ -198,7 +198,7 @@ public sealed class InboundMessageGrain(
         // Twilio asks onConversationAdd (with the message and the pair) and nothing else here.
         var decision = await gate.CheckAsync(
             Events.PreActionEvents.ConversationAdd, create.ChatServiceSid, Events.PreActionEvents.ConversationAddParameters(create, from.Value, to.Value, request.Body));
-        await conversation.CreateAsync(create with { FriendlyName = decision.FriendlyName ?? create.FriendlyName });
+        await conversation.CreateAsync(Events.PreActionEvents.Apply(decision, create));
 
         try
         {

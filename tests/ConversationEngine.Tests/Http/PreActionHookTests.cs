@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using ConversationEngine.Tests.Support;
 
 namespace ConversationEngine.Tests.Http;
@@ -12,6 +13,13 @@ public sealed class PreActionHookTests : IAsyncLifetime
 {
     private const string OurNumber = "+15005550006";
 
+    private static readonly string[] PreActions =
+    [
+        "onConversationAdd", "onConversationUpdate", "onConversationRemove",
+        "onMessageAdd", "onMessageUpdate", "onMessageRemove",
+        "onParticipantAdd", "onParticipantUpdate", "onParticipantRemove",
+    ];
+
     private WebhookReceiver receiver = null!;
     private EngineHost host = null!;
     private HttpClient loud = null!;
@@ -23,8 +31,7 @@ public sealed class PreActionHookTests : IAsyncLifetime
         loud = host.CreateClient(EngineHost.AccountSid, EngineHost.AuthToken);
         loud.DefaultRequestHeaders.Add("X-Twilio-Webhook-Enabled", "true");
         await host.Client.PostFormAsync("/v1/Configuration/Webhooks",
-            ("PreWebhookUrl", receiver.Url("/pre")), ("Method", "POST"), ("Target", "webhook"),
-            ("Filters", "onMessageAdd"), ("Filters", "onConversationAdd"), ("Filters", "onParticipantAdd")).ExpectAsync(HttpStatusCode.OK);
+            [("PreWebhookUrl", receiver.Url("/pre")), ("Method", "POST"), ("Target", "webhook"), .. PreActions.Select(e => ("Filters", e))]).ExpectAsync(HttpStatusCode.OK);
     }
 
     public async Task DisposeAsync()
@@ -125,6 +132,137 @@ public sealed class PreActionHookTests : IAsyncLifetime
         Assert.Empty(messages["messages"]!.AsArray());
         var outcome = await host.Client.GetAsync($"/engine/v1/InboundMessages/{inbound}").ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("rejected", (string?)outcome["outcome"]);
+    }
+
+    [Fact]
+    public async Task Each_update_and_removal_is_asked_signed_with_the_resource_as_it_would_be()
+    {
+        receiver.Answer("/pre", new ReceiverAnswer(200, "{}"));
+        var (conversation, participant, message) = await SeedAsync();
+        var (sid, participantSid, messageSid) = ((string)conversation["sid"]!, (string)participant["sid"]!, (string)message["sid"]!);
+
+        await loud.PostFormAsync($"/v1/Conversations/{sid}", ("FriendlyName", "after")).ExpectAsync(HttpStatusCode.OK);
+        var asked = await AskedAsync(1, "onConversationUpdate");
+        Assert.Equal([sid], asked.Values("ConversationSid"));
+        Assert.Equal(["after"], asked.Values("FriendlyName"));
+        Assert.Equal(["active"], asked.Values("State"));
+        Assert.Equal([(string)conversation["chat_service_sid"]!], asked.Values("ChatServiceSid"));
+        AssertDate((string)conversation["date_created"]!, asked.Values("DateCreated"));
+        AssertDate((string)conversation["date_updated"]!, asked.Values("DateUpdated"));
+
+        await loud.PostFormAsync($"/v1/Conversations/{sid}/Messages/{messageSid}", ("Body", "edited")).ExpectAsync(HttpStatusCode.OK);
+        asked = await AskedAsync(2, "onMessageUpdate");
+        Assert.Equal([messageSid], asked.Values("MessageSid"));
+        Assert.Equal(["0"], asked.Values("Index"));
+        Assert.Equal(("edited", "alice"), (asked.Values("Body").Single(), asked.Values("Author").Single()));
+        Assert.Equal([participantSid], asked.Values("ParticipantSid"));
+        AssertDate((string)message["date_created"]!, asked.Values("DateCreated"));
+
+        await loud.PostFormAsync($"/v1/Conversations/{sid}/Participants/{participantSid}", ("Attributes", """{"tier":"platinum"}""")).ExpectAsync(HttpStatusCode.OK);
+        asked = await AskedAsync(3, "onParticipantUpdate");
+        Assert.Equal([participantSid], asked.Values("ParticipantSid"));
+        Assert.Equal(["alice"], asked.Values("Identity"));
+        Assert.Equal(["""{"tier":"platinum"}"""], asked.Values("Attributes"));
+        AssertDate((string)participant["date_updated"]!, asked.Values("DateUpdated"));
+
+        await loud.DeleteAsync($"/v1/Conversations/{sid}/Messages/{messageSid}").ExpectAsync(HttpStatusCode.NoContent);
+        asked = await AskedAsync(4, "onMessageRemove");
+        Assert.Equal([sid], asked.Values("ConversationSid"));
+        Assert.Equal([messageSid], asked.Values("MessageSid"));
+        Assert.Equal(["edited"], asked.Values("Body"));
+
+        await loud.DeleteAsync($"/v1/Conversations/{sid}/Participants/{participantSid}").ExpectAsync(HttpStatusCode.NoContent);
+        asked = await AskedAsync(5, "onParticipantRemove");
+        Assert.Equal([sid], asked.Values("ConversationSid"));
+        Assert.Equal([participantSid], asked.Values("ParticipantSid"));
+        Assert.Equal(["""{"tier":"platinum"}"""], asked.Values("Attributes"));
+
+        await loud.DeleteAsync($"/v1/Conversations/{sid}").ExpectAsync(HttpStatusCode.NoContent);
+        asked = await AskedAsync(6, "onConversationRemove");
+        Assert.Equal([sid], asked.Values("ConversationSid"));
+        Assert.Equal(["after"], asked.Values("FriendlyName"));
+        Assert.Equal(["API"], asked.Values("Source"));
+    }
+
+    [Fact]
+    public async Task A_403_rejects_each_update_and_removal_and_nothing_changes()
+    {
+        var (conversation, participant, message) = await SeedAsync();
+        var (sid, participantSid, messageSid) = ((string)conversation["sid"]!, (string)participant["sid"]!, (string)message["sid"]!);
+        receiver.Answer("/pre", new ReceiverAnswer(403));
+
+        await loud.PostFormAsync($"/v1/Conversations/{sid}", ("FriendlyName", "after")).ExpectErrorAsync(HttpStatusCode.Forbidden, 20403);
+        await loud.PostFormAsync($"/v1/Conversations/{sid}/Messages/{messageSid}", ("Body", "edited")).ExpectErrorAsync(HttpStatusCode.Forbidden, 20403);
+        await loud.PostFormAsync($"/v1/Conversations/{sid}/Participants/{participantSid}", ("Attributes", "{}")).ExpectErrorAsync(HttpStatusCode.Forbidden, 20403);
+        await loud.DeleteAsync($"/v1/Conversations/{sid}/Messages/{messageSid}").ExpectErrorAsync(HttpStatusCode.Forbidden, 20403);
+        await loud.DeleteAsync($"/v1/Conversations/{sid}/Participants/{participantSid}").ExpectErrorAsync(HttpStatusCode.Forbidden, 20403);
+        await loud.DeleteAsync($"/v1/Conversations/{sid}").ExpectErrorAsync(HttpStatusCode.Forbidden, 20403);
+
+        Assert.Equal(PreActions.Where(e => !e.EndsWith("Add", StringComparison.Ordinal)).Order(), receiver.Requests.SelectMany(r => r.Values("EventType")).Order());
+        var stored = await host.Client.GetAsync($"/v1/Conversations/{sid}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("before", (string?)conversation["date_updated"]), ((string?)stored["friendly_name"], (string?)stored["date_updated"]));
+        var storedMessage = await host.Client.GetAsync($"/v1/Conversations/{sid}/Messages/{messageSid}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("hello", (string?)storedMessage["body"]);
+        var storedParticipant = await host.Client.GetAsync($"/v1/Conversations/{sid}/Participants/{participantSid}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("""{"tier":"gold"}""", (string?)storedParticipant["attributes"]);
+    }
+
+    [Fact]
+    public async Task Updates_take_the_modified_fields_and_a_participant_update_takes_none()
+    {
+        var (conversation, participant, message) = await SeedAsync();
+        var (sid, participantSid, messageSid) = ((string)conversation["sid"]!, (string)participant["sid"]!, (string)message["sid"]!);
+        receiver.Answer("/pre", new ReceiverAnswer(200, """{"friendly_name":"Support #7","body":"[redacted]","author":"moderator","attributes":{"checked":true}}""", "application/json"));
+
+        var renamed = await loud.PostFormAsync($"/v1/Conversations/{sid}", ("FriendlyName", "mine"), ("Attributes", """{"topic":"billing"}""")).ExpectAsync(HttpStatusCode.OK);
+        await loud.PostFormAsync($"/v1/Conversations/{sid}/Messages/{messageSid}", ("Body", "my card is 4111…")).ExpectAsync(HttpStatusCode.OK);
+        var updatedParticipant = await loud.PostFormAsync($"/v1/Conversations/{sid}/Participants/{participantSid}", ("Attributes", """{"tier":"platinum"}""")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(("Support #7", """{"topic":"billing"}"""), ((string?)renamed["friendly_name"], (string?)renamed["attributes"]));
+        var stored = await host.Client.GetAsync($"/v1/Conversations/{sid}/Messages/{messageSid}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("[redacted]", "moderator", """{"checked":true}"""), ((string?)stored["body"], (string?)stored["author"], (string?)stored["attributes"]));
+        Assert.Equal("""{"tier":"platinum"}""", (string?)updatedParticipant["attributes"]);
+    }
+
+    [Fact]
+    public async Task Updates_and_removals_without_the_header_ask_nobody()
+    {
+        var (conversation, participant, message) = await SeedAsync();
+        var (sid, participantSid, messageSid) = ((string)conversation["sid"]!, (string)participant["sid"]!, (string)message["sid"]!);
+        receiver.Answer("/pre", new ReceiverAnswer(403));
+
+        await host.Client.PostFormAsync($"/v1/Conversations/{sid}", ("FriendlyName", "after")).ExpectAsync(HttpStatusCode.OK);
+        await host.Client.PostFormAsync($"/v1/Conversations/{sid}/Messages/{messageSid}", ("Body", "edited")).ExpectAsync(HttpStatusCode.OK);
+        await host.Client.PostFormAsync($"/v1/Conversations/{sid}/Participants/{participantSid}", ("Attributes", "{}")).ExpectAsync(HttpStatusCode.OK);
+        await host.Client.DeleteAsync($"/v1/Conversations/{sid}/Messages/{messageSid}").ExpectAsync(HttpStatusCode.NoContent);
+        await host.Client.DeleteAsync($"/v1/Conversations/{sid}/Participants/{participantSid}").ExpectAsync(HttpStatusCode.NoContent);
+        await host.Client.DeleteAsync($"/v1/Conversations/{sid}").ExpectAsync(HttpStatusCode.NoContent);
+
+        Assert.Empty(receiver.Requests);
+    }
+
+    /// <summary>Twilio's webhook date form of a resource's date: the same second, with milliseconds.</summary>
+    private static void AssertDate(string resourceDate, IReadOnlyList<string> sent) =>
+        Assert.Matches("^" + resourceDate.TrimEnd('Z').Replace(".", @"\.", StringComparison.Ordinal) + @"\.\d{3}Z$", Assert.Single(sent));
+
+    /// <summary>The <paramref name="count"/>th request to the hook, checked for its event and signature.</summary>
+    private async Task<ReceivedWebhook> AskedAsync(int count, string eventType)
+    {
+        var asked = (await receiver.ReceivedAsync("/pre", count))[count - 1];
+        Assert.Equal([eventType], asked.Values("EventType"));
+        Assert.Equal([EngineHost.AccountSid], asked.Values("AccountSid"));
+        Assert.True(asked.IsValidFor(EngineHost.AuthToken));
+        return asked;
+    }
+
+    /// <summary>A conversation with a chat participant and a message by her, made without the header (no hook asked).</summary>
+    private async Task<(JsonObject Conversation, JsonObject Participant, JsonObject Message)> SeedAsync()
+    {
+        var conversation = await host.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "before")).ExpectAsync(HttpStatusCode.Created);
+        var sid = (string)conversation["sid"]!;
+        var participant = await host.Client.PostFormAsync($"/v1/Conversations/{sid}/Participants", ("Identity", "alice"), ("Attributes", """{"tier":"gold"}""")).ExpectAsync(HttpStatusCode.Created);
+        var message = await host.Client.PostFormAsync($"/v1/Conversations/{sid}/Messages", ("Author", "alice"), ("Body", "hello")).ExpectAsync(HttpStatusCode.Created);
+        return (conversation, participant, message);
     }
 
     private async Task<string> CreateConversationAsync() =>
