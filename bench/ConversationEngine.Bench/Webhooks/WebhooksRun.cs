@@ -468,24 +468,11 @@ internal sealed class WebhooksRun
         return text.ToString();
     }
 
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+    private static long Ticks(TimeSpan span) => LoadGenerator.Ticks(span);
 
-    private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+    private static double Milliseconds(long ticks) => LoadGenerator.Milliseconds(ticks);
 
-    private static void InterlockedMax(ref long target, long value)
-    {
-        var current = Volatile.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
+    private static void InterlockedMax(ref long target, long value) => LoadGenerator.InterlockedMax(ref target, value);
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
