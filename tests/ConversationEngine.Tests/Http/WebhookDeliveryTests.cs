@@ -225,6 +225,27 @@ public abstract class WebhookDeliveryScenarios : IAsyncLifetime
         Assert.True(added.IsValidFor(EngineHost.AuthToken));
     }
 
+    protected async Task A_delivery_receipt_moving_fires_on_delivery_updatedAsync()
+    {
+        await ConfigureAccountAsync("/receipts", ["onDeliveryUpdated"]);
+        var sid = await CreateConversationAsync(webhooks: false);
+        var customer = Numbers.NextUs();
+        var participant = await host.Client.PostFormAsync($"/v1/Conversations/{sid}/Participants", ("MessagingBinding.Address", customer), ("MessagingBinding.ProxyAddress", "+15005550006"))
+            .ExpectAsync(HttpStatusCode.Created);
+        var message = await host.Client.PostFormAsync($"/v1/Conversations/{sid}/Messages", ("Author", "agent"), ("Body", "your order shipped")).ExpectAsync(HttpStatusCode.Created);
+
+        // The sandbox reports what a carrier would: sent, then delivered.
+        var updates = await receiver.ReceivedAsync("/receipts", 2);
+        Assert.Equal(["sent", "delivered"], updates.Take(2).Select(u => u.Values("Status")[0]));
+        Assert.All(updates, u =>
+        {
+            Assert.Equal([(string)message["sid"]!], u.Values("MessageSid"));
+            Assert.Equal([(string)participant["sid"]!], u.Values("ParticipantSid"));
+            Assert.StartsWith("DY", u.Values("DeliveryReceiptSid")[0], StringComparison.Ordinal);
+            Assert.True(u.IsValidFor(EngineHost.AuthToken));
+        });
+    }
+
     protected async Task Events_recorded_before_a_restart_are_delivered_after_itAsync()
     {
         receiver.Answer("/restart", new ReceiverAnswer(503));
@@ -303,6 +324,9 @@ public sealed class WebhookDeliveryTests : WebhookDeliveryScenarios
 
     [Fact]
     public Task Events_recorded_before_a_restart_are_delivered_after_it() => Events_recorded_before_a_restart_are_delivered_after_itAsync();
+
+    [Fact]
+    public Task A_delivery_receipt_moving_fires_on_delivery_updated() => A_delivery_receipt_moving_fires_on_delivery_updatedAsync();
 }
 
 public sealed class PostgresWebhookDeliveryTests : WebhookDeliveryScenarios
@@ -340,4 +364,7 @@ public sealed class PostgresWebhookDeliveryTests : WebhookDeliveryScenarios
 
     [PostgresFact]
     public Task Events_recorded_before_a_restart_are_delivered_after_it() => Events_recorded_before_a_restart_are_delivered_after_itAsync();
+
+    [PostgresFact]
+    public Task A_delivery_receipt_moving_fires_on_delivery_updated() => A_delivery_receipt_moving_fires_on_delivery_updatedAsync();
 }
