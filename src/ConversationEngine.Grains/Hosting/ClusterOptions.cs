@@ -47,8 +47,19 @@ public sealed class SiloOptions
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 
-    [Range(1, 65535)]
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// The client gateway's port. Unset: 30000 for a silo of a PostgreSQL cluster (front ends in
+    /// client mode connect there), none for the embedded SQLite host, whose front end calls its
+    /// silo in-process and needs no open door (0 also means none).
+    /// </summary>
+    [Range(0, 65535)]
+    public int? GatewayPort { get; set; }
+
+    /// <summary>The gateway port a cluster silo opens: the configured one, else 30000.</summary>
+    public int ClusterGatewayPort => GatewayPort ?? 30000;
+
+    /// <summary>The gateway port the embedded SQLite host opens (on loopback): only a configured one.</summary>
+    public int EmbeddedGatewayPort => GatewayPort ?? 0;
 
     /// <summary>The address other silos and clients reach this silo at (a container's own address); unset: the host's first.</summary>
     public string? AdvertisedIPAddress { get; set; }

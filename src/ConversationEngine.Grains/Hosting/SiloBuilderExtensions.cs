@@ -77,18 +77,19 @@ public static class SiloBuilderExtensions
             builder.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (silo.ClusterId, silo.ServiceId));
             if (silo.AdvertisedIPAddress is { } address)
             {
-                builder.ConfigureEndpoints(System.Net.IPAddress.Parse(address), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+                builder.ConfigureEndpoints(System.Net.IPAddress.Parse(address), silo.SiloPort, silo.ClusterGatewayPort, listenOnAnyHostAddress: true);
             }
             else
             {
-                builder.ConfigureEndpoints(silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+                builder.ConfigureEndpoints(silo.SiloPort, silo.ClusterGatewayPort, listenOnAnyHostAddress: true);
             }
 
             builder.UsePostgres(connectionString);
         }
         else
         {
-            builder.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            // Loopback only; no client gateway unless one is configured: the front end is in-process.
+            builder.UseLocalhostClustering(silo.SiloPort, silo.EmbeddedGatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
             builder.UseSqliteStorage(sqliteConnectionString ?? throw new InvalidOperationException("The Sqlite provider needs a database file."));
         }
 

@@ -13,6 +13,18 @@ namespace ConversationEngine.Tests.Http;
 public sealed class HostingTests
 {
     [Fact]
+    public async Task The_embedded_host_opens_no_client_gateway_unless_configured_and_listens_on_loopback_only()
+    {
+        await using var host = await EngineHost.StartAsync(settings: new Dictionary<string, string?> { ["Orleans:GatewayPort"] = null });
+        var endpoints = host.Services.GetRequiredService<IOptions<Orleans.Configuration.EndpointOptions>>().Value;
+
+        Assert.Equal(0, endpoints.GatewayPort);
+        Assert.Equal(System.Net.IPAddress.Loopback, endpoints.AdvertisedIPAddress);
+        Assert.Null(endpoints.SiloListeningEndpoint);
+        await host.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "served without a gateway")).ExpectAsync(System.Net.HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task Durations_in_iso_8601_are_accepted_wherever_a_duration_is_bound()
     {
         await using var host = await EngineHost.StartAsync(settings: new Dictionary<string, string?>
