@@ -69,6 +69,14 @@ public sealed partial class TwilioErrorMiddleware(RequestDelegate next, ILogger<
             await WriteAsync(context, TwilioError.Create(Errors.InvalidParameter, error.StatusCode is >= 400 and < 500 ? error.StatusCode : 400, error.Message));
             return;
         }
+        catch (TimeoutException error) when (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            // The grain may have carried the write out before its answer was lost: retrying blindly
+            // could do it twice. Say so, with the gateway-timeout status, not 503's "retry".
+            LogFault(logger, error, context.Request.Method, context.Request.Path);
+            await WriteAsync(context, TwilioError.Create(Errors.Internal, 504, OutcomeUnknown));
+            return;
+        }
         catch (Exception error) when (error is TimeoutException or Orleans.Runtime.OrleansException or System.Data.Common.DbException)
         {
             LogFault(logger, error, context.Request.Method, context.Request.Path);
@@ -90,6 +98,9 @@ public sealed partial class TwilioErrorMiddleware(RequestDelegate next, ILogger<
             await error.WriteAsync(response);
         }
     }
+
+    public const string OutcomeUnknown =
+        "The outcome of this request is unknown: it timed out after it may have been carried out. Read the resource back before repeating it";
 
     private static Task WriteAsync(HttpContext context, TwilioError error)
     {
