@@ -45,6 +45,13 @@ public sealed class BasicAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        // Endpoints open to anyone (health, Twilio's signed webhooks, which may carry Basic
+        // credentials of their own) neither count nor refuse attempts.
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null)
+        {
+            return Task.FromResult(Authenticate(header));
+        }
+
         // Per user name only for the SIDs that exist here: any other name is wrong whatever the
         // password, and counting it by client address keeps invented names from growing the table.
         var user = TryDecode(header.Parameter, out var tried, out _) && IsKnownUser(tried) ? tried : null;

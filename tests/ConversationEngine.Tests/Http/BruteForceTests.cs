@@ -90,6 +90,19 @@ public sealed class BruteForceTests
     }
 
     [Fact]
+    public async Task Credentials_sent_to_open_endpoints_are_not_attempts()
+    {
+        await using var host = await EngineHost.StartAsync(settings: Limit(2));
+        using var wrong = host.CreateClient("webhook-user", "webhook-password");
+        for (var i = 0; i < 10; i++)
+        {
+            await wrong.GetAsync("/healthz").ExpectAsync(HttpStatusCode.OK);
+        }
+
+        await host.Client.GetAsync(Conversations).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task The_refusal_ends_with_the_window()
     {
         await using var host = await EngineHost.StartAsync(settings: Limit(2, "PT2S"));
