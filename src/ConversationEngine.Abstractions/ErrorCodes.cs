@@ -9,6 +9,7 @@ public static class Errors
     public const int InvalidParameter = 20001;
     public const int Unauthorized = 20003;
     public const int NotFound = 20404;
+    public const int TooManyRequests = 20429;
     public const int MethodNotAllowed = 20004;
     public const int Internal = 20500;
     public const int InvalidPageToken = 21481;

@@ -44,6 +44,17 @@ if (string.IsNullOrWhiteSpace(authToken))
     return HostRun.InvalidConfiguration;
 }
 
+// The same rule as the front end's: a short token or compose's placeholder is refused unless
+// Engine:AllowWeakSecrets=true, which is announced loudly once the host logs.
+var allowWeakSecrets = builder.Configuration.GetValue<bool>(WeakSecrets.AllowKey);
+var weakToken = WeakSecrets.Problem("Engine:AuthToken", authToken);
+if (weakToken is not null && !allowWeakSecrets)
+{
+    Console.Error.WriteLine("Invalid configuration:");
+    Console.Error.WriteLine("  " + weakToken);
+    return HostRun.InvalidConfiguration;
+}
+
 builder.UseOrleans(silo => silo.AddConversationEngineSilo(
     builder.Configuration,
     sqliteConnectionString: null,
@@ -55,6 +66,10 @@ builder.UseOrleans(silo => silo.AddConversationEngineSilo(
     webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (accountSid, authToken)));
 
 var app = builder.Build();
+if (weakToken is not null)
+{
+    WeakSecrets.LogAccepted(app.Logger, weakToken);
+}
 
 // 200 while this silo is an active member of the cluster, 503 otherwise (joining, shutting down, declared dead).
 app.MapGet("/healthz", (ILocalSiloDetails local, IClusterMembershipService membership) =>

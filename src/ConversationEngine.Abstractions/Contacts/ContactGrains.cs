@@ -29,7 +29,10 @@ public sealed record ContactChannelSnapshot
     /// <summary>The sender (PN…/SC…/AI…) this contact keeps within the pool (Twilio's Sticky Sender).</summary>
     [Id(6)] public string? StickySenderSid { get; init; }
 
-    /// <summary>When the contact last wrote to us on this channel (opens WhatsApp's 24-hour window).</summary>
+    /// <summary>
+    /// When the contact last wrote to us on this channel (opens WhatsApp's 24-hour window); on
+    /// other channels, when it first wrote (recorded once). Null: it never wrote in.
+    /// </summary>
     [Id(7)] public DateTimeOffset? LastInbound { get; init; }
 }
 

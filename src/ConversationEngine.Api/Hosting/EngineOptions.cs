@@ -30,6 +30,12 @@ public sealed class EngineOptions
     [Required]
     public string DatabaseFile { get; set; } = "engine.db";
 
+    /// <summary>
+    /// Accept an auth token or API key secret shorter than 32 characters, or compose's placeholder
+    /// (tests, local experiments). Logged as a warning at start; never set it in production.
+    /// </summary>
+    public bool AllowWeakSecrets { get; set; }
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, DatabaseFile));
 }
 
@@ -40,4 +46,64 @@ public sealed class ApiKeyOptions
 
     [Required]
     public string Secret { get; set; } = "";
+}
+
+/// <summary>Refuses weak secrets (see <see cref="Grains.Hosting.WeakSecrets"/>) unless <see cref="EngineOptions.AllowWeakSecrets"/>.</summary>
+public sealed class EngineOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<EngineOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.AllowWeakSecrets)
+        {
+            return Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+        }
+
+        var failures = WeakSecretProblems(options).ToList();
+        return failures.Count == 0
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Each configured secret that is too weak, by its configuration key.</summary>
+    public static IEnumerable<string> WeakSecretProblems(EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Grains.Hosting.WeakSecrets.Problem("Engine:AuthToken", options.AuthToken) is { } token)
+        {
+            yield return token;
+        }
+
+        for (var i = 0; i < options.ApiKeys.Count; i++)
+        {
+            if (Grains.Hosting.WeakSecrets.Problem($"Engine:ApiKeys:{i}:Secret", options.ApiKeys[i].Secret) is { } secret)
+            {
+                yield return secret;
+            }
+        }
+    }
+}
+
+/// <summary>The <c>Security:FailedAuth</c> section: how many failed HTTP Basic attempts a client address or an account/key SID gets per window.</summary>
+public sealed class FailedAuthOptions
+{
+    public const string Section = "Security:FailedAuth";
+
+    /// <summary>Failed attempts allowed per partition (client address, user name tried) in one <see cref="Window"/>.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Security:FailedAuth:PermitLimit must be between 1 and 1000000")]
+    public int PermitLimit { get; set; } = 10;
+
+    /// <summary>The fixed window the failures are counted in; past the limit, requests get 429 until it ends.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+public sealed class FailedAuthOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<FailedAuthOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, FailedAuthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Window <= TimeSpan.Zero || options.Window > TimeSpan.FromDays(1)
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail("Security:FailedAuth:Window must be positive and at most one day")
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+    }
 }

@@ -10,14 +10,17 @@ namespace ConversationEngine.Api.Hosting;
 internal sealed partial class EngineStartup(
     IGrainFactory grains,
     IOptions<EngineOptions> options,
-    IOptions<Conversations.LifecycleOptions> lifecycle,
     ILogger<EngineStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (lifecycle.Value.TestingOnlyMinimumTimer is { } minimum)
+        // The testing-only timer floor is announced by the silo that applies it (TestingTimersWarning).
+        if (options.Value.AllowWeakSecrets)
         {
-            LogTestingTimers(logger, minimum);
+            foreach (var problem in EngineOptionsValidator.WeakSecretProblems(options.Value))
+            {
+                Grains.Hosting.WeakSecrets.LogAccepted(logger, problem);
+            }
         }
 
         var configuration = await grains.GetGrain<IAccountGrain>(options.Value.AccountSid!).GetConfigurationAsync();
@@ -25,9 +28,6 @@ internal sealed partial class EngineStartup(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lifecycle:TestingOnlyMinimumTimer is set ({Minimum}): conversation timers below Twilio's minimums are accepted. Never set it in production.")]
-    private static partial void LogTestingTimers(ILogger logger, TimeSpan minimum);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountSid} ready; default conversation service {ChatServiceSid}; API at {BaseUrl}/v1")]
     private static partial void LogReady(ILogger logger, string accountSid, string chatServiceSid, string baseUrl);

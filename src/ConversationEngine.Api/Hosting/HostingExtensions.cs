@@ -30,7 +30,10 @@ public static class HostingExtensions
                 {
                     o.AuthToken = engine.AuthToken;
                 }
-            });
+            })
+            .ValidateWith<EngineOptions, EngineOptionsValidator>();
+        builder.Services.AddValidatedOptions<FailedAuthOptions>(builder.Configuration.GetSection(FailedAuthOptions.Section))
+            .ValidateWith<FailedAuthOptions, FailedAuthOptionsValidator>();
         builder.Services.AddHostingOptions(builder.Configuration);
         builder.Services.AddValidatedOptions<LifecycleOptions>(builder.Configuration.GetSection(LifecycleOptions.Section))
             .ValidateWith<LifecycleOptions, LifecycleOptionsValidator>();
@@ -95,6 +98,8 @@ public static class HostingExtensions
         });
         services.AddTransient<TwilioForwarding>();
         services.AddProblemDetails();
+        services.AddValidatedOptions<FailedAuthOptions>().ValidateWith<FailedAuthOptions, FailedAuthOptionsValidator>();
+        services.TryAddSingleton<FailedAuthenticationLimiter>();
         services.AddAuthentication(BasicAuthentication.Scheme)
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthentication.Scheme, configureOptions: null);
         // Everything needs credentials unless it says otherwise (health, Twilio's signed webhooks),

@@ -23,15 +23,20 @@ public static class BasicAuthentication
 
 /// <summary>
 /// HTTP Basic with the Account SID and Auth Token, or an API key SID and its secret, as Twilio's
-/// helper libraries send it. Refusals are Twilio's error body (401 with 20003, or 403).
+/// helper libraries send it. Refusals are Twilio's error body (401 with 20003, or 403); a client
+/// address or user name with too many failed attempts gets 429 with 20429 and <c>Retry-After</c>
+/// (see <see cref="FailedAuthenticationLimiter"/>).
 /// </summary>
 public sealed class BasicAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IOptions<EngineOptions> engineOptions)
+    IOptions<EngineOptions> engineOptions,
+    FailedAuthenticationLimiter failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
+    private static readonly object RetryAfterKey = new();
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
@@ -40,9 +45,42 @@ public sealed class BasicAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        // Endpoints open to anyone (health, Twilio's signed webhooks, which may carry Basic
+        // credentials of their own) neither count nor refuse attempts.
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null)
+        {
+            return Task.FromResult(Authenticate(header));
+        }
+
+        // Per user name only for the SIDs that exist here: any other name is wrong whatever the
+        // password, and counting it by client address keeps invented names from growing the table.
+        var user = TryDecode(header.Parameter, out var tried, out _) && IsKnownUser(tried) ? tried : null;
+        var partitions = FailedAuthenticationLimiter.Partitions(Context.Connection.RemoteIpAddress, user);
+        if (failures.Refusal(partitions) is { } retryAfter)
+        {
+            // Not even checked: a right guess must look like a wrong one until the window ends.
+            Context.Items[RetryAfterKey] = retryAfter;
+            return Task.FromResult(AuthenticateResult.Fail("Too many failed authentication attempts"));
+        }
+
+        var result = Authenticate(header);
+        if (result.Failure is not null)
+        {
+            failures.RecordFailure(partitions);
+        }
+
+        return Task.FromResult(result);
+    }
+
+    private bool IsKnownUser(string user) =>
+        string.Equals(user, engineOptions.Value.AccountSid, StringComparison.Ordinal)
+        || engineOptions.Value.ApiKeys.Exists(k => string.Equals(k.Sid, user, StringComparison.Ordinal));
+
+    private AuthenticateResult Authenticate(AuthenticationHeaderValue header)
+    {
         if (!TryDecode(header.Parameter, out var user, out var password))
         {
-            return Task.FromResult(AuthenticateResult.Fail("Malformed Basic credentials"));
+            return AuthenticateResult.Fail("Malformed Basic credentials");
         }
 
         var engine = engineOptions.Value;
@@ -51,7 +89,7 @@ public sealed class BasicAuthenticationHandler(
         {
             if (!SecretEquals(password, engine.AuthToken))
             {
-                return Task.FromResult(AuthenticateResult.Fail("Wrong credentials"));
+                return AuthenticateResult.Fail("Wrong credentials");
             }
         }
         else
@@ -59,7 +97,7 @@ public sealed class BasicAuthenticationHandler(
             var key = engine.ApiKeys.Find(k => string.Equals(k.Sid, user, StringComparison.Ordinal));
             if (key is null || !SecretEquals(password, key.Secret))
             {
-                return Task.FromResult(AuthenticateResult.Fail("Wrong credentials"));
+                return AuthenticateResult.Fail("Wrong credentials");
             }
 
             claims.Add(new Claim(BasicAuthentication.ApiKeySidClaim, key.Sid));
@@ -67,11 +105,17 @@ public sealed class BasicAuthenticationHandler(
 
         claims.Add(new Claim(ClaimTypes.NameIdentifier, user));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.NameIdentifier, ClaimTypes.Role));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.TryGetValue(RetryAfterKey, out var value) && value is TimeSpan retryAfter)
+        {
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TwilioError.Create(Errors.TooManyRequests, StatusCodes.Status429TooManyRequests, "Too many failed authentication attempts; retry later").WriteAsync(Response);
+        }
+
         Response.Headers.WWWAuthenticate = "Basic realm=\"Twilio API\"";
         return TwilioError.Create(Errors.Unauthorized, StatusCodes.Status401Unauthorized, "Authentication Error - invalid username").WriteAsync(Response);
     }

@@ -148,6 +148,12 @@ public static class OperatorEndpoints
     public static async Task<Ok<ContactChannelResource>> FetchContactAsync(string scope, string address, IGrainFactory grains, ResourceLinks links)
     {
         var contact = await grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(scope, address)).GetAsync();
+        // A channel that never wrote in, sent a keyword or was written to has no record.
+        if (contact.LastInbound is null && contact.DateUpdated is null && contact.StickySenderSid is null)
+        {
+            throw Errors.Unknown("The contact channel");
+        }
+
         return TypedResults.Ok(new ContactChannelResource(
             contact.Scope, contact.Address, contact.Channel, contact.OptedOut, contact.LastKeyword, contact.DateUpdated,
             links.Engine($"/ContactChannels/{Uri.EscapeDataString(contact.Scope)}/{Uri.EscapeDataString(contact.Address)}")));

@@ -94,6 +94,7 @@ public static class SiloBuilderExtensions
         }
 
         builder.Services.AddValidatedOptions<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TestingTimersWarning>());
         builder.Services.AddValidatedOptions<Inbound.InboundOptions>(configuration.GetSection(Inbound.InboundOptions.Section));
         builder.Services.AddConversationEngineDelivery(configuration, configureDelivery);
         builder.Services.AddValidatedOptions<Events.WebhookDeliveryOptions>(configuration.GetSection(Events.WebhookDeliveryOptions.Section)).PostConfigure(configureWebhooks);

@@ -95,9 +95,11 @@ public sealed class InboundMessageGrain(
         var keyword = Classify(request.Body);
         var contactChannel = grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(request.MessagingServiceSid ?? to.Value, from.Value));
         var contact = await contactChannel.ApplyKeywordAsync(keyword, request.Body?.Trim().ToUpperInvariant() ?? "");
-        if (from.Type == ChannelTypes.WhatsApp)
+        if (from.Type == ChannelTypes.WhatsApp || contact.LastInbound is null)
         {
-            // Only WhatsApp limits free-form answers to 24 hours after the contact's last message.
+            // Only WhatsApp limits free-form answers to 24 hours after the contact's last message;
+            // other channels are recorded once, so the channel is known (operator API) without a
+            // write per message.
             await contactChannel.RecordInboundAsync(time.GetUtcNow());
         }
 

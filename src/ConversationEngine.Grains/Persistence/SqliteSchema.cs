@@ -78,6 +78,7 @@ public static class SqliteSchema
         if (!inMemory)
         {
             CreateDirectoryOf(settings.DataSource);
+            RestrictToOwner(settings.DataSource);
         }
 
         var scripts = Scripts.Value;
@@ -92,6 +93,7 @@ public static class SqliteSchema
                 // WAL lets readers proceed while a grain writes. The mode is stored in the
                 // file, and it cannot be changed inside a transaction, so do it first.
                 await EnableWalAsync(connection, cancellationToken).ConfigureAwait(false);
+                RestrictToOwner(settings.DataSource);
             }
 
             // BEGIN IMMEDIATE: take the write lock before reading user_version so that two
@@ -162,6 +164,40 @@ public static class SqliteSchema
         settings.Mode == SqliteOpenMode.Memory
         || string.IsNullOrEmpty(settings.DataSource)
         || string.Equals(settings.DataSource, ":memory:", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The database holds every message: it and its WAL/SHM companions are readable and writable
+    /// by the owner only (mode 600). The file is created with that mode before SQLite opens it,
+    /// and SQLite gives the companions it creates the database file's mode; existing files are tightened.
+    /// </summary>
+    private static void RestrictToOwner(string dataSource)
+    {
+        if (OperatingSystem.IsWindows() || dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var path = Path.GetFullPath(dataSource);
+        try
+        {
+            using (new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = ownerOnly }))
+            {
+            }
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Already there (another process may have created it just now): tightened below.
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            if (File.Exists(file) && (File.GetUnixFileMode(file) & ~ownerOnly) != 0)
+            {
+                File.SetUnixFileMode(file, ownerOnly);
+            }
+        }
+    }
 
     private static void CreateDirectoryOf(string dataSource)
     {

@@ -245,9 +245,17 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
         using var response = await PostSignedAsync(MessagesPath, Inbound(NewSid("SM"), customer, OurNumber, keyword));
 
         var sms = await ContactAsync(OurNumber, customer);
-        var other = await ContactAsync("whatsapp:" + OurNumber, whatsapp);
         Assert.Equal(optedOut, (bool)sms["opted_out"]!);
-        Assert.Equal(!optedOut, (bool)other["opted_out"]!);
+        if (optedOut)
+        {
+            // The WhatsApp channel never saw a message or keyword: it is unknown.
+            await UnknownContactAsync("whatsapp:" + OurNumber, whatsapp);
+        }
+        else
+        {
+            Assert.True((bool)(await ContactAsync("whatsapp:" + OurNumber, whatsapp))["opted_out"]!);
+        }
+
         Assert.Equal("sms", (string?)sms["channel"]);
         Assert.Contains(keyword.Trim(), (await MessagesAsync(conversation)).Select(m => ((string)m["body"]!).Trim()));
         Assert.Contains("<Message>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -288,7 +296,8 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
         await PostSignedAsync(MessagesPath, fields);
 
         Assert.True((bool)(await ContactAsync("MG0123456789abcdef0123456789abcdef", customer))["opted_out"]!);
-        Assert.False((bool)(await ContactAsync(OurNumber, customer))["opted_out"]!);
+        // Nothing reached the number's own scope: that channel is unknown (so not opted out).
+        await UnknownContactAsync(OurNumber, customer);
     }
 
     [Fact]
@@ -297,6 +306,19 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
         using var response = await PostSignedAsync("/webhooks/twilio/status", Status(NewSid("SM"), "delivered", null));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_contact_channel_that_never_saw_a_message_or_keyword_is_unknown()
+    {
+        var stranger = Numbers.NextUs();
+
+        await UnknownContactAsync(OurNumber, stranger);
+        await UnknownContactAsync("anything", "at-all");
+
+        // Once it wrote in, it is known.
+        await PostSignedAsync(MessagesPath, Inbound(NewSid("SM"), stranger, OurNumber, "hello"));
+        Assert.False((bool)(await ContactAsync(OurNumber, stranger))["opted_out"]!);
     }
 
     [Fact]
@@ -325,6 +347,9 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
 
     private Task<JsonObject> ContactAsync(string scope, string address) =>
         Client.GetAsync($"/engine/v1/ContactChannels/{Uri.EscapeDataString(scope)}/{Uri.EscapeDataString(address)}").ExpectAsync(HttpStatusCode.OK);
+
+    private Task<JsonObject> UnknownContactAsync(string scope, string address) =>
+        Client.GetAsync($"/engine/v1/ContactChannels/{Uri.EscapeDataString(scope)}/{Uri.EscapeDataString(address)}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
 
     private Task<HttpResponseMessage> PostSignedAsync(string path, IReadOnlyDictionary<string, string> fields) => fixture.Host.PostSignedAsync(path, fields);
 

@@ -69,6 +69,11 @@ public sealed class EngineHost : IAsyncDisposable
             ["Engine:ApiKeys:0:Secret"] = ApiKeySecret,
             ["Engine:PublicBaseUrl"] = baseUrl,
             ["Engine:DataDirectory"] = dataDirectory,
+            // The test credentials are short and readable on purpose.
+            ["Engine:AllowWeakSecrets"] = "true",
+            // Tests that send wrong credentials share one engine and one client address; the
+            // brute-force tests set their own limit.
+            ["Security:FailedAuth:PermitLimit"] = "100000",
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
