@@ -148,9 +148,10 @@ public static class OperatorEndpoints
     public static async Task<Ok<ContactChannelResource>> FetchContactAsync(string scope, string address, IGrainFactory grains, ResourceLinks links)
     {
         var contact = await grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(scope, address)).GetAsync();
+        var colon = address.IndexOf(':', StringComparison.Ordinal);
         return TypedResults.Ok(new ContactChannelResource(
-            contact.Scope, contact.Address, contact.Channel, contact.OptedOut, contact.LastKeyword, contact.DateUpdated,
-            links.Engine($"/ContactChannels/{Uri.EscapeDataString(contact.Scope)}/{Uri.EscapeDataString(contact.Address)}")));
+            scope, address, colon < 0 ? Rules.ChannelTypes.Sms : address[..colon], contact.OptedOut, contact.LastKeyword, contact.DateUpdated,
+            links.Engine($"/ContactChannels/{Uri.EscapeDataString(scope)}/{Uri.EscapeDataString(address)}")));
     }
 
     private static InboundMessageResource Inbound(InboundOutcome outcome, ResourceLinks links) => new(
