@@ -62,5 +62,6 @@ public interface IContactChannelGrain : IGrainWithStringKey
 
 public static class ContactKeys
 {
-    public static string Channel(string scope, string address) => scope + "|" + address;
+    /// <summary><c>scope|address</c>, hashed when either cannot stand in a key as it is (<see cref="GrainKeys"/>).</summary>
+    public static string Channel(string scope, string address) => GrainKeys.Pair(scope, address);
 }

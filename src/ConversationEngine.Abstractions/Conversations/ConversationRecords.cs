@@ -77,7 +77,7 @@ public sealed record MessagingBinding
     [Id(3)] public string? ProjectedAddress { get; init; }
 
     /// <summary>The key of the system-wide pair index, or null when this binding holds no pair.</summary>
-    public string? PairKey => Address is not null && ProxyAddress is not null ? Address + "|" + ProxyAddress : null;
+    public string? PairKey => Address is not null && ProxyAddress is not null ? Indexes.IndexKeys.Binding(Address, ProxyAddress) : null;
 }
 
 [GenerateSerializer]

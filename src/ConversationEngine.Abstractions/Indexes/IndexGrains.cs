@@ -22,17 +22,21 @@ public interface ISingleHolderIndexGrain : IGrainWithStringKey
     Task<string?> GetHolderAsync();
 }
 
-/// <summary>The one non-closed conversation holding an (Address, ProxyAddress) pair, keyed <c>address|proxyAddress</c>.</summary>
+/// <summary>The one non-closed conversation holding an (Address, ProxyAddress) pair, keyed by <see cref="IndexKeys.Binding"/>.</summary>
 [Alias("ConversationEngine.IBindingIndexGrain")]
 public interface IBindingIndexGrain : ISingleHolderIndexGrain;
 
-/// <summary>The conversation SID registered under a UniqueName, keyed <c>IS…/uniqueName</c>.</summary>
+/// <summary>The conversation SID registered under a UniqueName, keyed by <see cref="IndexKeys.UniqueName"/>.</summary>
 [Alias("ConversationEngine.IUniqueNameIndexGrain")]
 public interface IUniqueNameIndexGrain : ISingleHolderIndexGrain;
 
 public static class IndexKeys
 {
-    public static string UniqueName(string chatServiceSid, string uniqueName) => chatServiceSid + "/" + uniqueName;
+    /// <summary><c>IS…/uniqueName</c>, hashed when the name cannot stand in a key as it is (<see cref="GrainKeys"/>).</summary>
+    public static string UniqueName(string chatServiceSid, string uniqueName) => GrainKeys.Prefixed(chatServiceSid, uniqueName);
+
+    /// <summary><c>address|proxyAddress</c>, hashed when either cannot stand in a key as it is (<see cref="GrainKeys"/>).</summary>
+    public static string Binding(string address, string proxyAddress) => GrainKeys.Pair(address, proxyAddress);
 
     public static string MessagePage(string conversationSid, long pageNumber) =>
         conversationSid + "/" + pageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);

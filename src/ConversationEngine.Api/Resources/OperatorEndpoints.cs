@@ -154,9 +154,10 @@ public static class OperatorEndpoints
             throw Errors.Unknown("The contact channel");
         }
 
+        var colon = address.IndexOf(':', StringComparison.Ordinal);
         return TypedResults.Ok(new ContactChannelResource(
-            contact.Scope, contact.Address, contact.Channel, contact.OptedOut, contact.LastKeyword, contact.DateUpdated,
-            links.Engine($"/ContactChannels/{Uri.EscapeDataString(contact.Scope)}/{Uri.EscapeDataString(contact.Address)}")));
+            scope, address, colon < 0 ? Rules.ChannelTypes.Sms : address[..colon], contact.OptedOut, contact.LastKeyword, contact.DateUpdated,
+            links.Engine($"/ContactChannels/{Uri.EscapeDataString(scope)}/{Uri.EscapeDataString(address)}")));
     }
 
     private static InboundMessageResource Inbound(InboundOutcome outcome, ResourceLinks links) => new(

@@ -64,13 +64,14 @@ public sealed class ContactChannelGrain(
 
     private ContactChannelSnapshot Snapshot()
     {
+        // A hashed key (GrainKeys.Pair) holds no separator and tells neither part: the caller knows them.
         var key = this.GetPrimaryKeyString();
-        var separator = key.IndexOf('|', StringComparison.Ordinal);
-        var address = key[(separator + 1)..];
+        var separator = key.IndexOf(GrainKeys.Separator, StringComparison.Ordinal);
+        var address = separator < 0 ? "" : key[(separator + 1)..];
         var colon = address.IndexOf(':', StringComparison.Ordinal);
         return new ContactChannelSnapshot
         {
-            Scope = key[..separator],
+            Scope = separator < 0 ? "" : key[..separator],
             Address = address,
             Channel = colon < 0 ? ChannelTypes.Sms : address[..colon],
             OptedOut = store.State.OptedOut,

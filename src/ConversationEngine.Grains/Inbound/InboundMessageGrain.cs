@@ -158,7 +158,7 @@ public sealed class InboundMessageGrain(
     /// <param name="askHooks">Whether onMessageAdd is asked first (not for a conversation auto-created for the message: Twilio asks onConversationAdd only).</param>
     private async Task<MessageSnapshot?> AppendToHolderAsync(ChannelAddress from, ChannelAddress to, AddMessage command, bool askHooks = false)
     {
-        var holder = await grains.GetGrain<IBindingIndexGrain>(from.Value + "|" + to.Value).GetHolderAsync();
+        var holder = await grains.GetGrain<IBindingIndexGrain>(IndexKeys.Binding(from.Value, to.Value)).GetHolderAsync();
         if (holder is null)
         {
             return null;

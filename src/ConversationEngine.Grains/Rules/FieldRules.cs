@@ -70,11 +70,20 @@ public static class FieldRules
         return value;
     }
 
+    /// <summary>
+    /// A text field within Twilio's length limit and without NUL characters (the engine refuses
+    /// them with 400: PostgreSQL cannot store them, and no Twilio name needs one).
+    /// </summary>
     public static string? Bounded(string? value, string parameter, int maxLength = NameMaxLength)
     {
         if (value is not null && value.Length > maxLength)
         {
             throw Errors.Invalid(parameter, $"must be at most {maxLength} characters");
+        }
+
+        if (value is not null && value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw Errors.Invalid(parameter, "must not contain NUL characters");
         }
 
         return value;
