@@ -26,6 +26,9 @@ public enum ErrorKind
 
     /// <summary>Something the engine needs is out of reach for now; the same request may succeed later.</summary>
     Unavailable = 7,
+
+    /// <summary>The request's body is larger than the engine reads.</summary>
+    PayloadTooLarge = 8,
 }
 
 /// <summary>

@@ -12,6 +12,13 @@ public static class Errors
     public const int TooManyRequests = 20429;
     public const int MethodNotAllowed = 20004;
     public const int Internal = 20500;
+
+    /// <summary>
+    /// A request body larger than the engine reads (HTTP 413). Twilio documents no code for it; the
+    /// engine's choice follows Twilio's generic codes that mirror the HTTP status (20403, 20404,
+    /// 20429, 20500).
+    /// </summary>
+    public const int PayloadTooLarge = 20413;
     public const int InvalidPageToken = 21481;
     public const int InvalidValidityPeriod = 21624;
     public const int SenderAlreadyInService = 21710;
@@ -55,6 +62,10 @@ public static class Errors
 
     /// <summary>The named thing (e.g. <c>"Conversation CH…"</c>) does not exist.</summary>
     public static EngineException Unknown(string what) => new(ErrorKind.NotFound, NotFound, $"{what} was not found");
+
+    /// <summary>The body is larger than <paramref name="limit"/> bytes: 413, <see cref="PayloadTooLarge"/>.</summary>
+    public static EngineException TooLarge(long limit) =>
+        new(ErrorKind.PayloadTooLarge, PayloadTooLarge, $"The request body is larger than the {limit} bytes this endpoint accepts");
 
     /// <summary>Twilio's generic 403 code.</summary>
     public const int Forbidden = 20403;

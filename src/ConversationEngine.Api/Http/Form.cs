@@ -24,7 +24,7 @@ public sealed class Form(IFormCollection values)
             {
                 throw Errors.Invalid("request body", error.Message);
             }
-            catch (IOException error) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+            catch (IOException error) when (error is not BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } && !request.HttpContext.RequestAborted.IsCancellationRequested)
             {
                 throw Errors.Invalid("request body", error.Message);
             }

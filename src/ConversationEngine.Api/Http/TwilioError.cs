@@ -31,6 +31,7 @@ public static partial class TwilioErrors
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -66,7 +67,8 @@ public sealed partial class TwilioErrorMiddleware(RequestDelegate next, ILogger<
         }
         catch (BadHttpRequestException error)
         {
-            await WriteAsync(context, TwilioError.Create(Errors.InvalidParameter, error.StatusCode is >= 400 and < 500 ? error.StatusCode : 400, error.Message));
+            var status = error.StatusCode is >= 400 and < 500 ? error.StatusCode : 400;
+            await WriteAsync(context, TwilioError.Create(status == 413 ? Errors.PayloadTooLarge : Errors.InvalidParameter, status, error.Message));
             return;
         }
         catch (TimeoutException error) when (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))

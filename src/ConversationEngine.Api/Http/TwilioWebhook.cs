@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using ConversationEngine.Api.Hosting;
 using ConversationEngine.Twilio.Messages;
+using ConversationEngine.Twilio.Webhooks;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Twilio.Security;
 
@@ -22,8 +24,14 @@ namespace ConversationEngine.Api.Http;
 /// configured with an API key but no auth token is refused at start (see
 /// <see cref="TwilioMessagesOptions"/>'s validator). A webhook naming any other account cannot be
 /// verified and is refused like a forged one: 403, code 20003.
+/// <para>
+/// A body cannot be verified before it is read, so what is read is bounded first:
+/// <see cref="WebhookOptions.MaxInboundBodyBytes"/> (64 KiB by default). A larger
+/// <c>Content-Length</c> is refused with 413 (code 20413) before a byte of the body is read; a body
+/// without one (chunked) is cut off with the same 413 as soon as it grows past the limit.
+/// </para>
 /// </remarks>
-public sealed partial class TwilioWebhook(IOptions<EngineOptions> engine, IOptions<TwilioMessagesOptions> twilio, ILogger<TwilioWebhook> logger)
+public sealed partial class TwilioWebhook(IOptions<EngineOptions> engine, IOptions<TwilioMessagesOptions> twilio, IOptions<WebhookOptions> webhooks, ILogger<TwilioWebhook> logger)
 {
     private const string SignatureHeader = "X-Twilio-Signature";
     private const string AccountParameter = "AccountSid";
@@ -32,8 +40,10 @@ public sealed partial class TwilioWebhook(IOptions<EngineOptions> engine, IOptio
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The request's parameters once its signature holds; 403 otherwise, with nothing read further.</summary>
+    /// <exception cref="EngineException">413 (<see cref="Errors.PayloadTooLarge"/>): the body is larger than <see cref="WebhookOptions.MaxInboundBodyBytes"/>.</exception>
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> ReadVerifiedAsync(HttpRequest request)
     {
+        LimitBody(request, webhooks.Value.MaxInboundBodyBytes);
         var url = PublicUrl(request);
         var signature = request.Headers[SignatureHeader].ToString();
         IReadOnlyList<KeyValuePair<string, string>> parameters;
@@ -71,6 +81,33 @@ public sealed partial class TwilioWebhook(IOptions<EngineOptions> engine, IOptio
         }
 
         return unreadable is null ? parameters : throw unreadable;
+    }
+
+    /// <summary>
+    /// Bounds what will be read of <paramref name="request"/>'s body: a declared length past
+    /// <paramref name="limit"/> is refused at once; otherwise the server stops reading past it
+    /// (Kestrel's per-request <see cref="IHttpMaxRequestBodySizeFeature"/>, or a capped stream where
+    /// the server offers none), failing with a 413 <see cref="BadHttpRequestException"/>.
+    /// </summary>
+    public static void LimitBody(HttpRequest request, long limit)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // First, even for a length refused below: the server then closes the connection rather
+        // than drain the unread body after the answer (Kestrel would drain up to its own 30 MB).
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+        else
+        {
+            request.Body = new CappedStream(request.Body, limit);
+        }
+
+        if (request.ContentLength > limit)
+        {
+            throw Errors.TooLarge(limit);
+        }
     }
 
     /// <summary>The URL Twilio signed: the public base URL with this request's path and query.</summary>

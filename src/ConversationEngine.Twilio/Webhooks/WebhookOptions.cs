@@ -19,6 +19,20 @@ public sealed class WebhookOptions
     /// seconds for the engine's own answer, so an inbound forward and its fallback should fit in it.
     /// </summary>
     public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The default of <see cref="MaxInboundBodyBytes"/>: 64 KiB.</summary>
+    public const long DefaultMaxInboundBodyBytes = 64 * 1024;
+
+    /// <summary>The smallest and largest <see cref="MaxInboundBodyBytes"/> accepted.</summary>
+    public const long SmallestMaxInboundBodyBytes = 4 * 1024, LargestMaxInboundBodyBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The largest body a Twilio webhook into the engine (<c>/webhooks/twilio/*</c>) may carry: a
+    /// larger <c>Content-Length</c>, or a chunked body that grows past it, is refused with 413 before
+    /// it is read (and so before its signature can be checked). Twilio's forms are a few KB (a
+    /// 1 600-character body, ten media URLs, WhatsApp's extra fields), so 64 KiB is ample.
+    /// </summary>
+    public long MaxInboundBodyBytes { get; set; } = DefaultMaxInboundBodyBytes;
 }
 
 internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
@@ -38,6 +52,11 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         if (options.ForwardTimeout < Shortest || options.ForwardTimeout > Longest)
         {
             failures.Add($"{WebhookOptions.SectionName}:ForwardTimeout must be between 10 ms and 15 s.");
+        }
+
+        if (options.MaxInboundBodyBytes < WebhookOptions.SmallestMaxInboundBodyBytes || options.MaxInboundBodyBytes > WebhookOptions.LargestMaxInboundBodyBytes)
+        {
+            failures.Add($"{WebhookOptions.SectionName}:MaxInboundBodyBytes must be between 4096 (4 KiB) and 16777216 (16 MiB).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
