@@ -42,27 +42,8 @@ internal sealed class LimitsRun
     public static async Task RunAsync(string[] args)
     {
         var settings = Settings.Parse(args);
-        if (!File.Exists(settings.ApiDll))
-        {
-            throw new InvalidOperationException($"No front end at {settings.ApiDll}: build it first (dotnet build -c Release ConversationEngine.sln) or pass --api <path to ConversationEngine.Api.dll>.");
-        }
-
         var run = new LimitsRun(settings);
-        try
-        {
-            await run.MeasureAsync();
-        }
-        finally
-        {
-            if (settings.Keep)
-            {
-                Console.WriteLine($"logs and files kept in {run.scratch}");
-            }
-            else
-            {
-                Directory.Delete(run.scratch, recursive: true);
-            }
-        }
+        await BenchArguments.RunAsync(settings.ApiDll, settings.Keep, run.scratch, run.MeasureAsync);
     }
 
     private async Task MeasureAsync()
@@ -576,27 +557,18 @@ internal sealed class LimitsRun
 
         public static Settings Parse(string[] args)
         {
-            string? Value(string name)
-            {
-                var at = Array.IndexOf(args, name);
-                return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-            }
-
-            double Number(string name, double fallback) =>
-                Value(name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-            var postgres = args.Contains("--no-postgres")
-                ? null
-                : Value("--postgres") ?? Environment.GetEnvironmentVariable("ENGINE_BENCH_POSTGRES");
+            var arguments = new BenchArguments(args);
+            double Number(string name, double fallback) => arguments.Number(name, fallback);
+            string? Value(string name) => arguments.Value(name);
             return new Settings(
                 TimeSpan.FromSeconds(Number("--warmup", 5)),
                 TimeSpan.FromSeconds(Number("--duration", 10)),
                 (int)Number("--connections", 16),
                 (int)Number("--wide", 64),
                 Value("--rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : null,
-                string.IsNullOrWhiteSpace(postgres) ? null : postgres,
-                Path.GetFullPath(Value("--api") ?? Path.Combine(RepositoryRoot, "src", "ConversationEngine.Api", "bin", "Release", "net10.0", "ConversationEngine.Api.dll")),
-                Path.GetFullPath(Value("--out") ?? Path.Combine(RepositoryRoot, "bench", "results", Invariant($"limits-{DateTime.UtcNow:yyyy-MM-dd-HHmm}.md"))),
+                arguments.Postgres,
+                arguments.ApiDll,
+                arguments.Output("limits"),
                 args.Contains("--keep"),
                 !args.Contains("--no-sqlite"),
                 Value("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

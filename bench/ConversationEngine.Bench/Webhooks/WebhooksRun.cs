@@ -51,27 +51,8 @@ internal sealed class WebhooksRun
     public static async Task RunAsync(string[] args)
     {
         var settings = Settings.Parse(args);
-        if (!File.Exists(settings.ApiDll))
-        {
-            throw new InvalidOperationException($"No front end at {settings.ApiDll}: build it first (dotnet build -c Release ConversationEngine.sln) or pass --api <path to ConversationEngine.Api.dll>.");
-        }
-
         var run = new WebhooksRun(settings);
-        try
-        {
-            await run.MeasureAsync();
-        }
-        finally
-        {
-            if (settings.Keep)
-            {
-                Console.WriteLine($"logs and files kept in {run.scratch}");
-            }
-            else
-            {
-                Directory.Delete(run.scratch, recursive: true);
-            }
-        }
+        await BenchArguments.RunAsync(settings.ApiDll, settings.Keep, run.scratch, run.MeasureAsync);
     }
 
     private async Task MeasureAsync()
@@ -492,19 +473,8 @@ internal sealed class WebhooksRun
     {
         public static Settings Parse(string[] args)
         {
-            string? Value(string name)
-            {
-                var at = Array.IndexOf(args, name);
-                return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-            }
-
-            double Number(string name, double fallback) =>
-                Value(name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-            var postgres = args.Contains("--no-postgres")
-                ? null
-                : Value("--postgres") ?? Environment.GetEnvironmentVariable("ENGINE_BENCH_POSTGRES");
-            var root = LimitsRun.RepositoryRoot;
+            var arguments = new BenchArguments(args);
+            double Number(string name, double fallback) => arguments.Number(name, fallback);
             return new Settings(
                 TimeSpan.FromSeconds(Number("--warmup", 5)),
                 TimeSpan.FromSeconds(Number("--duration", 10)),
@@ -514,9 +484,9 @@ internal sealed class WebhooksRun
                 TimeSpan.FromMilliseconds(Number("--hook-ms", 20)),
                 TimeSpan.FromSeconds(30),
                 TimeSpan.FromSeconds(Number("--drain-limit", 300)),
-                string.IsNullOrWhiteSpace(postgres) ? null : postgres,
-                Path.GetFullPath(Value("--api") ?? Path.Combine(root, "src", "ConversationEngine.Api", "bin", "Release", "net10.0", "ConversationEngine.Api.dll")),
-                Path.GetFullPath(Value("--out") ?? Path.Combine(root, "bench", "results", Invariant($"webhooks-{DateTime.UtcNow:yyyy-MM-dd-HHmm}.md"))),
+                arguments.Postgres,
+                arguments.ApiDll,
+                arguments.Output("webhooks"),
                 args.Contains("--keep"));
         }
     }
