@@ -10,6 +10,17 @@ internal sealed class EngineEventCodec(Serializer serializer)
 
     public ConversationEvent Decode(byte[] payload) => serializer.Deserialize<ConversationEvent>(payload) ?? throw new InvalidOperationException("An empty event payload.");
 
+    /// <summary>The feed's columns an insert names, and the parameters that fill them, in order.</summary>
+    public const string Columns = "EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload)";
+
+    public const string Values = "@s, @c, @q, @r, @k, @e";
+
+    /// <summary>SQLite: the event, only if the statement before it changed a row (one transaction with it).</summary>
+    public const string SqliteInsertIfChanged = $"INSERT OR IGNORE INTO {Columns} SELECT {Values} WHERE changes() = 1";
+
+    /// <summary>PostgreSQL: the event, for each row <paramref name="source"/> (a CTE of the change) yields.</summary>
+    public static string PostgresInsertFrom(string source) => $"INSERT INTO {Columns} SELECT {Values} FROM {source} ON CONFLICT DO NOTHING";
+
     /// <summary>The parameters that insert <paramref name="change"/> (@q sequence, @r recorded, @k dedupe key, @e payload; @c is the caller's).</summary>
     public (string Name, object Value)[] Parameters(ConversationEvent change) =>
     [
@@ -25,8 +36,8 @@ internal sealed class TableEventStore(EngineDatabase database, EngineEventCodec 
 {
     /// <summary>Inserts one event unless its sequence or dedupe key is there (@s, @c and the codec's parameters).</summary>
     public static string Insert(bool postgres) => postgres
-        ? "INSERT INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) VALUES (@s, @c, @q, @r, @k, @e) ON CONFLICT DO NOTHING RETURNING Sequence"
-        : "INSERT OR IGNORE INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) VALUES (@s, @c, @q, @r, @k, @e) RETURNING Sequence";
+        ? $"INSERT INTO {EngineEventCodec.Columns} VALUES ({EngineEventCodec.Values}) ON CONFLICT DO NOTHING RETURNING Sequence"
+        : $"INSERT OR IGNORE INTO {EngineEventCodec.Columns} VALUES ({EngineEventCodec.Values}) RETURNING Sequence";
 
     public async Task AppendAsync(IReadOnlyList<ConversationEvent> events)
     {

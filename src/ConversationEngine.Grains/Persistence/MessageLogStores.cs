@@ -19,28 +19,28 @@ internal sealed class EngineMessageCodec(Serializer serializer)
 /// </summary>
 internal sealed class TableMessageLogStore(EngineDatabase database, EngineMessageCodec codec, EngineEventCodec events, bool postgres) : IMessageLogStore
 {
+    private const string SqliteInsert =
+        "INSERT OR IGNORE INTO EngineMessages (ServiceId, ConversationSid, MessageIndex, MessageSid, Payload) VALUES (@s, @c, @i, @m, @p); ";
+
+    private const string SqliteHolder = "SELECT MessageSid FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i;";
+
+    private const string PostgresInserted =
+        "WITH inserted AS (INSERT INTO EngineMessages (ServiceId, ConversationSid, MessageIndex, MessageSid, Payload) VALUES (@s, @c, @i, @m, @p) " +
+        "ON CONFLICT (ServiceId, ConversationSid, MessageIndex) DO NOTHING RETURNING MessageSid)";
+
+    private const string PostgresHolder =
+        " SELECT MessageSid FROM inserted UNION ALL SELECT MessageSid FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i LIMIT 1";
+
     /// <summary>SQLite's "insert unless there", then who holds the index.</summary>
-    public const string SqliteAppend =
-        "INSERT OR IGNORE INTO EngineMessages (ServiceId, ConversationSid, MessageIndex, MessageSid, Payload) VALUES (@s, @c, @i, @m, @p); " +
-        "SELECT MessageSid FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i;";
+    public const string SqliteAppend = SqliteInsert + SqliteHolder;
 
     /// <summary>PostgreSQL's: one statement that answers who holds the index either way.</summary>
-    public const string PostgresAppend =
-        "WITH inserted AS (INSERT INTO EngineMessages (ServiceId, ConversationSid, MessageIndex, MessageSid, Payload) VALUES (@s, @c, @i, @m, @p) " +
-        "ON CONFLICT (ServiceId, ConversationSid, MessageIndex) DO NOTHING RETURNING MessageSid) " +
-        "SELECT MessageSid FROM inserted UNION ALL SELECT MessageSid FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i LIMIT 1";
+    public const string PostgresAppend = PostgresInserted + PostgresHolder;
 
     /// <summary>The append with its event, in one transaction: the event only if the message went in.</summary>
-    private const string SqliteAppendWithEvent =
-        "INSERT OR IGNORE INTO EngineMessages (ServiceId, ConversationSid, MessageIndex, MessageSid, Payload) VALUES (@s, @c, @i, @m, @p); " +
-        "INSERT OR IGNORE INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) SELECT @s, @c, @q, @r, @k, @e WHERE changes() = 1; " +
-        "SELECT MessageSid FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i;";
+    private const string SqliteAppendWithEvent = SqliteInsert + EngineEventCodec.SqliteInsertIfChanged + "; " + SqliteHolder;
 
-    private const string PostgresAppendWithEvent =
-        "WITH inserted AS (INSERT INTO EngineMessages (ServiceId, ConversationSid, MessageIndex, MessageSid, Payload) VALUES (@s, @c, @i, @m, @p) " +
-        "ON CONFLICT (ServiceId, ConversationSid, MessageIndex) DO NOTHING RETURNING MessageSid), " +
-        "event AS (INSERT INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) SELECT @s, @c, @q, @r, @k, @e FROM inserted ON CONFLICT DO NOTHING) " +
-        "SELECT MessageSid FROM inserted UNION ALL SELECT MessageSid FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i LIMIT 1";
+    private static readonly string PostgresAppendWithEvent = PostgresInserted + $", event AS ({EngineEventCodec.PostgresInsertFrom("inserted")})" + PostgresHolder;
 
     private const string Get =
         "SELECT Payload FROM EngineMessages WHERE ServiceId = @s AND ConversationSid = @c AND MessageIndex = @i AND Payload IS NOT NULL";
@@ -103,9 +103,8 @@ internal sealed class TableMessageLogStore(EngineDatabase database, EngineMessag
     /// changed; the rows affected are then 0 exactly when the update changed nothing.
     /// </summary>
     private string WithEvent(string update) => postgres
-        ? $"WITH changed AS ({update} RETURNING 1) " +
-          "INSERT INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) SELECT @s, @c, @q, @r, @k, @e FROM changed ON CONFLICT DO NOTHING"
-        : update + "; INSERT OR IGNORE INTO EngineEvents (ServiceId, ConversationSid, Sequence, Recorded, DedupeKey, Payload) SELECT @s, @c, @q, @r, @k, @e WHERE changes() = 1";
+        ? $"WITH changed AS ({update} RETURNING 1) {EngineEventCodec.PostgresInsertFrom("changed")}"
+        : $"{update}; {EngineEventCodec.SqliteInsertIfChanged}";
 
     public Task ClearAsync(string conversationSid) => database.WriteAsync(Clear, ("@c", conversationSid));
 
