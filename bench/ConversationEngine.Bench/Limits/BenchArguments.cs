@@ -27,6 +27,31 @@ internal sealed class BenchArguments(string[] args)
     public string Output(string name) =>
         Path.GetFullPath(Value("--out") ?? Path.Combine(LimitsRun.RepositoryRoot, "bench", "results", string.Create(CultureInfo.InvariantCulture, $"{name}-{DateTime.UtcNow:yyyy-MM-dd-HHmm}.md")));
 
+    /// <summary>
+    /// The command line of a front end on <paramref name="url"/> with its own data directory, the
+    /// bench's account, and PostgreSQL when <paramref name="postgres"/> is given.
+    /// </summary>
+    public static List<string> EngineProcess(Uri url, string dataDirectory, string accountSid, string authToken, string? postgres)
+    {
+        var args = new List<string>
+        {
+            "--Urls", url.ToString().TrimEnd('/'),
+            "--Engine:DataDirectory", dataDirectory,
+            "--Engine:AccountSid", accountSid,
+            "--Engine:AuthToken", authToken,
+            "--Engine:PublicBaseUrl", url.ToString().TrimEnd('/'),
+            // Others on this machine run silos too: never the default ports.
+            "--Orleans:SiloPort", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+            "--Orleans:GatewayPort", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+        };
+        if (postgres is not null)
+        {
+            args.AddRange(["--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", postgres]);
+        }
+
+        return args;
+    }
+
     /// <summary>Runs <paramref name="measure"/> once the front end is built, then removes the scratch directory unless --keep.</summary>
     public static async Task RunAsync(string apiDll, bool keep, string scratch, Func<Task> measure)
     {

@@ -188,21 +188,7 @@ internal sealed class LimitsRun
         var database = postgres ? await CreateDatabaseAsync("engine") : null;
         var data = Directory.CreateDirectory(Path.Combine(scratch, Invariant($"engine-{Guid.NewGuid():N}"))).FullName;
         var url = new Uri(Invariant($"http://127.0.0.1:{ChildProcess.FreePort()}"));
-        var args = new List<string>
-        {
-            "--Urls", url.ToString().TrimEnd('/'),
-            "--Engine:DataDirectory", data,
-            "--Engine:AccountSid", Account,
-            "--Engine:AuthToken", Token,
-            "--Engine:PublicBaseUrl", url.ToString().TrimEnd('/'),
-            // Others on this machine run silos too: never the default ports.
-            "--Orleans:SiloPort", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-            "--Orleans:GatewayPort", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-        };
-        if (database is not null)
-        {
-            args.AddRange(["--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", database.ConnectionString]);
-        }
+        var args = BenchArguments.EngineProcess(url, data, Account, Token, database?.ConnectionString);
 
         Console.Write(Invariant($"engine  {store,-10} {workload,-6} {(rate is null ? $"closed {connections}" : $"open {rate:F0}/s"),-12} "));
         try

@@ -299,21 +299,7 @@ internal sealed class WebhooksRun
         (string Name, string ConnectionString)? database = settings.Postgres is null ? null : await CreateDatabaseAsync();
         var data = Directory.CreateDirectory(Path.Combine(scratch, Invariant($"engine-{phase}-{Guid.NewGuid():N}"))).FullName;
         var url = new Uri(Invariant($"http://127.0.0.1:{ChildProcess.FreePort()}"));
-        var args = new List<string>
-        {
-            "--Urls", url.ToString().TrimEnd('/'),
-            "--Engine:DataDirectory", data,
-            "--Engine:AccountSid", Account,
-            "--Engine:AuthToken", Token,
-            "--Engine:PublicBaseUrl", url.ToString().TrimEnd('/'),
-            // Others on this machine run silos too: never the default ports.
-            "--Orleans:SiloPort", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-            "--Orleans:GatewayPort", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-        };
-        if (database is not null)
-        {
-            args.AddRange(["--Storage:Provider", "PostgreSql", "--Storage:ConnectionString", database.Value.ConnectionString]);
-        }
+        var args = BenchArguments.EngineProcess(url, data, Account, Token, database?.ConnectionString);
 
         try
         {
