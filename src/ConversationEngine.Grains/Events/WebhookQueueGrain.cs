@@ -42,6 +42,9 @@ public sealed partial class WebhookQueueGrain(
     private readonly CancellationTokenSource stopping = new();
     private long knownThrough;
     private Task pumping = Task.CompletedTask;
+
+    /// <summary>A notification or a retry's time came while a round was still finishing: run another.</summary>
+    private bool pumpAgain;
     private IGrainTimer? retry;
     private DateTimeOffset? holeSeen;
     private bool reminderKnown;
@@ -135,13 +138,30 @@ public sealed partial class WebhookQueueGrain(
     /// <summary>Starts delivering unless a round is already running or a retry is waiting for its time.</summary>
     private void Pump()
     {
-        if (pumping.IsCompleted && (State.NextAttempt is not { } next || next <= time.GetUtcNow()))
+        if (!pumping.IsCompleted)
+        {
+            // The running round may already have read past what this asks for, or not: it runs again.
+            pumpAgain = true;
+        }
+        else if (Due())
         {
             pumping = PumpAsync();
         }
     }
 
+    private bool Due() => State.NextAttempt is not { } next || next <= time.GetUtcNow();
+
     private async Task PumpAsync()
+    {
+        do
+        {
+            pumpAgain = false;
+            await PumpRoundAsync();
+        }
+        while (pumpAgain && Due() && !stopping.IsCancellationRequested);
+    }
+
+    private async Task PumpRoundAsync()
     {
         var (conversationSid, chatServiceSid, targetId) = Key;
         while (!stopping.IsCancellationRequested)
