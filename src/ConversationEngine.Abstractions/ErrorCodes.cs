@@ -67,6 +67,13 @@ public static class Errors
     public static EngineException TooLarge(long limit) =>
         new(ErrorKind.PayloadTooLarge, PayloadTooLarge, $"The request body is larger than the {limit} bytes this endpoint accepts");
 
+    /// <summary>
+    /// Another writer took the same place in a conversation's log or feed at the same moment (two
+    /// activations during a membership change): nothing was stored, and a retry is safe. 503.
+    /// </summary>
+    public static EngineException Contended(string what) =>
+        new(ErrorKind.Unavailable, Internal, $"{what} was being written by another node at the same moment; nothing was stored; retry the request");
+
     /// <summary>Twilio's generic 403 code.</summary>
     public const int Forbidden = 20403;
 

@@ -23,7 +23,7 @@ public sealed partial class ConversationGrain(
     IConversationIndex list,
     IEventStore events,
     ILogger<ConversationGrain> logger,
-    IMessageLogStore? table = null) : Grain, IConversationGrain, IRemindable
+    IMessageLogStore? table = null) : Grain, IConversationGrain, IRemindable, IIncomingGrainCallFilter
 {
     /// <summary>The sequence number the conversation's next event gets.</summary>
     private long nextSequence = 1;
@@ -62,6 +62,25 @@ public sealed partial class ConversationGrain(
 
             // A crash between a stored change and its list entry is mended here.
             await EnsureListedAsync();
+        }
+    }
+
+    /// <summary>
+    /// Another writer took the index or the event sequence this activation handed out: during a
+    /// membership change a second activation of this conversation ran. This one's counters are
+    /// stale, so it steps aside (nothing of the refused write was stored); the next call starts
+    /// from what is stored.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        try
+        {
+            await context.Invoke();
+        }
+        catch (EngineException error) when (error.Kind == ErrorKind.Unavailable)
+        {
+            this.DeactivateOnIdle();
+            throw;
         }
     }
 
@@ -179,7 +198,7 @@ public sealed partial class ConversationGrain(
 
         // The feed outlives the conversation: its last event says it is gone.
         await FlushEventsAsync();
-        await events.AppendAsync([NewEvent(EventTypes.ConversationRemoved, EventParameters.Conversation(header, Now()))]);
+        await AppendEventsAsync([NewEvent(EventTypes.ConversationRemoved, EventParameters.Conversation(header, Now()))]);
         Notify(header.ChatServiceSid);
 
         await Log.ClearAsync(messages => DeliveryOrders.ForgetAsync(grains, messages));
@@ -399,13 +418,33 @@ public sealed partial class ConversationGrain(
         var pending = State.PendingEvents.ToList();
         try
         {
-            await events.AppendAsync(pending);
+            await AppendEventsAsync(pending);
             State.PendingEvents.RemoveAll(pending.Contains);
             Notify(State.Header?.ChatServiceSid);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogEventsBehind(logger, e, Sid);
+        }
+    }
+
+    /// <summary>
+    /// Stores events in the feed. A number another activation of this conversation took meanwhile
+    /// (a membership change let two run) is handed out again after the feed's end, so the event is
+    /// still announced, later.
+    /// </summary>
+    private async Task AppendEventsAsync(IReadOnlyList<ConversationEvent> changes)
+    {
+        var taken = await events.AppendAsync(changes);
+        if (taken.Count == 0)
+        {
+            return;
+        }
+
+        nextSequence = Math.Max(nextSequence, await events.HighestAsync(Sid) + 1);
+        if ((await events.AppendAsync(taken.Select(e => e with { Sequence = nextSequence++ }).ToList())).Count > 0)
+        {
+            throw Errors.Contended($"Events of {Sid}");
         }
     }
 
@@ -432,7 +471,7 @@ public sealed partial class ConversationGrain(
             WebhookEnabled = true,
             DedupeKey = receipt.Sid + ":" + status,
         };
-        await events.AppendAsync([change]);
+        await AppendEventsAsync([change]);
         Notify(header.ChatServiceSid);
     }
 

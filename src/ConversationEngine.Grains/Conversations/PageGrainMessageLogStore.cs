@@ -64,8 +64,13 @@ internal sealed class PageGrainMessageLogStore(IGrainFactory grains, IEventStore
         await RecordAsync(change);
     }
 
-    private Task RecordAsync(ConversationEvent? change) =>
-        change is null ? Task.CompletedTask : (events ?? throw new InvalidOperationException("No event store to record the change in.")).AppendAsync([change]);
+    private async Task RecordAsync(ConversationEvent? change)
+    {
+        if (change is not null && (await (events ?? throw new InvalidOperationException("No event store to record the change in.")).AppendAsync([change])).Count > 0)
+        {
+            throw Errors.Contended($"Event {change.Sequence} of {change.ConversationSid}");
+        }
+    }
 
     public async Task ClearAsync(string conversationSid)
     {

@@ -8,7 +8,11 @@ namespace ConversationEngine.Events;
 /// </summary>
 public interface IEventStore
 {
-    Task AppendAsync(IReadOnlyList<ConversationEvent> events);
+    /// <summary>
+    /// Stores the events; one already there (the same event again, or its dedupe key seen) is
+    /// skipped. Returns those whose sequence another event holds: nothing of them was written.
+    /// </summary>
+    Task<IReadOnlyList<ConversationEvent>> AppendAsync(IReadOnlyList<ConversationEvent> events);
 
     /// <summary>Events with a sequence above <paramref name="after"/>, in order, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<ConversationEvent>> ReadAsync(string conversationSid, long after, int max);

@@ -15,11 +15,23 @@ internal sealed class EngineEventCodec(Serializer serializer)
 
     public const string Values = "@s, @c, @q, @r, @k, @e";
 
+    /// <summary>
+    /// An event already recorded under its dedupe key (a delivery status seen twice) is skipped.
+    /// Its sequence taken by another event is not: that means another activation of the
+    /// conversation wrote there, and the change with it must fail rather than go unannounced.
+    /// </summary>
+    private const string SkipDuplicate = "ON CONFLICT (ServiceId, ConversationSid, DedupeKey) WHERE DedupeKey IS NOT NULL DO NOTHING";
+
     /// <summary>SQLite: the event, only if the statement before it changed a row (one transaction with it).</summary>
-    public const string SqliteInsertIfChanged = $"INSERT OR IGNORE INTO {Columns} SELECT {Values} WHERE changes() = 1";
+    public const string SqliteInsertIfChanged = $"INSERT INTO {Columns} SELECT {Values} WHERE changes() = 1 {SkipDuplicate}";
 
     /// <summary>PostgreSQL: the event, for each row <paramref name="source"/> (a CTE of the change) yields.</summary>
-    public static string PostgresInsertFrom(string source) => $"INSERT INTO {Columns} SELECT {Values} FROM {source} ON CONFLICT DO NOTHING";
+    public static string PostgresInsertFrom(string source) => $"INSERT INTO {Columns} SELECT {Values} FROM {source} {SkipDuplicate}";
+
+    /// <summary>Whether <paramref name="error"/> is a uniqueness violation (an index or a sequence another writer holds).</summary>
+    public static bool IsTaken(Exception error) =>
+        error is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }
+        or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
 
     /// <summary>The parameters that insert <paramref name="change"/> (@q sequence, @r recorded, @k dedupe key, @e payload; @c is the caller's).</summary>
     public (string Name, object Value)[] Parameters(ConversationEvent change) =>
@@ -39,11 +51,23 @@ internal sealed class TableEventStore(EngineDatabase database, EngineEventCodec 
         ? $"INSERT INTO {EngineEventCodec.Columns} VALUES ({EngineEventCodec.Values}) ON CONFLICT DO NOTHING RETURNING Sequence"
         : $"INSERT OR IGNORE INTO {EngineEventCodec.Columns} VALUES ({EngineEventCodec.Values}) RETURNING Sequence";
 
-    public async Task AppendAsync(IReadOnlyList<ConversationEvent> events)
+    public async Task<IReadOnlyList<ConversationEvent>> AppendAsync(IReadOnlyList<ConversationEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        await Task.WhenAll(events.Select(change =>
-            database.WriteSharedAsync(Insert(postgres), [("@c", change.ConversationSid), .. codec.Parameters(change)])));
+        var placed = await Task.WhenAll(events.Select(async change =>
+            (await database.WriteSharedAsync(Insert(postgres), [("@c", change.ConversationSid), .. codec.Parameters(change)])).Count > 0
+            || change.DedupeKey is not null
+            || await HoldsAsync(change)));
+        return events.Where((_, i) => !placed[i]).ToList();
+    }
+
+    /// <summary>Whether the feed holds this very event at its sequence (stored before), not another one.</summary>
+    private async Task<bool> HoldsAsync(ConversationEvent change)
+    {
+        var rows = await database.ReadAsync(
+            "SELECT Payload FROM EngineEvents WHERE ServiceId = @s AND ConversationSid = @c AND Sequence = @q",
+            ("@c", change.ConversationSid), ("@q", change.Sequence));
+        return rows.Count > 0 && codec.Decode((byte[])rows[0][0]) is { } stored && stored.Type == change.Type && stored.Date == change.Date;
     }
 
     public async Task<IReadOnlyList<ConversationEvent>> ReadAsync(string conversationSid, long after, int max) =>

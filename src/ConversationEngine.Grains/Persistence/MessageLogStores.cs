@@ -57,13 +57,13 @@ internal sealed class TableMessageLogStore(EngineDatabase database, EngineMessag
     public async Task AppendAsync(MessageSnapshot message, ConversationEvent? added)
     {
         (string, object)[] row = [("@c", message.ConversationSid), ("@i", message.Index), ("@m", message.Sid), ("@p", codec.Encode(message))];
-        var rows = added is null
-            ? await database.WriteSharedAsync(postgres ? PostgresAppend : SqliteAppend, row)
-            : await database.WriteSharedAsync(postgres ? PostgresAppendWithEvent : SqliteAppendWithEvent, [.. row, .. events.Parameters(added)]);
+        var rows = await Uncontended(message.Sid, () => added is null
+            ? database.WriteSharedAsync(postgres ? PostgresAppend : SqliteAppend, row)
+            : database.WriteSharedAsync(postgres ? PostgresAppendWithEvent : SqliteAppendWithEvent, [.. row, .. events.Parameters(added)]));
         var holder = rows.Select(r => r[0] as string).FirstOrDefault();
         if (holder != message.Sid)
         {
-            throw new InvalidOperationException($"Message index {message.Index} of {message.ConversationSid} is already taken by {holder}");
+            throw Errors.Contended($"Message {message.Sid} (index {message.Index} of {message.ConversationSid}, held by {holder})");
         }
     }
 
@@ -87,7 +87,7 @@ internal sealed class TableMessageLogStore(EngineDatabase database, EngineMessag
         (string, object)[] row = [("@c", message.ConversationSid), ("@i", message.Index), ("@m", message.Sid), ("@p", codec.Encode(message))];
         var result = change is null
             ? await database.WriteAsync(Replace, row)
-            : await database.WriteAsync(WithEvent(Replace), [.. row, .. events.Parameters(change)]);
+            : await Uncontended(message.Sid, () => database.WriteAsync(WithEvent(Replace), [.. row, .. events.Parameters(change)]));
         if (result.RecordsAffected == 0)
         {
             throw Errors.Unknown($"Message {message.Sid}");
@@ -96,7 +96,20 @@ internal sealed class TableMessageLogStore(EngineDatabase database, EngineMessag
 
     public Task RemoveAsync(string conversationSid, long index, ConversationEvent? change) => change is null
         ? database.WriteAsync(Remove, ("@c", conversationSid), ("@i", index))
-        : database.WriteAsync(WithEvent(Remove), [("@c", conversationSid), ("@i", index), .. events.Parameters(change)]);
+        : Uncontended($"Message {index} of {conversationSid}", () => database.WriteAsync(WithEvent(Remove), [("@c", conversationSid), ("@i", index), .. events.Parameters(change)]));
+
+    /// <summary>A write whose event's sequence another writer holds fails whole (the row change went back out with it): 503, retry.</summary>
+    private static async Task<T> Uncontended<T>(string what, Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (Exception e) when (EngineEventCodec.IsTaken(e))
+        {
+            throw Errors.Contended(what);
+        }
+    }
 
     /// <summary>
     /// An update of a message row with its event, in one transaction, the event only if the row

@@ -222,11 +222,26 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
         // Every acknowledged message's onMessageAdded arrives (at least once), and each
         // conversation's messages first arrive in index order, none missing.
         var expected = acknowledged.Keys.ToHashSet();
-        await Eventually.ValueAsync(
-            () => receiver.Requests.Where(r => r.Path == "/kill").Select(r => r.Values("MessageSid")[0]).ToHashSet(),
-            seen => seen.IsSupersetOf(expected),
-            TimeSpan.FromSeconds(120),
-            $"onMessageAdded for all {expected.Count} acknowledged messages");
+        HashSet<string> Seen() => receiver.Requests.Where(r => r.Path == "/kill").Select(r => r.Values("MessageSid")[0]).ToHashSet();
+        try
+        {
+            await Eventually.ValueAsync(Seen, seen => seen.IsSupersetOf(expected), TimeSpan.FromSeconds(120), $"onMessageAdded for all {expected.Count} acknowledged messages");
+        }
+        catch (TimeoutException)
+        {
+            // Say what was missing and what each of those conversations' queues thought.
+            var seen = Seen();
+            var report = new System.Text.StringBuilder($"{expected.Count - expected.Count(seen.Contains)} of {expected.Count} acknowledged messages never arrived:");
+            foreach (var group in expected.Where(sid => !seen.Contains(sid)).GroupBy(sid => acknowledged[sid].Conversation))
+            {
+                var status = await cluster.Client.GetGrain<Events.IWebhookQueueGrain>(Events.WebhookTargets.QueueKey(group.Key, ServiceSid, Events.WebhookTargets.Account)).StatusAsync();
+                report.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"\n{group.Key}: indexes {string.Join(",", group.Select(sid => acknowledged[sid].Index).Order())}; queue delivered through {status.DeliveredThrough}, knows {status.KnownThrough}, attempts {status.Attempts}, next {status.NextAttempt}, error {status.LastError}, failed [{string.Join(",", status.Failed.Select(f => f.Sequence))}]");
+            }
+
+            Assert.Fail(report.ToString());
+        }
+
         foreach (var group in receiver.Requests.Where(r => r.Path == "/kill").GroupBy(r => r.Values("ConversationSid")[0]))
         {
             var firstArrivals = group.Select(r => long.Parse(r.Values("Index")[0], System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToList();
@@ -235,6 +250,37 @@ public sealed class PostgresClusterTests(ITestOutputHelper output)
 
         var duplicates = receiver.Requests.Count(r => r.Path == "/kill") - receiver.Requests.Where(r => r.Path == "/kill").Select(r => r.Header("I-Twilio-Idempotency-Token")).Distinct().Count();
         output.WriteLine($"{expected.Count} messages acknowledged, {receiver.Requests.Count} webhooks received, {duplicates} of them repeats (same idempotency token)");
+    }
+
+    [PostgresFact]
+    public async Task A_sequence_another_activation_took_fails_the_message_whole_and_the_next_call_goes_on_after_it()
+    {
+        await using var cluster = await PostgresCluster.StartAsync(1);
+        var conversation = await CreateAsync(cluster);
+        var sid = conversation.GetPrimaryKeyString();
+        await using var connection = new NpgsqlConnection(Postgres.Get());
+        await connection.OpenAsync();
+        await ForeignEvents.TakeAsync(connection, sid, 2);
+
+        var refused = await Assert.ThrowsAsync<EngineException>(() => conversation.AddMessageAsync(new AddMessage { Author = "agent", Body = "first try" }));
+        Assert.Equal(ErrorKind.Unavailable, refused.Kind);
+        Assert.Empty(await AllMessagesAsync(conversation));
+        Assert.Equal(0, (await conversation.AddMessageAsync(new AddMessage { Author = "agent", Body = "second try" })).Index);
+
+        await ForeignEvents.TakeAsync(connection, sid, 4);
+        await conversation.UpdateAsync(new UpdateConversation { FriendlyName = "renamed" });
+        await using var count = new NpgsqlCommand("SELECT Sequence FROM EngineEvents WHERE ConversationSid = @c ORDER BY Sequence", connection);
+        count.Parameters.AddWithValue("c", sid);
+        var sequences = new List<long>();
+        await using (var reader = await count.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                sequences.Add(reader.GetInt64(0));
+            }
+        }
+
+        Assert.Equal([1L, 2, 3, 4, 5], sequences);
     }
 
     [PostgresFact]

@@ -3,6 +3,7 @@ using ConversationEngine.Conversations;
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Indexes;
+using ConversationEngine.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -345,6 +346,40 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
         {
             Orleans.Runtime.RequestContext.Clear();
         }
+    }
+
+    [Fact]
+    public async Task A_sequence_another_activation_took_fails_the_message_whole_and_the_next_call_goes_on_after_it()
+    {
+        var conversation = await CreateAsync();
+        var sid = conversation.GetPrimaryKeyString();
+        await using (var connection = new SqliteConnection(cluster.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await ForeignEvents.TakeAsync(connection, sid, 2);
+        }
+
+        // The message would get event 2: refused as a whole (503, safe to retry), nothing stored.
+        var refused = await Assert.ThrowsAsync<EngineException>(() => conversation.AddMessageAsync(new AddMessage { Author = "agent", Body = "first try" }));
+        Assert.Equal(ErrorKind.Unavailable, refused.Kind);
+        Assert.Empty((await conversation.ListMessagesAsync(null, false, 50)).Items);
+
+        var message = await conversation.AddMessageAsync(new AddMessage { Author = "agent", Body = "second try" });
+        Assert.Equal(0, message.Index);
+
+        // A header change whose event number was taken goes out under the next free one.
+        await using (var connection = new SqliteConnection(cluster.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await ForeignEvents.TakeAsync(connection, sid, 4);
+        }
+
+        await conversation.UpdateAsync(new UpdateConversation { FriendlyName = "renamed" });
+        var feed = await FeedAsync(sid);
+        // Rows 2 and 4 are the foreign copies of event 1.
+        Assert.Equal(["onConversationAdded", "onConversationAdded", "onMessageAdded", "onConversationAdded", "onConversationUpdated"], feed.Select(e => e.Type));
+        Assert.Equal((3L, 5L), (feed[2].Sequence, feed[4].Sequence));
+        Assert.Equal(message.Sid, feed[2].Parameters.Single(p => p.Key == "MessageSid").Value);
     }
 
     private async Task<List<Events.ConversationEvent>> FeedAsync(string conversationSid)

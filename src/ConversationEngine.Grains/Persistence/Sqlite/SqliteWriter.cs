@@ -87,6 +87,8 @@ internal sealed class SqliteWriter : IDisposable
         }
     }
 
+    private const string WorkSavepoint = "work";
+
     private void RunBatch(List<Work> batch)
     {
         var done = new List<(Work Work, BufferedResults Results)>(batch.Count);
@@ -105,10 +107,16 @@ internal sealed class SqliteWriter : IDisposable
 
                 try
                 {
+                    // A work may be several statements (a message and its event): a savepoint
+                    // makes it all or nothing within the shared transaction.
+                    transaction.Save(WorkSavepoint);
                     done.Add((work, Execute(db, transaction, work)));
+                    transaction.Release(WorkSavepoint);
                 }
                 catch (SqliteException error) when (InTransaction(db))
                 {
+                    transaction.Rollback(WorkSavepoint);
+                    transaction.Release(WorkSavepoint);
                     work.Completion.TrySetException(error);
                 }
                 catch (SqliteException error)
