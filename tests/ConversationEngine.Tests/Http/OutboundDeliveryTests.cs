@@ -510,11 +510,19 @@ public sealed class OutboundDeliveryHostTests
         var sent = await up.WaitForMessagesAsync(1, Patience);
         Assert.Equal(customer, sent.To);
         Assert.Equal("survives the restart", sent.Body);
-        await Eventually.ValueAsync(
-            async () => (string?)(await second.Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts").ExpectAsync(HttpStatusCode.OK))["delivery_receipts"]!.AsArray().FirstOrDefault()?["status"],
-            status => status == "delivered",
-            Patience,
-            "the receipt to be delivered");
+        try
+        {
+            await Eventually.ValueAsync(
+                async () => (string?)(await second.Client.GetAsync($"/v1/Conversations/{conversation}/Messages/{message}/Receipts").ExpectAsync(HttpStatusCode.OK))["delivery_receipts"]!.AsArray().FirstOrDefault()?["status"],
+                status => status == "delivered",
+                Patience,
+                "the receipt to be delivered");
+        }
+        catch (TimeoutException error)
+        {
+            var delivery = await second.Client.GetAsync($"/engine/v1/Deliveries/{conversation}/{message}").ExpectAsync(HttpStatusCode.OK);
+            Assert.Fail($"{error.Message}; callbacks: [{string.Join("; ", up.CallbackResults.Select(c => $"{c.MessageStatus} {c.AnsweredStatus} {c.Error}"))}]; delivery: {delivery.ToJsonString()}");
+        }
 
         // Several more retry periods: nothing is sent twice.
         await Task.Delay(TimeSpan.FromSeconds(3));
