@@ -58,6 +58,16 @@
 //     Build first: dotnet build -c Release ConversationEngine.sln; then
 //     dotnet bench/ConversationEngine.Bench/bin/Release/net10.0/ConversationEngine.Bench.dll webhooks
 //
+//   failover [--silos 3] [--connections 8] [--before 10] [--after 25] [--response-timeout 8]
+//            [--postgres CS] [--api PATH] [--silo PATH] [--out FILE] [--keep]
+//     kill -9 of a silo under load, all real processes: --silos stand-alone Release silos and a
+//     Release front end in client mode on a fresh PostgreSQL database (--postgres or
+//     ENGINE_BENCH_POSTGRES), message creates in a closed loop over 60 conversations, the last
+//     silo SIGKILLed --before seconds in. Reports the requests in flight and how long they waited
+//     (against the configured timeout), when the last failure came (against the 10 s goal), the
+//     rate once settled against the rate before, whether every acknowledged message is stored, and
+//     for each refusal (503, 504, broken connection) how many were stored after all.
+//
 //   dotnet run -c Release --project bench/ConversationEngine.Bench -- append 100000 10000
 using System.Diagnostics;
 using System.Globalization;
@@ -83,6 +93,12 @@ if (mode == "limits")
 if (mode == "webhooks")
 {
     await WebhooksRun.RunAsync(args[1..]);
+    return;
+}
+
+if (mode == "failover")
+{
+    await ConversationEngine.Bench.Failover.FailoverRun.RunAsync(args[1..]);
     return;
 }
 

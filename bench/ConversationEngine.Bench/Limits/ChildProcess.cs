@@ -81,6 +81,9 @@ internal sealed class ChildProcess : IAsyncDisposable
         throw new InvalidOperationException($"{Path.GetFileName(dll)} did not answer /healthz; its output is in {logPath}:{Environment.NewLine}{Tail(logPath)}");
     }
 
+    /// <summary>SIGKILL, as <c>kill -9</c>: no shutdown of any kind.</summary>
+    public void Kill() => process.Kill(entireProcessTree: false);
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

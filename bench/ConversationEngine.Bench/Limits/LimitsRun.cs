@@ -53,7 +53,7 @@ internal sealed class LimitsRun
         Console.WriteLine(Invariant($"warm-up {settings.Warmup.TotalSeconds:F0} s, measured {settings.Duration.TotalSeconds:F0} s per cell; PostgreSQL: {(settings.Postgres is null ? "not given, skipped" : "yes")}"));
 
         // The limit server: one child process for the whole run, its own SQLite file and database.
-        var limitDatabase = settings.Postgres is null ? null : await CreateDatabaseAsync("limits");
+        var limitDatabase = settings.Postgres is null ? null : await BenchDatabase.CreateAsync(settings.Postgres, "limits");
         var limitSqlite = SqliteSchema.BuildConnectionString(Path.Combine(scratch, "limit-http.db"));
         await CreateSqliteTableAsync(limitSqlite);
         if (limitDatabase is not null)
@@ -85,7 +85,7 @@ internal sealed class LimitsRun
         {
             if (limitDatabase is not null)
             {
-                await DropDatabaseAsync(limitDatabase.Name);
+                await BenchDatabase.DropAsync(settings.Postgres!, limitDatabase.Name);
             }
         }
 
@@ -99,7 +99,7 @@ internal sealed class LimitsRun
 
     /// <summary>Every workload on one store, each engine cell next to (and just before) its limits.</summary>
     /// <param name="limitDatabase">The limits' PostgreSQL database, or null to measure on SQLite.</param>
-    private async Task StoreAsync(Database? limitDatabase, ChildProcess limits, Limit kestrel)
+    private async Task StoreAsync(BenchDatabase? limitDatabase, ChildProcess limits, Limit kestrel)
     {
         var postgres = limitDatabase is not null;
         var store = StoreName(postgres);
@@ -159,7 +159,6 @@ internal sealed class LimitsRun
         }
     }
 
-    private sealed record Database(string Name, string ConnectionString);
 
     private sealed record Limit(string Name, CellResult Result);
 
@@ -185,7 +184,7 @@ internal sealed class LimitsRun
     private async Task<Engine> EngineCellAsync(bool postgres, Workload workload, int connections, double? rate)
     {
         var store = StoreName(postgres);
-        var database = postgres ? await CreateDatabaseAsync("engine") : null;
+        var database = postgres ? await BenchDatabase.CreateAsync(settings.Postgres!, "engine") : null;
         var data = Directory.CreateDirectory(Path.Combine(scratch, Invariant($"engine-{Guid.NewGuid():N}"))).FullName;
         var url = new Uri(Invariant($"http://127.0.0.1:{ChildProcess.FreePort()}"));
         var args = BenchArguments.EngineProcess(url, data, Account, Token, database?.ConnectionString);
@@ -266,7 +265,7 @@ internal sealed class LimitsRun
         {
             if (database is not null)
             {
-                await DropDatabaseAsync(database.Name);
+                await BenchDatabase.DropAsync(settings.Postgres!, database.Name);
             }
         }
     }
@@ -407,7 +406,7 @@ internal sealed class LimitsRun
         "Your order #" + sequence.ToString(CultureInfo.InvariantCulture) + " has shipped and arrives on Tuesday between 9 and 11.";
 
     /// <summary>One pooled client per cell, at most <paramref name="connections"/> connections, HTTP Basic as the account.</summary>
-    private static HttpClient Client(Uri baseAddress, int connections)
+    internal static HttpClient Client(Uri baseAddress, int connections, string account = Account, string token = Token, TimeSpan? timeout = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -417,28 +416,9 @@ internal sealed class LimitsRun
             UseCookies = false,
             UseProxy = false,
         };
-        var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes(Account + ":" + Token)));
+        var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes(account + ":" + token)));
         return client;
-    }
-
-    private async Task<Database> CreateDatabaseAsync(string purpose)
-    {
-        var name = $"bench_{purpose}_{Guid.NewGuid():N}"[..30];
-        await using var admin = new NpgsqlConnection(settings.Postgres);
-        await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
-        await create.ExecuteNonQueryAsync();
-        return new Database(name, new NpgsqlConnectionStringBuilder(settings.Postgres) { Database = name }.ConnectionString);
-    }
-
-    private async Task DropDatabaseAsync(string name)
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(settings.Postgres);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
     }
 
     private static async Task CreatePostgresTableAsync(string connectionString)

@@ -288,7 +288,7 @@ internal sealed class WebhooksRun
             await process.DisposeAsync();
             if (database is not null)
             {
-                await run.DropDatabaseAsync(database);
+                await BenchDatabase.DropAsync(run.settings.Postgres!, database);
             }
         }
     }
@@ -296,7 +296,7 @@ internal sealed class WebhooksRun
     /// <summary>A fresh engine: the Release front end in a process of its own on a new data directory (and a new database on PostgreSQL).</summary>
     private async Task<Engine> EngineAsync(string phase)
     {
-        (string Name, string ConnectionString)? database = settings.Postgres is null ? null : await CreateDatabaseAsync();
+        BenchDatabase? database = settings.Postgres is null ? null : await BenchDatabase.CreateAsync(settings.Postgres, "webhooks");
         var data = Directory.CreateDirectory(Path.Combine(scratch, Invariant($"engine-{phase}-{Guid.NewGuid():N}"))).FullName;
         var url = new Uri(Invariant($"http://127.0.0.1:{ChildProcess.FreePort()}"));
         var args = BenchArguments.EngineProcess(url, data, Account, Token, database?.ConnectionString);
@@ -309,7 +309,7 @@ internal sealed class WebhooksRun
         {
             if (database is not null)
             {
-                await DropDatabaseAsync(database.Value.Name);
+                await BenchDatabase.DropAsync(settings.Postgres!, database.Name);
             }
 
             throw;
@@ -390,25 +390,6 @@ internal sealed class WebhooksRun
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes(Account + ":" + Token)));
         client.DefaultRequestHeaders.Add("X-Twilio-Webhook-Enabled", "true");
         return client;
-    }
-
-    private async Task<(string Name, string ConnectionString)> CreateDatabaseAsync()
-    {
-        var name = $"bench_webhooks_{Guid.NewGuid():N}"[..30];
-        await using var admin = new NpgsqlConnection(settings.Postgres);
-        await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
-        await create.ExecuteNonQueryAsync();
-        return (name, new NpgsqlConnectionStringBuilder(settings.Postgres) { Database = name }.ConnectionString);
-    }
-
-    private async Task DropDatabaseAsync(string name)
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(settings.Postgres);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
     }
 
     private string Report(string machine, string loadAtEnd)

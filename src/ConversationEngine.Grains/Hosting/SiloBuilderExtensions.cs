@@ -93,6 +93,7 @@ public static class SiloBuilderExtensions
             builder.UseSqliteStorage(sqliteConnectionString ?? throw new InvalidOperationException("The Sqlite provider needs a database file."));
         }
 
+        FailoverOptions.Apply(builder, configuration);
         builder.Services.AddValidatedOptions<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TestingTimersWarning>());
         builder.Services.AddValidatedOptions<Inbound.InboundOptions>(configuration.GetSection(Inbound.InboundOptions.Section));

@@ -25,6 +25,28 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Calls_time_out_in_8_s_and_a_dead_silo_is_declared_within_seconds_unless_configured_otherwise()
+    {
+        await using (var host = await EngineHost.StartAsync())
+        {
+            // Orleans checks for expired calls once a second: it is given a second less.
+            Assert.Equal(TimeSpan.FromSeconds(7), host.Services.GetRequiredService<IOptions<Orleans.Configuration.SiloMessagingOptions>>().Value.ResponseTimeout);
+            var membership = host.Services.GetRequiredService<IOptions<Orleans.Configuration.ClusterMembershipOptions>>().Value;
+            Assert.Equal((TimeSpan.FromSeconds(2), 3), (membership.ProbeTimeout, membership.NumMissedProbesLimit));
+        }
+
+        await using (var host = await EngineHost.StartAsync(settings: new Dictionary<string, string?> { ["Orleans:ResponseTimeout"] = "PT4S", ["Orleans:ProbeTimeout"] = "PT1S", ["Orleans:MissedProbesLimit"] = "2" }))
+        {
+            Assert.Equal(TimeSpan.FromSeconds(3), host.Services.GetRequiredService<IOptions<Orleans.Configuration.SiloMessagingOptions>>().Value.ResponseTimeout);
+            var membership = host.Services.GetRequiredService<IOptions<Orleans.Configuration.ClusterMembershipOptions>>().Value;
+            Assert.Equal((TimeSpan.FromSeconds(1), 2), (membership.ProbeTimeout, membership.NumMissedProbesLimit));
+        }
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EngineHost.StartAsync(settings: new Dictionary<string, string?> { ["Orleans:ResponseTimeout"] = "PT0S" }));
+        Assert.Contains(error.Failures, f => f.Contains("ResponseTimeout", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Durations_in_iso_8601_are_accepted_wherever_a_duration_is_bound()
     {
         await using var host = await EngineHost.StartAsync(settings: new Dictionary<string, string?>
