@@ -116,8 +116,12 @@ public sealed record MessagingServiceSnapshot
 [Alias("ConversationEngine.IMessagingServiceGrain")]
 public interface IMessagingServiceGrain : IGrainWithStringKey
 {
+    /// <param name="reserved">
+    /// The SID was reserved by an idempotency key: a service already there under it is this
+    /// request's own earlier attempt, answered as it is instead of refused.
+    /// </param>
     [Alias("Create")]
-    Task<MessagingServiceSnapshot> CreateAsync(string accountSid, MessagingServiceSettings settings);
+    Task<MessagingServiceSnapshot> CreateAsync(string accountSid, MessagingServiceSettings settings, bool reserved);
 
     [ReadOnly]
     [Alias("Get")]

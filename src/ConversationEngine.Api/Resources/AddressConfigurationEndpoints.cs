@@ -12,7 +12,7 @@ public static class AddressConfigurationEndpoints
     public static IEndpointRouteBuilder MapAddressConfigurationEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Configuration/Addresses").WithTags("Address configurations");
-        group.MapPost("/", CreateAsync).WithName("CreateConfigurationAddress");
+        group.MapPost("/", CreateAsync).WithName("CreateConfigurationAddress").Idempotent();
         group.MapGet("/", ListAsync).WithName("ListConfigurationAddress");
         group.MapGet("/{Sid}", FetchAsync).WithName("FetchConfigurationAddress");
         group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConfigurationAddress");

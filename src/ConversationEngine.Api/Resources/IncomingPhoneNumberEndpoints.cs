@@ -15,7 +15,7 @@ public static class IncomingPhoneNumberEndpoints
     public static IEndpointRouteBuilder MapIncomingPhoneNumberEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/2010-04-01/Accounts/{AccountSid}").WithTags("Incoming phone numbers");
-        group.MapPost("/IncomingPhoneNumbers.json", CreateAsync).WithName("CreateIncomingPhoneNumber");
+        group.MapPost("/IncomingPhoneNumbers.json", CreateAsync).WithName("CreateIncomingPhoneNumber").Idempotent();
         group.MapGet("/IncomingPhoneNumbers.json", ListAsync).WithName("ListIncomingPhoneNumber");
         group.MapGet("/IncomingPhoneNumbers/{Sid}.json", FetchAsync).WithName("FetchIncomingPhoneNumber");
         group.MapPost("/IncomingPhoneNumbers/{Sid}.json", UpdateAsync).WithName("UpdateIncomingPhoneNumber");

@@ -29,7 +29,7 @@ public static class ServiceSenderEndpoints
     {
         var group = routes.MapGroup($"/messaging/v1/Services/{{ServiceSid}}/{kind.Path}").WithTags("Messaging Service senders");
         group.MapPost("/", (string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links) => CreateAsync(kind, serviceSid, request, grains, links))
-            .WithName($"MessagingCreate{name}");
+            .WithName($"MessagingCreate{name}").Idempotent();
         group.MapGet("/", (string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links) => ListAsync(kind, serviceSid, request, grains, links))
             .WithName($"MessagingList{name}");
         group.MapGet("/{Sid}", (string serviceSid, string sid, IGrainFactory grains, SenderLinks links) => FetchAsync(kind, serviceSid, sid, grains, links))
