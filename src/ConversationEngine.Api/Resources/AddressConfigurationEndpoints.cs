@@ -28,6 +28,7 @@ public static class AddressConfigurationEndpoints
             Type = form.Value("Type"),
             Address = form.Value("Address"),
             AddressCountry = form.Value("AddressCountry"),
+            Sid = IdempotencyReservation.Of(request)?.Sid(Sids.AddressConfiguration),
         });
         var resource = links.AddressConfiguration(configuration);
         return TypedResults.Created(resource.Url, resource);

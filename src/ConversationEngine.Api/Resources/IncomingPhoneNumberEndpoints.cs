@@ -27,7 +27,11 @@ public static class IncomingPhoneNumberEndpoints
     {
         var registry = Registry(accountSid, request, grains, links);
         var form = await Form.ReadAsync(request);
-        var number = await registry.RegisterNumberAsync(Registration(form) with { Address = form.Value("PhoneNumber") });
+        var number = await registry.RegisterNumberAsync(Registration(form) with
+        {
+            Address = form.Value("PhoneNumber"),
+            Sid = IdempotencyReservation.Of(request)?.Sid(Sids.PhoneNumber),
+        });
         var resource = links.IncomingPhoneNumber(number);
         return TypedResults.Created(resource.Uri, resource);
     }

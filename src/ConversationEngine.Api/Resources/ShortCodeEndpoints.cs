@@ -30,6 +30,7 @@ public static class ShortCodeEndpoints
         {
             Address = form.Value("ShortCode"),
             Country = form.Value("IsoCountry"),
+            Sid = IdempotencyReservation.Of(request)?.Sid(Sids.ShortCode),
         });
         var resource = links.ShortCode(code);
         return TypedResults.Created(resource.Uri, resource);

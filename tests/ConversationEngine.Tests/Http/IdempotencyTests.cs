@@ -173,6 +173,36 @@ public sealed class IdempotencyTests(IdempotencyTests.Engine engine) : IClassFix
     }
 
     [Fact]
+    public async Task Retries_of_a_number_and_its_pool_membership_whose_answers_were_lost_are_not_refused_as_duplicates()
+    {
+        var number = SenderApiSupport.UsNumber();
+        var numbers = SenderApiSupport.NumbersPath + ".json";
+        var numberKey = NewKey();
+        var record = Record(numberKey);
+        var ticket = await record.BeginAsync(IdempotencyFilter.Fingerprint("POST", numbers, [new("PhoneNumber", number)]));
+        var registered = await engine.Host.Grains.GetGrain<Senders.ISenderRegistryGrain>(EngineHost.AccountSid)
+            .RegisterNumberAsync(new Senders.SenderRegistration { Address = number, Sid = Sids.Reserved(Sids.PhoneNumber, ticket.Reservation) });
+        await record.AbandonAsync(ticket.Attempt);
+
+        // Without the reservation the number would be "already registered".
+        var retried = await PostAsync(numbers, numberKey, ("PhoneNumber", number)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(registered.Sid, (string?)retried["sid"]);
+
+        var service = await Client.NewServiceAsync();
+        var members = $"/messaging/v1/Services/{service}/PhoneNumbers";
+        var memberKey = NewKey();
+        record = Record(memberKey);
+        ticket = await record.BeginAsync(IdempotencyFilter.Fingerprint("POST", members, [new("PhoneNumberSid", registered.Sid)]));
+        await engine.Host.Grains.GetGrain<Senders.IMessagingServiceGrain>(service).AddSenderAsync(registered.Sid);
+        await record.AbandonAsync(ticket.Attempt);
+
+        // Without the key this is 21710, already in the service.
+        var added = await PostAsync(members, memberKey, ("PhoneNumberSid", registered.Sid)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(registered.Sid, (string?)added["sid"]);
+        await Client.PostFormAsync(members, ("PhoneNumberSid", registered.Sid)).ExpectErrorAsync(HttpStatusCode.Conflict, Errors.SenderAlreadyInService);
+    }
+
+    [Fact]
     public async Task A_refusal_is_the_first_outcome_and_is_answered_again()
     {
         var name = "taken-" + Guid.NewGuid().ToString("N");
