@@ -335,6 +335,29 @@ public sealed class IdempotencyRestartTests
         ["Orleans:ServiceId"] = "idem-" + Guid.NewGuid().ToString("N")[..12],
     });
 
+    [Fact]
+    public async Task A_record_read_back_after_24_hours_is_forgotten()
+    {
+        var key = "expired-" + Guid.NewGuid().ToString("N");
+        string dataDirectory;
+        string conversation;
+        await using (var host = await EngineHost.StartAsync())
+        {
+            dataDirectory = host.DataDirectory;
+            conversation = (string)(await host.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "expiry")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+            await SendAsync(host, conversation, key).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        // A day later the record's activation finds it expired: the key starts afresh.
+        var later = new IdempotencyTests.ShiftedTime();
+        later.Advance(IdempotencyGrain.Retention);
+        await using (var host = await EngineHost.StartAsync(dataDirectory, services: services => services.AddKeyedSingleton<TimeProvider>(IdempotencyGrain.Clock, later)))
+        {
+            var again = await SendAsync(host, conversation, key).ExpectAsync(HttpStatusCode.Created);
+            Assert.Equal(1, (long)again["index"]!);
+        }
+    }
+
     private static async Task OutlivesRestartAsync(IReadOnlyDictionary<string, string?>? settings)
     {
         var key = "restart-" + Guid.NewGuid().ToString("N");
