@@ -87,13 +87,21 @@ public sealed partial class IdempotencyFilter(IGrainFactory grains, ILogger<Idem
             throw;
         }
 
-        if (response.Status < StatusCodes.Status500InternalServerError)
+        if (response.Status >= StatusCodes.Status500InternalServerError)
+        {
+            await AbandonAsync(grain, ticket, request);
+            return new RecordedResult(response, Replayed: false);
+        }
+
+        try
         {
             await grain.CompleteAsync(ticket.Attempt, response);
         }
-        else
+        catch
         {
+            // Unanswered rather than answered unrecorded: the repeat re-runs and finds the resource.
             await AbandonAsync(grain, ticket, request);
+            throw;
         }
 
         return new RecordedResult(response, Replayed: false);
