@@ -29,6 +29,9 @@ public enum ErrorKind
 
     /// <summary>The request's body is larger than the engine reads.</summary>
     PayloadTooLarge = 8,
+
+    /// <summary>The request is well formed but contradicts an earlier one (an idempotency key reused).</summary>
+    Unprocessable = 9,
 }
 
 /// <summary>

@@ -19,6 +19,15 @@ public static class Errors
     /// 20429, 20500).
     /// </summary>
     public const int PayloadTooLarge = 20413;
+
+    /// <summary>
+    /// An <c>Idempotency-Key</c> (an engine extension) sent again with a different request (HTTP
+    /// 422). Engine-chosen like <see cref="PayloadTooLarge"/>: Twilio's generic code for the status.
+    /// </summary>
+    public const int IdempotencyKeyReused = 20422;
+
+    /// <summary>An <c>Idempotency-Key</c> whose first request is still being carried out (HTTP 409), chosen alike.</summary>
+    public const int IdempotencyKeyInUse = 20409;
     public const int InvalidPageToken = 21481;
     public const int InvalidValidityPeriod = 21624;
     public const int SenderAlreadyInService = 21710;
@@ -73,6 +82,14 @@ public static class Errors
     /// </summary>
     public static EngineException Contended(string what) =>
         new(ErrorKind.Unavailable, Internal, $"{what} was being written by another node at the same moment; nothing was stored; retry the request");
+
+    /// <summary>The key came with another request before: 422, <see cref="IdempotencyKeyReused"/>.</summary>
+    public static EngineException IdempotencyMismatch() =>
+        new(ErrorKind.Unprocessable, IdempotencyKeyReused, "This Idempotency-Key was used with a different request (method, path or parameters); use a new key for a new request");
+
+    /// <summary>The key's first request is still running: 409, <see cref="IdempotencyKeyInUse"/>; nothing was done.</summary>
+    public static EngineException IdempotencyBusy() =>
+        new(ErrorKind.Conflict, IdempotencyKeyInUse, "A request with this Idempotency-Key is still being carried out; retry the same request in a few seconds to get its outcome");
 
     /// <summary>Twilio's generic 403 code.</summary>
     public const int Forbidden = 20403;

@@ -44,15 +44,38 @@ public static class Sids
     /// found in its page without an index that grows with the conversation. The other 24 digits are
     /// random, and a lookup checks the whole SID, so a guessed index alone finds nothing.
     /// </summary>
-    public static string NewMessage(long index)
+    /// <param name="reservation">
+    /// 32 hex digits an idempotency key reserved: the random digits are its first 24, so every
+    /// attempt of the request makes the same SID at the same index (null: random).
+    /// </param>
+    public static string NewMessage(long index, string? reservation = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(index, uint.MaxValue);
         Span<byte> bytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(bytes[..12]);
+        if (reservation is null)
+        {
+            RandomNumberGenerator.Fill(bytes[..12]);
+        }
+        else
+        {
+            Convert.FromHexString(ReservedDigits(reservation), bytes[..12], out _, out _);
+        }
+
         BinaryPrimitives.WriteUInt32BigEndian(bytes[12..], (uint)index);
         return Message + Convert.ToHexStringLower(bytes);
     }
+
+    /// <summary>Whether the message SID was made from <paramref name="reservation"/> (<see cref="NewMessage"/>).</summary>
+    public static bool IsReservedMessage(string messageSid, string reservation) =>
+        IsValid(messageSid, Message) && messageSid.AsSpan(2, 24).SequenceEqual(ReservedDigits(reservation));
+
+    /// <summary>A SID of the 32 hex digits an idempotency key reserved: every attempt of the request makes the same.</summary>
+    public static string Reserved(string prefix, string reservation) =>
+        reservation.Length == 32 && IsHex(reservation) ? prefix + reservation : throw new ArgumentException("A reservation is 32 hex digits", nameof(reservation));
+
+    private static ReadOnlySpan<char> ReservedDigits(string reservation) =>
+        reservation.Length == 32 && IsHex(reservation) ? reservation.AsSpan(0, 24) : throw new ArgumentException("A reservation is 32 hex digits", nameof(reservation));
 
     public static bool TryGetMessageIndex(string? sid, out long index)
     {

@@ -43,6 +43,12 @@ public sealed record CreateConversation
     [Id(7)] public TimeSpan? ClosedTimer { get; init; }
     [Id(8)] public DateTimeOffset? DateCreated { get; init; }
     [Id(9)] public DateTimeOffset? DateUpdated { get; init; }
+
+    /// <summary>
+    /// The conversation's SID was reserved by an idempotency key: a conversation already there under
+    /// it is this request's own earlier attempt, answered as it is instead of refused.
+    /// </summary>
+    [Id(10)] public bool Reserved { get; init; }
 }
 
 /// <summary>An update; a null member leaves that field as it is.</summary>
@@ -111,6 +117,12 @@ public sealed record AddParticipant
     [Id(5)] public string? RoleSid { get; init; }
     [Id(6)] public DateTimeOffset? DateCreated { get; init; }
     [Id(7)] public DateTimeOffset? DateUpdated { get; init; }
+
+    /// <summary>
+    /// The SID an idempotency key reserved for it: a participant already there under it is this
+    /// request's own earlier attempt, answered as it is.
+    /// </summary>
+    [Id(8)] public string? Sid { get; init; }
 }
 
 /// <summary>
@@ -197,6 +209,12 @@ public sealed record AddMessage
     /// appended instead of a second one.
     /// </summary>
     [Id(10)] public string? SourceSid { get; init; }
+
+    /// <summary>
+    /// 32 hex digits an idempotency key reserved for it: the message SID's random part comes from
+    /// them, and a recent message with that part is this request's own earlier attempt.
+    /// </summary>
+    [Id(11)] public string? Reservation { get; init; }
 }
 
 [GenerateSerializer]

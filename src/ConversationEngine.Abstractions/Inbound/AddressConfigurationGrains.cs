@@ -41,6 +41,9 @@ public sealed record AddressConfigurationChange
     [Id(9)] public string? StudioFlowSid { get; init; }
     [Id(10)] public int? StudioRetryCount { get; init; }
     [Id(11)] public string? AddressCountry { get; init; }
+
+    /// <summary>On create, the SID an idempotency key reserved: a configuration already there under it is returned as it is.</summary>
+    [Id(12)] public string? Sid { get; init; }
 }
 
 /// <summary>

@@ -14,6 +14,9 @@ public sealed record SenderRegistration
 
     /// <summary>Short codes only: the country they deliver in.</summary>
     [Id(4)] public string? Country { get; init; }
+
+    /// <summary>On register, the SID an idempotency key reserved: a sender already there under it is returned as it is.</summary>
+    [Id(5)] public string? Sid { get; init; }
 }
 
 /// <summary>The numbers (PN…) and short codes (SC…) the account owns, keyed by account SID.</summary>
@@ -116,8 +119,12 @@ public sealed record MessagingServiceSnapshot
 [Alias("ConversationEngine.IMessagingServiceGrain")]
 public interface IMessagingServiceGrain : IGrainWithStringKey
 {
+    /// <param name="reserved">
+    /// The SID was reserved by an idempotency key: a service already there under it is this
+    /// request's own earlier attempt, answered as it is instead of refused.
+    /// </param>
     [Alias("Create")]
-    Task<MessagingServiceSnapshot> CreateAsync(string accountSid, MessagingServiceSettings settings);
+    Task<MessagingServiceSnapshot> CreateAsync(string accountSid, MessagingServiceSettings settings, bool reserved);
 
     [ReadOnly]
     [Alias("Get")]

@@ -136,6 +136,9 @@ public sealed record ScopedWebhookCommand
     [Id(4)] public IReadOnlyList<string>? Triggers { get; init; }
     [Id(5)] public string? FlowSid { get; init; }
     [Id(6)] public long? ReplayAfter { get; init; }
+
+    /// <summary>On create, the SID an idempotency key reserved: a webhook already there under it is returned as it is.</summary>
+    [Id(7)] public string? Sid { get; init; }
 }
 
 /// <summary>A conversation's scoped webhooks (key <c>CH…</c>), at most five.</summary>

@@ -12,7 +12,7 @@ public static class AddressConfigurationEndpoints
     public static IEndpointRouteBuilder MapAddressConfigurationEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Configuration/Addresses").WithTags("Address configurations");
-        group.MapPost("/", CreateAsync).WithName("CreateConfigurationAddress");
+        group.MapPost("/", CreateAsync).WithName("CreateConfigurationAddress").Idempotent();
         group.MapGet("/", ListAsync).WithName("ListConfigurationAddress");
         group.MapGet("/{Sid}", FetchAsync).WithName("FetchConfigurationAddress");
         group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConfigurationAddress");
@@ -28,6 +28,7 @@ public static class AddressConfigurationEndpoints
             Type = form.Value("Type"),
             Address = form.Value("Address"),
             AddressCountry = form.Value("AddressCountry"),
+            Sid = IdempotencyReservation.Of(request)?.Sid(Sids.AddressConfiguration),
         });
         var resource = links.AddressConfiguration(configuration);
         return TypedResults.Created(resource.Url, resource);

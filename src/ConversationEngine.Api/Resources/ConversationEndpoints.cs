@@ -12,7 +12,7 @@ public static class ConversationEndpoints
     public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Conversations").WithTags("Conversations");
-        group.MapPost("/", CreateAsync).WithName("CreateConversation");
+        group.MapPost("/", CreateAsync).WithName("CreateConversation").Idempotent();
         group.MapGet("/", ListAsync).WithName("ListConversation");
         group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversation");
         group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversation");
@@ -53,8 +53,9 @@ public static class ConversationEndpoints
         };
 
         var decision = await gate.AskAsync(request, hooks, PreActionEvents.ConversationAdd, command.ChatServiceSid, () => PreActionEvents.ConversationAddParameters(command));
-        var sid = Sids.New(Sids.Conversation);
-        var conversation = await lookup.Grains.GetGrain<IConversationGrain>(sid).CreateAsync(PreActionEvents.Apply(decision, command));
+        var reservation = IdempotencyReservation.Of(request);
+        var sid = reservation?.Sid(Sids.Conversation) ?? Sids.New(Sids.Conversation);
+        var conversation = await lookup.Grains.GetGrain<IConversationGrain>(sid).CreateAsync(PreActionEvents.Apply(decision, command) with { Reserved = reservation is not null });
         var resource = links.Conversation(conversation);
         return TypedResults.Created(resource.Url, resource);
     }

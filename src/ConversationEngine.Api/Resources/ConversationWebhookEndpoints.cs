@@ -10,7 +10,7 @@ public static class ConversationWebhookEndpoints
     public static IEndpointRouteBuilder MapConversationWebhookEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Conversations/{ConversationSid}/Webhooks").WithTags("Conversation webhooks");
-        group.MapPost("/", CreateAsync).WithName("CreateConversationScopedWebhook");
+        group.MapPost("/", CreateAsync).WithName("CreateConversationScopedWebhook").Idempotent();
         group.MapGet("/", ListAsync).WithName("ListConversationScopedWebhook");
         group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversationScopedWebhook");
         group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversationScopedWebhook");
@@ -26,6 +26,7 @@ public static class ConversationWebhookEndpoints
         {
             Target = form.Value("Target"),
             ReplayAfter = form.Number("Configuration.ReplayAfter"),
+            Sid = IdempotencyReservation.Of(request)?.Sid(Sids.Webhook),
         });
         if (webhook.ReplayAfter is not null && webhook.Target is "webhook" or "trigger")
         {

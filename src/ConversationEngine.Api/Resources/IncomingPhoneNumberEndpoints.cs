@@ -15,7 +15,7 @@ public static class IncomingPhoneNumberEndpoints
     public static IEndpointRouteBuilder MapIncomingPhoneNumberEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/2010-04-01/Accounts/{AccountSid}").WithTags("Incoming phone numbers");
-        group.MapPost("/IncomingPhoneNumbers.json", CreateAsync).WithName("CreateIncomingPhoneNumber");
+        group.MapPost("/IncomingPhoneNumbers.json", CreateAsync).WithName("CreateIncomingPhoneNumber").Idempotent();
         group.MapGet("/IncomingPhoneNumbers.json", ListAsync).WithName("ListIncomingPhoneNumber");
         group.MapGet("/IncomingPhoneNumbers/{Sid}.json", FetchAsync).WithName("FetchIncomingPhoneNumber");
         group.MapPost("/IncomingPhoneNumbers/{Sid}.json", UpdateAsync).WithName("UpdateIncomingPhoneNumber");
@@ -27,7 +27,11 @@ public static class IncomingPhoneNumberEndpoints
     {
         var registry = Registry(accountSid, request, grains, links);
         var form = await Form.ReadAsync(request);
-        var number = await registry.RegisterNumberAsync(Registration(form) with { Address = form.Value("PhoneNumber") });
+        var number = await registry.RegisterNumberAsync(Registration(form) with
+        {
+            Address = form.Value("PhoneNumber"),
+            Sid = IdempotencyReservation.Of(request)?.Sid(Sids.PhoneNumber),
+        });
         var resource = links.IncomingPhoneNumber(number);
         return TypedResults.Created(resource.Uri, resource);
     }

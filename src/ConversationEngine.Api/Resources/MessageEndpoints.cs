@@ -11,7 +11,7 @@ public static class MessageEndpoints
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Conversations/{ConversationSid}/Messages").WithTags("Messages");
-        group.MapPost("/", CreateAsync).WithName("CreateConversationMessage");
+        group.MapPost("/", CreateAsync).WithName("CreateConversationMessage").Idempotent();
         group.MapGet("/", ListAsync).WithName("ListConversationMessage");
         group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversationMessage");
         group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversationMessage");
@@ -35,6 +35,7 @@ public static class MessageEndpoints
             Subject = form.Value("Subject"),
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
+            Reservation = IdempotencyReservation.Of(request)?.Digits,
         };
         var decision = await gate.AskAsync(request, hooks, PreActionEvents.MessageAdd, async () =>
         {

@@ -10,7 +10,7 @@ public static class MessagingServiceEndpoints
     public static IEndpointRouteBuilder MapMessagingServiceEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/messaging/v1/Services").WithTags("Messaging Services");
-        group.MapPost("/", CreateAsync).WithName("MessagingCreateService");
+        group.MapPost("/", CreateAsync).WithName("MessagingCreateService").Idempotent();
         group.MapGet("/", ListAsync).WithName("MessagingListService");
         group.MapGet("/{Sid}", FetchAsync).WithName("MessagingFetchService");
         group.MapPost("/{Sid}", UpdateAsync).WithName("MessagingUpdateService");
@@ -21,8 +21,9 @@ public static class MessagingServiceEndpoints
     public static async Task<Created<MessagingServiceResource>> CreateAsync(HttpRequest request, IGrainFactory grains, SenderLinks links)
     {
         var form = await Form.ReadAsync(request);
-        var sid = Sids.New(Sids.MessagingService);
-        var service = await grains.GetGrain<IMessagingServiceGrain>(sid).CreateAsync(links.AccountSid, Settings(form));
+        var reservation = IdempotencyReservation.Of(request);
+        var sid = reservation?.Sid(Sids.MessagingService) ?? Sids.New(Sids.MessagingService);
+        var service = await grains.GetGrain<IMessagingServiceGrain>(sid).CreateAsync(links.AccountSid, Settings(form), reserved: reservation is not null);
         var resource = links.Service(service);
         return TypedResults.Created(resource.Url, resource);
     }

@@ -11,7 +11,7 @@ public static class ParticipantEndpoints
     public static IEndpointRouteBuilder MapParticipantEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Conversations/{ConversationSid}/Participants").WithTags("Participants");
-        group.MapPost("/", CreateAsync).WithName("CreateConversationParticipant");
+        group.MapPost("/", CreateAsync).WithName("CreateConversationParticipant").Idempotent();
         group.MapGet("/", ListAsync).WithName("ListConversationParticipant");
         group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversationParticipant");
         group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversationParticipant");
@@ -34,6 +34,7 @@ public static class ParticipantEndpoints
             RoleSid = form.Value("RoleSid"),
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
+            Sid = IdempotencyReservation.Of(request)?.Sid(Sids.Participant),
         };
         await gate.AskAsync(request, hooks, PreActionEvents.ParticipantAdd, async () =>
         {

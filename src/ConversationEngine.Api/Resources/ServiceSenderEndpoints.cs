@@ -29,7 +29,7 @@ public static class ServiceSenderEndpoints
     {
         var group = routes.MapGroup($"/messaging/v1/Services/{{ServiceSid}}/{kind.Path}").WithTags("Messaging Service senders");
         group.MapPost("/", (string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links) => CreateAsync(kind, serviceSid, request, grains, links))
-            .WithName($"MessagingCreate{name}");
+            .WithName($"MessagingCreate{name}").Idempotent();
         group.MapGet("/", (string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links) => ListAsync(kind, serviceSid, request, grains, links))
             .WithName($"MessagingList{name}");
         group.MapGet("/{Sid}", (string serviceSid, string sid, IGrainFactory grains, SenderLinks links) => FetchAsync(kind, serviceSid, sid, grains, links))
@@ -44,7 +44,12 @@ public static class ServiceSenderEndpoints
         var value = form.Value(kind.Parameter) ?? throw Errors.Missing(kind.Parameter);
         var service = MessagingServiceEndpoints.Service(grains, serviceSid);
         PoolSender added;
-        if (kind == AlphaSenders)
+        if (IdempotencyReservation.Of(request) is { Rerun: true } && await AddedAsync(kind, service, value) is { } earlier)
+        {
+            // The key's earlier attempt left no outcome: it may have added the sender before its answer was lost.
+            added = earlier;
+        }
+        else if (kind == AlphaSenders)
         {
             added = await service.AddAlphaSenderAsync(value);
         }
@@ -60,6 +65,18 @@ public static class ServiceSenderEndpoints
 
         var resource = kind.Map(links, serviceSid, added);
         return TypedResults.Created(links.ServiceUrl(serviceSid) + $"/{kind.Path}/{added.Sender.Sid}", resource);
+    }
+
+    /// <summary>The sender already in the service under the value a create names (a SID, or the alphanumeric ID).</summary>
+    private static async Task<PoolSender?> AddedAsync(Kind kind, IMessagingServiceGrain service, string value)
+    {
+        if (kind != AlphaSenders)
+        {
+            return await service.FindSenderAsync(value);
+        }
+
+        var alphas = await service.ListSendersAsync(kind.Prefix, 0, 100);
+        return alphas.Items.FirstOrDefault(s => s.Sender.Address == value);
     }
 
     private static async Task<IResult> FetchAsync(Kind kind, string serviceSid, string sid, IGrainFactory grains, SenderLinks links)

@@ -14,7 +14,7 @@ public static class ShortCodeEndpoints
     public static IEndpointRouteBuilder MapShortCodeEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/2010-04-01/Accounts/{AccountSid}/SMS").WithTags("Short codes");
-        group.MapPost("/ShortCodes.json", CreateAsync).WithName("CreateShortCode");
+        group.MapPost("/ShortCodes.json", CreateAsync).WithName("CreateShortCode").Idempotent();
         group.MapGet("/ShortCodes.json", ListAsync).WithName("ListShortCode");
         group.MapGet("/ShortCodes/{Sid}.json", FetchAsync).WithName("FetchShortCode");
         group.MapPost("/ShortCodes/{Sid}.json", UpdateAsync).WithName("UpdateShortCode");
@@ -30,6 +30,7 @@ public static class ShortCodeEndpoints
         {
             Address = form.Value("ShortCode"),
             Country = form.Value("IsoCountry"),
+            Sid = IdempotencyReservation.Of(request)?.Sid(Sids.ShortCode),
         });
         var resource = links.ShortCode(code);
         return TypedResults.Created(resource.Uri, resource);

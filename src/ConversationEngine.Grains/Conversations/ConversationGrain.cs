@@ -118,6 +118,11 @@ public sealed partial class ConversationGrain(
 
     public async Task<ConversationSnapshot> CreateAsync(CreateConversation command)
     {
+        if (State.Header is not null && command.Reserved)
+        {
+            return Timers.Snapshot();
+        }
+
         if (State.Header is not null)
         {
             throw Errors.Conflict(Errors.InvalidParameter, $"Conversation {Sid} already exists");
@@ -213,6 +218,11 @@ public sealed partial class ConversationGrain(
 
     public async Task<ParticipantSnapshot> AddParticipantAsync(AddParticipant command)
     {
+        if (command.Sid is { } reserved && State.Header is not null && State.Participants.Find(p => p.Sid == reserved) is { } added)
+        {
+            return added;
+        }
+
         var header = await WritableAsync("add a participant");
         var (participant, change) = await Roster.AddAsync(command, header, Now());
         await SaveActivityAsync(change, NewEvent(EventTypes.ParticipantAdded, EventParameters.Participant(participant, EventTypes.ParticipantAdded)));

@@ -94,13 +94,13 @@ internal sealed class MessageLog(IMessageLogStore store, string conversationSid,
     }
 
     /// <summary>
-    /// The message that came in as <paramref name="sourceSid"/>, looked for among the last hundred:
-    /// a redelivery arrives within moments of the first, not thousands of messages later.
+    /// The message that matches, looked for among the last hundred: a redelivered inbound message
+    /// or a retried request arrives within moments of the first, not thousands of messages later.
     /// </summary>
-    public async Task<MessageSnapshot?> FindRecentAsync(string sourceSid)
+    public async Task<MessageSnapshot?> FindRecentAsync(Func<MessageSnapshot, bool> match)
     {
         var recent = await ScanAsync(state.NextMessageIndex - 1, descending: true, 100);
-        return recent.FirstOrDefault(m => m.SourceSid == sourceSid);
+        return recent.FirstOrDefault(match);
     }
 
     public Task ReplaceAsync(MessageSnapshot message, ConversationEvent? change = null) => store.ReplaceAsync(message, change);

@@ -15,9 +15,14 @@ internal static class MessagePosting
         IGrainFactory grains, MessageLog log, AddMessage command, ConversationSnapshot header, IReadOnlyList<ParticipantSnapshot> participants, TimeProvider time, DateTimeOffset now,
         Func<MessageSnapshot, Events.ConversationEvent> added)
     {
-        if (command.SourceSid is not null && await log.FindRecentAsync(command.SourceSid) is { } duplicate)
+        if (command.SourceSid is not null && await log.FindRecentAsync(m => m.SourceSid == command.SourceSid) is { } duplicate)
         {
             return (duplicate, true, null);
+        }
+
+        if (command.Reservation is { } reservation && await log.FindRecentAsync(m => Sids.IsReservedMessage(m.Sid, reservation)) is { } attempted)
+        {
+            return (attempted, true, null);
         }
 
         var message = Rules.Drafts.NewMessage(command, header, log.NextIndex, participants, now);

@@ -36,6 +36,7 @@ public static class SiloBuilderExtensions
         builder.Services.TryAddSingleton<Events.IWebhookSender, Events.TwilioWebhookSender>();
         builder.Services.TryAddSingleton<Events.PreActionGate>();
         builder.Services.TryAddKeyedSingleton(Events.WebhookDeliveryOptions.Clock, (services, _) => services.GetRequiredService<TimeProvider>());
+        builder.Services.TryAddKeyedSingleton(Idempotency.IdempotencyGrain.Clock, (services, _) => services.GetRequiredService<TimeProvider>());
 
         // Orleans refuses reminder periods below its minimum; a shorter lifecycle period (tests)
         // lowers that minimum with it.

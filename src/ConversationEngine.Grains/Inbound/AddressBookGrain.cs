@@ -21,6 +21,11 @@ public sealed class AddressBookGrain(
 
     public async Task<AddressConfiguration> CreateAsync(AddressConfigurationChange change)
     {
+        if (change.Sid is { } reserved && Configurations.Find(c => c.Sid == reserved) is { } created)
+        {
+            return created;
+        }
+
         var type = change.Type ?? throw Errors.Missing("Type");
         if (!Types.Contains(type))
         {
@@ -36,7 +41,7 @@ public sealed class AddressBookGrain(
         var now = Now();
         var configuration = Apply(new AddressConfiguration
         {
-            Sid = Sids.New(Sids.AddressConfiguration),
+            Sid = change.Sid ?? Sids.New(Sids.AddressConfiguration),
             Type = type,
             Address = address,
             DateCreated = now,

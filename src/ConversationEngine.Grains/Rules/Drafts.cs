@@ -48,7 +48,7 @@ public static class Drafts
 
     public static ParticipantSnapshot NewParticipant(AddParticipant command, ConversationSnapshot header, MessagingBinding? binding, DateTimeOffset now) => new()
     {
-        Sid = Sids.New(Sids.Participant),
+        Sid = command.Sid ?? Sids.New(Sids.Participant),
         ConversationSid = header.Sid,
         ChatServiceSid = header.ChatServiceSid,
         Identity = command.Identity,
@@ -102,7 +102,7 @@ public static class Drafts
         FieldRules.Body(body, command.SourceSid is null && ReachesChannels(participants));
         return new MessageSnapshot
         {
-            Sid = Sids.NewMessage(index),
+            Sid = Sids.NewMessage(index, command.Reservation),
             ConversationSid = header.Sid,
             ChatServiceSid = header.ChatServiceSid,
             Index = index,

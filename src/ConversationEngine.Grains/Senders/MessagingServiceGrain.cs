@@ -22,9 +22,14 @@ public sealed class MessagingServiceGrain(
 
     private IMessagingServiceDirectoryGrain Directory => GrainFactory.GetGrain<IMessagingServiceDirectoryGrain>(State.AccountSid!);
 
-    public async Task<MessagingServiceSnapshot> CreateAsync(string accountSid, MessagingServiceSettings settings)
+    public async Task<MessagingServiceSnapshot> CreateAsync(string accountSid, MessagingServiceSettings settings, bool reserved)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (State.Settings is not null && reserved)
+        {
+            return Snapshot();
+        }
+
         if (State.Settings is not null)
         {
             throw Errors.Conflict(Errors.InvalidParameter, $"Messaging Service {Sid} already exists");

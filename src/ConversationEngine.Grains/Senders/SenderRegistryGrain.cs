@@ -45,7 +45,7 @@ public sealed class SenderRegistryGrain(
         var capabilities = CheckCapabilities(registration.Capabilities ?? DefaultCapabilities(country), country);
         return await AddAsync(new Sender
         {
-            Sid = Sids.New(Sids.PhoneNumber),
+            Sid = registration.Sid ?? Sids.New(Sids.PhoneNumber),
             Kind = tollFree ? SenderKinds.TollFree : SenderKinds.LongCode,
             Address = address,
             Country = country,
@@ -71,7 +71,7 @@ public sealed class SenderRegistryGrain(
 
         return await AddAsync(new Sender
         {
-            Sid = Sids.New(Sids.ShortCode),
+            Sid = registration.Sid ?? Sids.New(Sids.ShortCode),
             Kind = SenderKinds.ShortCode,
             Address = code,
             Country = country,
@@ -173,6 +173,12 @@ public sealed class SenderRegistryGrain(
 
     private async Task<Sender> AddAsync(Sender sender)
     {
+        // Only a SID an idempotency key reserved can be there already: its request's earlier attempt.
+        if (Senders.Find(s => s.Sid == sender.Sid) is { } registered)
+        {
+            return registered;
+        }
+
         if (Senders.Exists(s => s.Address == sender.Address))
         {
             throw Errors.Conflict(Errors.InvalidParameter, $"{sender.Address} is already registered");

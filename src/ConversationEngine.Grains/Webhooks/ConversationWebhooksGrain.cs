@@ -44,6 +44,11 @@ public sealed class ConversationWebhooksGrain(
     {
         ArgumentNullException.ThrowIfNull(command);
         RefuseRemoved();
+        if (command.Sid is { } reserved && Webhooks.Find(w => w.Sid == reserved) is { } created)
+        {
+            return created;
+        }
+
         var target = command.Target?.ToLowerInvariant() ?? throw Errors.Missing("Target");
         if (!Targets.Contains(target))
         {
@@ -63,7 +68,7 @@ public sealed class ConversationWebhooksGrain(
         var now = time.GetUtcNow();
         var webhook = Apply(new ScopedWebhook
         {
-            Sid = Sids.New(Sids.Webhook),
+            Sid = command.Sid ?? Sids.New(Sids.Webhook),
             ConversationSid = this.GetPrimaryKeyString(),
             Target = target,
             ReplayAfter = command.ReplayAfter,
