@@ -22,6 +22,10 @@ public sealed class HostingTests
         Assert.Equal(System.Net.IPAddress.Loopback, endpoints.AdvertisedIPAddress);
         Assert.Null(endpoints.SiloListeningEndpoint);
         await host.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "served without a gateway")).ExpectAsync(System.Net.HttpStatusCode.Created);
+
+        // And the front end as shipped configures none.
+        var shipped = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "appsettings.json")))!;
+        Assert.Null(shipped["Orleans"]?["GatewayPort"]);
     }
 
     [Fact]
