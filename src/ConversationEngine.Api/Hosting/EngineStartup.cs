@@ -10,10 +10,15 @@ namespace ConversationEngine.Api.Hosting;
 internal sealed partial class EngineStartup(
     IGrainFactory grains,
     IOptions<EngineOptions> options,
+    IHostApplicationLifetime lifetime,
+    Delivery.StatusCallbackReadiness callbacks,
     ILogger<EngineStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Kestrel listens once the application has started: from then on status callbacks arrive.
+        lifetime.ApplicationStarted.Register(callbacks.MarkReady);
+
         // The testing-only timer floor is announced by the silo that applies it (TestingTimersWarning).
         if (options.Value.AllowWeakSecrets)
         {

@@ -57,6 +57,9 @@ public static class HostingExtensions
         }
         else
         {
+            // This process receives the status callbacks of what its silo sends: no send before it listens.
+            builder.Services.AddSingleton(Delivery.StatusCallbackReadiness.Closed());
+
             // The silo's schema start-up step (AddConversationEngineSilo) creates or upgrades this file.
             var sqlite = storage.IsPostgres ? null : SqliteSchema.BuildConnectionString(engine.DatabasePath);
             builder.UseOrleans(orleans => orleans.AddConversationEngineSilo(
@@ -70,6 +73,7 @@ public static class HostingExtensions
                 webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (engine.AccountSid, engine.AuthToken)));
         }
 
+        builder.Services.TryAddSingleton(Delivery.StatusCallbackReadiness.Open());
         builder.Services.AddHostedService<EngineStartup>();
         builder.Services.AddConversationEngineApi();
         return builder;

@@ -12,7 +12,7 @@ namespace ConversationEngine.Delivery;
 /// resilient HTTP client (retries, timeouts: see <see cref="TwilioMessagesServiceCollectionExtensions"/>);
 /// statuses come back by webhook.
 /// </summary>
-public sealed class TwilioTransport(IHttpClientFactory httpClients, IOptions<TwilioMessagesOptions> options) : IOutboundTransport
+public sealed class TwilioTransport(IHttpClientFactory httpClients, IOptions<TwilioMessagesOptions> options, StatusCallbackReadiness callbacks) : IOutboundTransport
 {
     /// <summary>Twilio's limit on <c>MediaUrl</c> parameters per message.</summary>
     public const int MaxMediaUrls = 10;
@@ -27,6 +27,9 @@ public sealed class TwilioTransport(IHttpClientFactory httpClients, IOptions<Twi
             throw new TransportException(null, 0, true,
                 "Twilio credentials are not configured: set Twilio:AccountSid and Twilio:AuthToken (and optionally Twilio:ApiKeySid and Twilio:ApiKeySecret).");
         }
+
+        // Twilio reports the statuses once: not before they can be received.
+        await callbacks.Ready.WaitAsync(cancellationToken);
 
         // One client per send: its LastResponse is this send's, and the HTTP client is the factory's current one.
         var client = httpClients.CreateTwilioRestClient(settings);

@@ -124,6 +124,7 @@ public static class SiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddValidatedOptions<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section)).PostConfigure(configure);
         services.AddTwilioRestClient(configuration.GetSection(TwilioMessagesOptions.SectionName));
+        services.TryAddSingleton(StatusCallbackReadiness.Open());
         services.TryAddSingleton<TwilioTransport>();
         services.TryAddSingleton<SandboxTransport>();
         services.RemoveAll<IOutboundTransport>();
