@@ -92,6 +92,12 @@ public sealed class ClusterTlsOptions
     /// <summary>The PFX file's password; never logged, never shown in an error.</summary>
     public string? CertificatePassword { get; set; }
 
+    /// <summary>
+    /// A file holding the PFX file's password (a trailing line break is ignored), instead of
+    /// <see cref="CertificatePassword"/>: how docker and Kubernetes hand out secrets.
+    /// </summary>
+    public string? CertificatePasswordFile { get; set; }
+
     /// <summary>The certificate in the store by its SHA-1 thumbprint (as Windows shows it), instead of a file.</summary>
     public string? Thumbprint { get; set; }
 

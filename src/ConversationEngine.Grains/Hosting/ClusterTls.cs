@@ -113,7 +113,7 @@ public static class ClusterCertificate
     {
         ArgumentNullException.ThrowIfNull(options);
         var (key, (certificate, problem)) = options.FromFile
-            ? ($"{ClusterTlsOptions.Section}:CertificatePath", FromFile(options.CertificatePath!, options.CertificatePassword))
+            ? ($"{ClusterTlsOptions.Section}:CertificatePath", FromFile(options))
             : (string.IsNullOrWhiteSpace(options.Thumbprint) ? $"{ClusterTlsOptions.Section}:Subject" : $"{ClusterTlsOptions.Section}:Thumbprint", FromStore(options));
         problem ??= Unusable(certificate!, now);
         if (problem is not null)
@@ -139,25 +139,34 @@ public static class ClusterCertificate
         return fingerprint.Replace(":", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal).Trim().ToUpperInvariant();
     }
 
-    private static (X509Certificate2?, string?) FromFile(string path, string? password)
+    private static (X509Certificate2?, string?) FromFile(ClusterTlsOptions options)
     {
+        var path = options.CertificatePath!;
+        var passwordFile = options.CertificatePasswordFile;
+        var passwordKey = $"{ClusterTlsOptions.Section}:{(passwordFile is null ? nameof(options.CertificatePassword) : nameof(options.CertificatePasswordFile))}";
         if (!File.Exists(path))
         {
             return (null, $"no file at '{path}'");
         }
 
+        if (passwordFile is not null && !File.Exists(passwordFile))
+        {
+            return (null, $"no password file at '{passwordFile}' ({passwordKey})");
+        }
+
         try
         {
+            var password = passwordFile is null ? options.CertificatePassword : File.ReadAllText(passwordFile).TrimEnd('\r', '\n');
             return (X509CertificateLoader.LoadPkcs12FromFile(path, password), null);
         }
         catch (CryptographicException)
         {
-            // The exception says nothing useful to an operator, and nothing of the password either.
-            return (null, $"'{path}' could not be opened with {ClusterTlsOptions.Section}:CertificatePassword (a wrong password, or not a PKCS#12/PFX file)");
+            // Its message helps no operator; what does is which password was tried, by key, never by value.
+            return (null, $"'{path}' could not be opened with {passwordKey} (a wrong password, or not a PKCS#12/PFX file)");
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            return (null, $"'{path}' could not be read ({error.Message})");
+            return (null, $"'{path}' or its password file could not be read ({error.Message})");
         }
     }
 

@@ -58,7 +58,11 @@ public sealed class ClusterTlsOptionsValidator(TimeProvider time) : IValidateOpt
             }
         }
 
-        if (options.FromFile && options.FromStore)
+        if (!string.IsNullOrEmpty(options.CertificatePassword) && !string.IsNullOrEmpty(options.CertificatePasswordFile))
+        {
+            failures.Add($"{ClusterTlsOptions.Section}: set CertificatePassword or CertificatePasswordFile, not both");
+        }
+        else if (options.FromFile && options.FromStore)
         {
             failures.Add($"{ClusterTlsOptions.Section}: name the certificate by CertificatePath (a PFX file) or by Thumbprint/Subject (the certificate store), not both");
         }
@@ -75,8 +79,9 @@ public sealed class ClusterTlsOptionsValidator(TimeProvider time) : IValidateOpt
                 failures.Add(problem);
             }
         }
-        else if (options.TrustedFingerprints.Count > 0 || !string.IsNullOrEmpty(options.CertificatePassword))
+        else if (options.TrustedFingerprints.Count > 0 || !string.IsNullOrEmpty(options.CertificatePassword) || !string.IsNullOrEmpty(options.CertificatePasswordFile))
         {
+            // Meant to be on, yet no certificate named: refused rather than run without TLS.
             failures.Add($"{ClusterTlsOptions.Section}: trusted fingerprints or a password without a certificate (set CertificatePath, Thumbprint or Subject)");
         }
 

@@ -34,7 +34,15 @@ public sealed class ClusterTlsTests : IDisposable
         await using var silo1 = await EngineHost.StartAsync(settings: cluster);
         // Joining means reaching the first silo's silo port: over TLS, both ways.
         await using var silo2 = await EngineHost.StartAsync(settings: cluster);
-        await using var frontEnd = await EngineHost.StartAsync(settings: new Dictionary<string, string?>(cluster) { ["Orleans:Mode"] = "Client" });
+        // The front end reads the password from a file, as compose hands it out.
+        var passwordFile = Path.Combine(certificates.FullName, "cluster.pfx.password");
+        await File.WriteAllTextAsync(passwordFile, TestCertificate.Password + "\n");
+        await using var frontEnd = await EngineHost.StartAsync(settings: new Dictionary<string, string?>(cluster)
+        {
+            ["Orleans:Mode"] = "Client",
+            ["Orleans:Tls:CertificatePassword"] = null,
+            ["Orleans:Tls:CertificatePasswordFile"] = passwordFile,
+        });
 
         var created = await frontEnd.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "over TLS")).ExpectAsync(HttpStatusCode.Created);
         var fetched = await frontEnd.Client.GetAsync($"/v1/Conversations/{created["sid"]}").ExpectAsync(HttpStatusCode.OK);
