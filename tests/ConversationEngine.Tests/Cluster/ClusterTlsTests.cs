@@ -57,7 +57,7 @@ public sealed class ClusterTlsTests : IDisposable
         var cluster = ClusterSettings(TestCertificate.Create(certificates, "cluster").Path);
         await using var silo = await EngineHost.StartAsync(settings: cluster);
 
-        var refused = await ConnectAndCallAsync(cluster["Orleans:ClusterId"]!, tls: null);
+        var refused = await ConnectAndCallAsync(cluster["Orleans:ClusterId"]!, PostgresMembership, tls: null);
 
         AssertClosedByTheGateway(refused, silo);
     }
@@ -76,7 +76,7 @@ public sealed class ClusterTlsTests : IDisposable
             ["Orleans:Tls:TrustedFingerprints:0"] = clusterFingerprint,
         };
 
-        var refused = await ConnectAndCallAsync(cluster["Orleans:ClusterId"]!, tls: intruder);
+        var refused = await ConnectAndCallAsync(cluster["Orleans:ClusterId"]!, PostgresMembership, tls: intruder);
 
         AssertClosedByTheGateway(refused, silo);
     }
@@ -97,6 +97,22 @@ public sealed class ClusterTlsTests : IDisposable
         await using var frontEndHost = await EngineHost.StartAsync(settings: frontEnd);
 
         await frontEndHost.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "per-node certificates")).ExpectAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task The_embedded_hosts_gateway_takes_only_clients_holding_its_certificate()
+    {
+        var path = TestCertificate.Create(certificates, "embedded").Path;
+        await using var host = await EngineHost.StartAsync(settings: Tls(path));
+        var gateway = new IPEndPoint(IPAddress.Loopback, host.Services.GetRequiredService<IOptions<EndpointOptions>>().Value.GatewayPort);
+        var ids = host.Services.GetRequiredService<IOptions<ClusterOptions>>().Value;
+        Assert.Equal(ids.ClusterId, ids.ServiceId);
+
+        var plain = await ConnectAndCallAsync(ids.ClusterId, c => c.UseStaticClustering(gateway), tls: null);
+        var holder = await ConnectAndCallAsync(ids.ClusterId, c => c.UseStaticClustering(gateway), tls: Tls(path));
+
+        AssertClosedByTheGateway(plain, host);
+        Assert.Null(holder);
     }
 
     [PostgresTheory]
@@ -233,17 +249,17 @@ public sealed class ClusterTlsTests : IDisposable
     }
 
     /// <summary>
-    /// An Orleans client of the cluster's membership table, with the cluster and service ids, trying
+    /// An Orleans client that finds the gateways through <paramref name="clustering"/>, with the cluster and service ids, trying
     /// a grain call; what it failed with (bounded: a refusal must not look like a hang).
     /// </summary>
-    private static async Task<Exception?> ConnectAndCallAsync(string clusterId, IReadOnlyDictionary<string, string?>? tls)
+    private static async Task<Exception?> ConnectAndCallAsync(string clusterId, Action<IClientBuilder> clustering, IReadOnlyDictionary<string, string?>? tls)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(tls ?? new Dictionary<string, string?>());
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
-            client.UsePostgresClustering(Postgres.Get());
+            clustering(client);
             // One attempt: Orleans' default retries a refused connection for minutes.
             client.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
             if (tls is not null)
@@ -262,6 +278,8 @@ public sealed class ClusterTlsTests : IDisposable
         await host.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         return error;
     }
+
+    private static void PostgresMembership(IClientBuilder client) => client.UsePostgresClustering(Postgres.Get());
 
     /// <summary>The addresses this machine's listening TCP sockets on <paramref name="ports"/> are bound to.</summary>
     private static IEnumerable<IPEndPoint> Listeners(int[] ports) =>
