@@ -37,7 +37,7 @@ internal sealed partial class ClusterSecurityNotice(IOptions<SiloOptions> silo, 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Orleans:Tls names no certificate: the silo and gateway ports take any Orleans client that knows the cluster and service ids, past HTTP authentication. Keep them on a private network, or configure Orleans:Tls (README, Security).")]
     private static partial void LogNoTls(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Orleans ports use mutual TLS: presenting {Subject} (SHA-256 {Fingerprint}); peers must present it or one of {Others} trusted fingerprints")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Orleans ports use mutual TLS: presenting {Subject} (SHA-256 {Fingerprint}); peers are accepted with this certificate or one of {Others} more in Orleans:Tls:TrustedFingerprints")]
     private static partial void LogTls(ILogger logger, string subject, string fingerprint, int others);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Orleans:ListenAddress is {Address}: the silo and gateway ports are open on every interface of this host")]

@@ -57,7 +57,7 @@ public static class ClusterTls
 }
 
 /// <summary>This node's certificate and the certificates (by SHA-256 fingerprint) it accepts from peers.</summary>
-public sealed class ClusterPeers
+internal sealed class ClusterPeers
 {
     private readonly HashSet<string> trusted;
     private readonly TimeProvider time;
@@ -103,7 +103,7 @@ public sealed class ClusterPeers
 }
 
 /// <summary>Finds the certificate <see cref="ClusterTlsOptions"/> names and says why it cannot serve, without ever showing the password.</summary>
-public static class ClusterCertificate
+internal static class ClusterCertificate
 {
     private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
     private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
