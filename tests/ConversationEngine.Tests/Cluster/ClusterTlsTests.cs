@@ -115,6 +115,35 @@ public sealed class ClusterTlsTests : IDisposable
         Assert.Null(holder);
     }
 
+    [Theory]
+    [InlineData("Thumbprint")]
+    [InlineData("Subject")]
+    public async Task A_certificate_from_the_os_store_protects_the_gateway_like_a_file(string lookup)
+    {
+        var name = "engine-store-" + Guid.NewGuid().ToString("N")[..12];
+        var path = TestCertificate.Create(certificates, name).Path;
+        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, TestCertificate.Password, X509KeyStorageFlags.Exportable);
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        store.Open(OpenFlags.ReadWrite);
+        store.Add(certificate);
+        try
+        {
+            await using var host = await EngineHost.StartAsync(settings: new Dictionary<string, string?>
+            {
+                [$"Orleans:Tls:{lookup}"] = lookup == "Thumbprint" ? certificate.Thumbprint : name,
+            });
+            var gateway = new IPEndPoint(IPAddress.Loopback, host.Services.GetRequiredService<IOptions<EndpointOptions>>().Value.GatewayPort);
+            var clusterId = host.Services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId;
+
+            Assert.Null(await ConnectAndCallAsync(clusterId, c => c.UseStaticClustering(gateway), tls: Tls(path)));
+            AssertClosedByTheGateway(await ConnectAndCallAsync(clusterId, c => c.UseStaticClustering(gateway), tls: null), host);
+        }
+        finally
+        {
+            store.Remove(certificate);
+        }
+    }
+
     [PostgresTheory]
     [InlineData("Orleans:AdvertisedIPAddress")]
     [InlineData("Orleans:ListenAddress")]
