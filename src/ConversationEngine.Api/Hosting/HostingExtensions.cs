@@ -53,7 +53,9 @@ public static class HostingExtensions
                 client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (silo.ClusterId, silo.ServiceId));
                 client.UsePostgresClustering(storage.ConnectionString);
                 FailoverOptions.Apply(client, builder.Configuration);
+                client.UseClusterTls(builder.Configuration);
             });
+            builder.Services.AddClusterSecurityNotice();
         }
         else
         {

@@ -61,8 +61,64 @@ public sealed class SiloOptions
     /// <summary>The gateway port the embedded SQLite host opens (on loopback): only a configured one.</summary>
     public int EmbeddedGatewayPort => GatewayPort ?? 0;
 
-    /// <summary>The address other silos and clients reach this silo at (a container's own address); unset: the host's first.</summary>
+    /// <summary>
+    /// The address other silos and clients reach this silo at (a container's own address); unset:
+    /// <see cref="ListenAddress"/> when that is one address, else the host's address as Orleans
+    /// picks it (the lowest IPv4 address of an interface that is up, loopback aside).
+    /// </summary>
     public string? AdvertisedIPAddress { get; set; }
 
+    /// <summary>
+    /// The address a cluster silo's ports are bound to; unset: the advertised address, so the silo
+    /// and gateway ports are not opened on every interface. <c>0.0.0.0</c> binds every IPv4
+    /// address, for a silo whose advertised address is not its own (NAT, port mapping).
+    /// </summary>
+    public string? ListenAddress { get; set; }
+
     public bool IsClient => string.Equals(Mode, Client, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// The <c>Orleans:Tls</c> section: mutual TLS on the silo and gateway ports, on in every host of
+/// the process once a certificate is named (a PFX file, or one in the OS certificate store).
+/// </summary>
+public sealed class ClusterTlsOptions
+{
+    public const string Section = "Orleans:Tls";
+
+    /// <summary>A PKCS#12 (PFX) file with the certificate and its private key.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The PFX file's password; never logged, never shown in an error.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// A file holding the PFX file's password (a trailing line break is ignored), instead of
+    /// <see cref="CertificatePassword"/>: how docker and Kubernetes hand out secrets.
+    /// </summary>
+    public string? CertificatePasswordFile { get; set; }
+
+    /// <summary>The certificate in the store by its SHA-1 thumbprint (as Windows shows it), instead of a file.</summary>
+    public string? Thumbprint { get; set; }
+
+    /// <summary>The certificate in the store by subject name, instead of a file; the one expiring last wins.</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>The store searched for <see cref="Thumbprint"/> or <see cref="Subject"/> (<c>My</c>, <c>Root</c>…).</summary>
+    public string StoreName { get; set; } = nameof(System.Security.Cryptography.X509Certificates.StoreName.My);
+
+    /// <summary><c>CurrentUser</c> or <c>LocalMachine</c>.</summary>
+    public string StoreLocation { get; set; } = nameof(System.Security.Cryptography.X509Certificates.StoreLocation.CurrentUser);
+
+    /// <summary>
+    /// SHA-256 fingerprints (hex, colons allowed) of the other certificates a silo or front end may
+    /// present, for rotation or one certificate per node. This process's own certificate is always trusted.
+    /// </summary>
+    public List<string> TrustedFingerprints { get; set; } = [];
+
+    public bool FromFile => !string.IsNullOrWhiteSpace(CertificatePath);
+
+    public bool FromStore => !string.IsNullOrWhiteSpace(Thumbprint) || !string.IsNullOrWhiteSpace(Subject);
+
+    public bool IsEnabled => FromFile || FromStore;
 }

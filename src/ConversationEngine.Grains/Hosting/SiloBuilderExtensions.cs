@@ -1,3 +1,4 @@
+using System.Net;
 using ConversationEngine.Conversations;
 using ConversationEngine.Delivery;
 using ConversationEngine.Grains.Persistence;
@@ -76,15 +77,8 @@ public static class SiloBuilderExtensions
             var connectionString = storage.ConnectionString
                 ?? throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is PostgreSql.");
             builder.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (silo.ClusterId, silo.ServiceId));
-            if (silo.AdvertisedIPAddress is { } address)
-            {
-                builder.ConfigureEndpoints(System.Net.IPAddress.Parse(address), silo.SiloPort, silo.ClusterGatewayPort, listenOnAnyHostAddress: true);
-            }
-            else
-            {
-                builder.ConfigureEndpoints(silo.SiloPort, silo.ClusterGatewayPort, listenOnAnyHostAddress: true);
-            }
-
+            builder.ConfigureClusterEndpoints(silo);
+            builder.Services.AddClusterSecurityNotice();
             builder.UsePostgres(connectionString);
         }
         else
@@ -95,6 +89,8 @@ public static class SiloBuilderExtensions
         }
 
         FailoverOptions.Apply(builder, configuration);
+        // Both modes: the embedded host's loopback ports are protected too once a certificate is named.
+        builder.UseClusterTls(configuration);
         builder.Services.AddValidatedOptions<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TestingTimersWarning>());
         builder.Services.AddValidatedOptions<Inbound.InboundOptions>(configuration.GetSection(Inbound.InboundOptions.Section));
@@ -104,13 +100,55 @@ public static class SiloBuilderExtensions
     }
 
     /// <summary>
+    /// A cluster silo's ports, bound to one address rather than every interface: the configured
+    /// listen address, else the advertised one (configured, or the host's as Orleans picks it). A
+    /// container binds its own address on the compose network, which the other silos and the front
+    /// ends reach it at.
+    /// </summary>
+    private static void ConfigureClusterEndpoints(this ISiloBuilder builder, SiloOptions silo)
+    {
+        // Unparsable addresses are left out here; the Orleans section's validator refuses them at start.
+        var listen = IPAddress.TryParse(silo.ListenAddress, out var l) ? l : null;
+        var advertised = IPAddress.TryParse(silo.AdvertisedIPAddress, out var a) ? a
+            : listen is not null && !IsEveryAddress(listen) ? listen
+            : null;
+        if (advertised is null)
+        {
+            builder.ConfigureEndpoints(silo.SiloPort, silo.ClusterGatewayPort);
+        }
+        else
+        {
+            builder.ConfigureEndpoints(advertised, silo.SiloPort, silo.ClusterGatewayPort);
+        }
+
+        if (listen is not null)
+        {
+            builder.Configure<EndpointOptions>(o =>
+            {
+                o.SiloListeningEndpoint = new IPEndPoint(listen, silo.SiloPort);
+                o.GatewayListeningEndpoint = silo.ClusterGatewayPort > 0 ? new IPEndPoint(listen, silo.ClusterGatewayPort) : null;
+            });
+        }
+    }
+
+    private static bool IsEveryAddress(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    /// <summary>The start-up notice of how this cluster member's Orleans ports are protected (<see cref="ClusterSecurityNotice"/>).</summary>
+    public static IServiceCollection AddClusterSecurityNotice(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ClusterSecurityNotice>());
+        return services;
+    }
+
+    /// <summary>
     /// The <c>Orleans</c> and <c>Storage</c> sections, bound and validated on start, for every host
     /// (front end in either mode, stand-alone silo).
     /// </summary>
     public static IServiceCollection AddHostingOptions(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddValidatedOptions<SiloOptions>(configuration.GetSection(SiloOptions.Section));
+        services.AddValidatedOptions<SiloOptions>(configuration.GetSection(SiloOptions.Section)).ValidateWith<SiloOptions, SiloOptionsValidator>();
         services.AddValidatedOptions<StorageOptions>(configuration.GetSection(StorageOptions.Section)).ValidateWith<StorageOptions, StorageOptionsValidator>();
         return services;
     }

@@ -38,6 +38,18 @@ public sealed class PostgresFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs PostgreSQL, skipped like <see cref="PostgresFactAttribute"/>.</summary>
+public sealed class PostgresTheoryAttribute : TheoryAttribute
+{
+    public PostgresTheoryAttribute()
+    {
+        if (!Postgres.Available)
+        {
+            Skip = new PostgresFactAttribute().Skip;
+        }
+    }
+}
+
 /// <summary>
 /// A cluster of real silos on PostgreSQL: ADO.NET membership (no test-cluster shortcuts),
 /// storage and reminders, a fresh cluster and service id each time, and failure detection
