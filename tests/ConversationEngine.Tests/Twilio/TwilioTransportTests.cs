@@ -131,6 +131,22 @@ public sealed class TwilioTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Nothing_is_sent_before_the_host_can_receive_the_status_callbacks()
+    {
+        var callbacks = StatusCallbackReadiness.Closed();
+        await using var services = Services(callbacks: callbacks);
+
+        var send = SendAsync(services, Text());
+        await Task.Delay(300);
+        Assert.False(send.IsCompleted);
+        Assert.Empty(standIn.Requests);
+
+        callbacks.MarkReady();
+        await send;
+        Assert.Single(standIn.Messages);
+    }
+
+    [Fact]
     public async Task Api_key_without_the_accounts_auth_token_is_refused_at_start()
     {
         await using var services = Services(o =>
@@ -516,7 +532,7 @@ public sealed class TwilioTransportTests : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private ServiceProvider Services(Action<TwilioMessagesOptions>? configure = null)
+    private ServiceProvider Services(Action<TwilioMessagesOptions>? configure = null, StatusCallbackReadiness? callbacks = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.ClearProviders());
@@ -530,6 +546,7 @@ public sealed class TwilioTransportTests : IAsyncLifetime
             o.Timeout = TimeSpan.FromSeconds(2);
             configure?.Invoke(o);
         });
+        services.AddSingleton(callbacks ?? StatusCallbackReadiness.Open());
         services.AddSingleton<TwilioTransport>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
