@@ -19,6 +19,8 @@ public static class Sids
     public const string Role = "RL";
     public const string MessagingService = "MG";
     public const string Content = "HX";
+    public const string Credential = "CR";
+    public const string PushBinding = "BS";
     public const string AddressConfiguration = "IG";
     public const string DeliveryReceipt = "DY";
     public const string PhoneNumber = "PN";
