@@ -138,6 +138,9 @@ public static class HostingExtensions
         app.MapWebhookEndpoints();
         app.MapOperatorEndpoints();
         app.MapWebhookQueueEndpoints();
+        app.MapCredentialEndpoints();
+        app.MapBindingEndpoints();
+        app.MapNotificationConfigurationEndpoints();
         return app;
     }
 }

@@ -45,7 +45,7 @@ public sealed class Paging
         return new Paging(pageSize, page, token is null ? null : Decode(token));
     }
 
-    public object Meta(string key, string listUrl, IReadOnlyDictionary<string, string>? filters, long? next, long? previous) => new
+    public object Meta(string key, string listUrl, IEnumerable<KeyValuePair<string, string>>? filters, long? next, long? previous) => new
     {
         page = Page,
         page_size = PageSize,
@@ -56,10 +56,10 @@ public sealed class Paging
         key,
     };
 
-    private string Url(string listUrl, IReadOnlyDictionary<string, string>? filters, int page, long? position)
+    private string Url(string listUrl, IEnumerable<KeyValuePair<string, string>>? filters, int page, long? position)
     {
         var url = new StringBuilder(listUrl).Append('?');
-        foreach (var (name, value) in filters ?? new Dictionary<string, string>())
+        foreach (var (name, value) in filters ?? [])
         {
             url.Append(name).Append('=').Append(Uri.EscapeDataString(value)).Append('&');
         }
