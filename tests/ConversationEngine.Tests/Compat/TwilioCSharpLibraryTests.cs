@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using ConversationEngine.Tests.Http;
+using ConversationEngine.Push;
 using ConversationEngine.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Twilio.Exceptions;
@@ -9,6 +10,8 @@ using Twilio.Rest.Conversations.V1.Conversation;
 using Twilio.Security;
 using AccountWebhooks = Twilio.Rest.Conversations.V1.Configuration.WebhookResource;
 using ServiceWebhooks = Twilio.Rest.Conversations.V1.Service.Configuration.WebhookResource;
+using ServiceBindings = Twilio.Rest.Conversations.V1.Service.BindingResource;
+using ServiceNotifications = Twilio.Rest.Conversations.V1.Service.Configuration.NotificationResource;
 using TwilioRestClient = Twilio.Clients.TwilioRestClient;
 
 namespace ConversationEngine.Tests.Compat;
@@ -439,6 +442,76 @@ public sealed class TwilioCSharpLibraryTests(EngineFixture fixture) : IDisposabl
 
         var tooLong = await Assert.ThrowsAsync<ApiException>(() => AccountWebhooks.UpdateAsync(postWebhookUrl: "https://example.com/" + new string('x', 600), client: own.Rest));
         AssertTwilioError(tooLong, HttpStatusCode.BadRequest, 50372);
+    }
+
+    [Fact]
+    public async Task Push_credential_is_created_fetched_and_listed_through_the_library_without_its_secrets()
+    {
+        var created = await CredentialResource.CreateAsync(CredentialResource.PushTypeEnum.Apn, friendlyName: "iOS app",
+            certificate: "-----BEGIN CERTIFICATE-----\nMIIcert\n-----END CERTIFICATE-----", privateKey: "-----BEGIN RSA PRIVATE KEY-----\nMIIkey\n-----END RSA PRIVATE KEY-----",
+            sandbox: true, client: Client);
+
+        var fetched = await CredentialResource.FetchAsync(created.Sid, client: Client);
+        var updated = await CredentialResource.UpdateAsync(created.Sid, friendlyName: "iOS app (prod)", sandbox: false, client: Client);
+        foreach (var credential in new[] { created, fetched })
+        {
+            Assert.Matches("^CR[0-9a-f]{32}$", credential.Sid);
+            Assert.Equal(EngineHost.AccountSid, credential.AccountSid);
+            Assert.Equal("iOS app", credential.FriendlyName);
+            Assert.Equal(CredentialResource.PushTypeEnum.Apn, credential.Type);
+            Assert.Equal("True", credential.Sandbox);
+            Assert.NotNull(credential.DateCreated);
+            Assert.Equal(new Uri($"{fixture.Host.BaseUrl}/v1/Credentials/{created.Sid}"), credential.Url);
+        }
+
+        Assert.Equal("iOS app (prod)", updated.FriendlyName);
+        Assert.Equal("False", updated.Sandbox);
+        var listed = await CredentialResource.ReadAsync(pageSize: 100, client: Client);
+        Assert.Contains(listed, c => c.Sid == created.Sid && c.FriendlyName == "iOS app (prod)");
+        Assert.True(await CredentialResource.DeleteAsync(created.Sid, client: Client));
+        var gone = await Assert.ThrowsAsync<ApiException>(() => CredentialResource.FetchAsync(created.Sid, client: Client));
+        AssertTwilioError(gone, HttpStatusCode.NotFound, 20404);
+        var tooLong = await Assert.ThrowsAsync<ApiException>(() => CredentialResource.CreateAsync(CredentialResource.PushTypeEnum.Apn, friendlyName: new string('x', 65), client: Client));
+        AssertTwilioError(tooLong, HttpStatusCode.BadRequest, 20001);
+    }
+
+    [Fact]
+    public async Task Service_notification_configuration_and_bindings_read_back_through_the_library()
+    {
+        var service = (await ConfigurationResource.FetchAsync(client: Client)).DefaultChatServiceSid;
+
+        var updated = await ServiceNotifications.UpdateAsync(service, logEnabled: true, newMessageEnabled: true, newMessageTemplate: "${PARTICIPANT}: ${MESSAGE}",
+            newMessageSound: "ring", newMessageBadgeCountEnabled: true, addedToConversationEnabled: true, addedToConversationTemplate: "Joined ${CONVERSATION}",
+            removedFromConversationEnabled: false, newMessageWithMediaEnabled: true, newMessageWithMediaTemplate: "${MEDIA_COUNT} files", client: Client);
+        var fetched = await ServiceNotifications.FetchAsync(service, client: Client);
+        foreach (var notifications in new[] { updated, fetched })
+        {
+            Assert.Equal(EngineHost.AccountSid, notifications.AccountSid);
+            Assert.Equal(service, notifications.ChatServiceSid);
+            Assert.True(notifications.LogEnabled);
+            var newMessage = Assert.IsType<JObject>(notifications.NewMessage);
+            Assert.True(newMessage.Value<bool>("enabled"));
+            Assert.Equal("${PARTICIPANT}: ${MESSAGE}", newMessage.Value<string>("template"));
+            Assert.Equal("ring", newMessage.Value<string>("sound"));
+            Assert.True(newMessage.Value<bool>("badge_count_enabled"));
+            Assert.Equal("${MEDIA_COUNT} files", newMessage["with_media"]!.Value<string>("template"));
+            Assert.Equal("Joined ${CONVERSATION}", Assert.IsType<JObject>(notifications.AddedToConversation).Value<string>("template"));
+            Assert.False(Assert.IsType<JObject>(notifications.RemovedFromConversation).Value<bool>("enabled"));
+            Assert.Equal(new Uri($"{fixture.Host.BaseUrl}/v1/Services/{service}/Configuration/Notifications"), notifications.Url);
+        }
+
+        var identity = Unique("push");
+        var registered = await fixture.Host.Grains.GetGrain<IPushBindingsGrain>(service)
+            .RegisterAsync(new PushBindingRegistration { Identity = identity, BindingType = "fcm", Endpoint = identity + "#pixel" });
+        var binding = await ServiceBindings.FetchAsync(service, registered.Sid, client: Client);
+        Assert.Equal(identity, binding.Identity);
+        Assert.Equal(ServiceBindings.BindingTypeEnum.Fcm, binding.BindingType);
+        Assert.Equal(identity + "#pixel", binding.Endpoint);
+        Assert.Contains("new_message", binding.MessageTypes);
+        var read = await ServiceBindings.ReadAsync(service, bindingType: [ServiceBindings.BindingTypeEnum.Fcm], identity: [identity], client: Client);
+        Assert.Equal([registered.Sid], read.Select(b => b.Sid));
+        Assert.True(await ServiceBindings.DeleteAsync(service, registered.Sid, client: Client));
+        Assert.Empty(await ServiceBindings.ReadAsync(service, identity: [identity], client: Client));
     }
 
     private async Task<string> NewConversationAsync() => (await ConversationResource.CreateAsync(client: Client)).Sid;
