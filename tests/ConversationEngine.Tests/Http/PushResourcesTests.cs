@@ -317,3 +317,75 @@ public sealed class PushResourcesTests(EngineFixture fixture) : IClassFixture<En
         return JsonNode.Parse(text)!.AsObject();
     }
 }
+
+/// <summary>Credentials, bindings and notification settings are read back by a new host on the same storage.</summary>
+public sealed class PushResourcesRestartTests
+{
+    [Fact]
+    public async Task Push_resources_survive_a_restart_on_sqlite()
+    {
+        string dataDirectory;
+        Stored stored;
+        await using (var host = await EngineHost.StartAsync())
+        {
+            dataDirectory = host.DataDirectory;
+            stored = await StoreAsync(host);
+        }
+
+        await using (var host = await EngineHost.StartAsync(dataDirectory))
+        {
+            await ReadBackAsync(host, stored);
+        }
+    }
+
+    [PostgresFact]
+    public async Task Push_resources_survive_a_restart_on_postgres()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "PostgreSql",
+            ["Storage:ConnectionString"] = Postgres.Get(),
+            ["Orleans:ClusterId"] = "push-" + Guid.NewGuid().ToString("N")[..12],
+            ["Orleans:ServiceId"] = "push-" + Guid.NewGuid().ToString("N")[..12],
+        };
+        Stored stored;
+        await using (var host = await EngineHost.StartAsync(settings: settings))
+        {
+            stored = await StoreAsync(host);
+        }
+
+        await using (var host = await EngineHost.StartAsync(settings: settings))
+        {
+            await ReadBackAsync(host, stored);
+        }
+    }
+
+    private sealed record Stored(string Service, string Credential, string Binding, string CredentialJson, string BindingJson, string NotificationsJson);
+
+    private static async Task<Stored> StoreAsync(EngineHost host)
+    {
+        var service = (string)(await host.Client.GetAsync("/v1/Configuration").ExpectAsync(HttpStatusCode.OK))["default_chat_service_sid"]!;
+        var credential = await host.Client.PostFormAsync("/v1/Credentials", ("Type", "fcm"), ("FriendlyName", "Android"), ("Secret", "fcm-secret")).ExpectAsync(HttpStatusCode.Created);
+        var binding = await host.Grains.GetGrain<IPushBindingsGrain>(service).RegisterAsync(new PushBindingRegistration
+        {
+            Identity = "agent {1}", BindingType = "fcm", Endpoint = "agent#pixel", CredentialSid = (string)credential["sid"]!,
+        });
+        var notifications = await host.Client.PostFormAsync($"/v1/Services/{service}/Configuration/Notifications",
+            ("NewMessage.Enabled", "true"), ("NewMessage.Template", "${MESSAGE}"), ("LogEnabled", "true")).ExpectAsync(HttpStatusCode.OK);
+        var bindingJson = (await host.Client.GetAsync($"/v1/Services/{service}/Bindings/{binding.Sid}").ExpectAsync(HttpStatusCode.OK)).ToJsonString();
+        return new Stored(service, (string)credential["sid"]!, binding.Sid, Unbased(credential.ToJsonString(), host), Unbased(bindingJson, host), Unbased(notifications.ToJsonString(), host));
+    }
+
+    private static async Task ReadBackAsync(EngineHost host, Stored stored)
+    {
+        Assert.Equal((string)(await host.Client.GetAsync("/v1/Configuration").ExpectAsync(HttpStatusCode.OK))["default_chat_service_sid"]!, stored.Service);
+        var credential = await host.Client.GetAsync($"/v1/Credentials/{stored.Credential}").ExpectAsync(HttpStatusCode.OK);
+        var binding = await host.Client.GetAsync($"/v1/Services/{stored.Service}/Bindings/{stored.Binding}").ExpectAsync(HttpStatusCode.OK);
+        var notifications = await host.Client.GetAsync($"/v1/Services/{stored.Service}/Configuration/Notifications").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(stored.CredentialJson, Unbased(credential.ToJsonString(), host));
+        Assert.Equal(stored.BindingJson, Unbased(binding.ToJsonString(), host));
+        Assert.Equal(stored.NotificationsJson, Unbased(notifications.ToJsonString(), host));
+    }
+
+    private static string Unbased(string json, EngineHost host) => json.Replace(host.BaseUrl, "", StringComparison.Ordinal);
+}
