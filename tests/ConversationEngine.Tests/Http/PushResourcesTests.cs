@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using ConversationEngine.Accounts;
+using ConversationEngine.Api.Http;
 using ConversationEngine.Push;
 using ConversationEngine.Tests.Support;
 
@@ -99,6 +100,22 @@ public sealed class PushResourcesTests(EngineFixture fixture) : IClassFixture<En
         var retyped = await Client.PostFormAsync($"/v1/Credentials/{sid}", ("Type", "gcm")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("gcm", (string?)retyped["type"]);
         Assert.Equal("Android", (string?)retyped["friendly_name"]);
+    }
+
+    [Fact]
+    public async Task Credential_create_retried_with_its_idempotency_key_answers_the_first_credential_without_secrets()
+    {
+        var key = "push-" + Guid.NewGuid().ToString("N");
+        var raw = new List<string>();
+
+        var first = await RawAsync(PostWithKeyAsync(key, ("Type", "fcm"), ("FriendlyName", "retried"), ("Secret", Secret)), HttpStatusCode.Created, raw);
+        var again = await RawAsync(PostWithKeyAsync(key, ("Type", "fcm"), ("FriendlyName", "retried"), ("Secret", Secret)), HttpStatusCode.Created, raw);
+
+        Assert.Matches("^CR[0-9a-f]{32}$", (string?)first["sid"]);
+        Assert.Equal(first.ToJsonString(), again.ToJsonString());
+        var listed = await Client.GetAsync("/v1/Credentials?PageSize=100").ExpectAsync(HttpStatusCode.OK);
+        Assert.Single(listed["credentials"]!.AsArray(), c => (string?)c!["sid"] == (string?)first["sid"]);
+        Assert.All(raw, body => Assert.DoesNotContain(Secret, body, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -304,6 +321,16 @@ public sealed class PushResourcesTests(EngineFixture fixture) : IClassFixture<En
         var sid = Sids.New(Sids.ChatService);
         await fixture.Host.Grains.GetGrain<IChatServiceGrain>(sid).InitializeAsync("Push test service");
         return sid;
+    }
+
+    private async Task<HttpResponseMessage> PostWithKeyAsync(string key, params (string Name, string Value)[] fields)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/Credentials", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
+        };
+        request.Headers.TryAddWithoutValidation(IdempotencyFilter.Header, key);
+        return await Client.SendAsync(request);
     }
 
     private static List<string> SidsOf(JsonNode? items) => items!.AsArray().Select(b => (string)b!["sid"]!).ToList();
