@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
 
-/// <summary><c>/v1/Conversations/{ConversationSid}/Webhooks</c>: a conversation's scoped webhooks (at most five).</summary>
+/// <summary><c>/v1/Conversations/{ConversationSid}/Webhooks</c> (and its service twin): a conversation's scoped webhooks (at most five).</summary>
 public static class ConversationWebhookEndpoints
 {
     public static IEndpointRouteBuilder MapConversationWebhookEndpoints(this IEndpointRouteBuilder routes)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
 
-/// <summary><c>/v1/Conversations/{ConversationSid}/Messages</c>.</summary>
+/// <summary><c>/v1/Conversations/{ConversationSid}/Messages</c> and its twin under <c>/v1/Services/{ChatServiceSid}</c>.</summary>
 public static class MessageEndpoints
 {
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder routes)

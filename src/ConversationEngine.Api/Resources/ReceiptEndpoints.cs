@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
 
-/// <summary><c>/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts</c>: delivery receipts.</summary>
+/// <summary><c>/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts</c> (and its service twin): delivery receipts.</summary>
 public static class ReceiptEndpoints
 {
     public static IEndpointRouteBuilder MapReceiptEndpoints(this IEndpointRouteBuilder routes)
