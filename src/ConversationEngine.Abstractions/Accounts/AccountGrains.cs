@@ -37,6 +37,21 @@ public interface IAccountGrain : IGrainWithStringKey
 
     [Alias("UpdateConfiguration")]
     Task<AccountConfiguration> UpdateConfigurationAsync(UpdateAccountConfiguration update);
+
+    /// <summary>Creates a conversation service (<c>IS…</c>) of the account.</summary>
+    [Alias("CreateService")]
+    Task<ChatServiceSnapshot> CreateServiceAsync(string friendlyName);
+
+    /// <summary>The SIDs of the account's conversation services, oldest first; the default service among them.</summary>
+    [Alias("ListServices")]
+    Task<IReadOnlyList<string>> ListServicesAsync();
+
+    /// <summary>
+    /// Deletes the service's own record and configuration (the caller deleted its conversations
+    /// first); refused for the account's default service. Deleting one that is gone changes nothing.
+    /// </summary>
+    [Alias("DeleteService")]
+    Task DeleteServiceAsync(string chatServiceSid);
 }
 
 /// <summary>A conversation service's configuration (<c>/v1/Services/{IS}/Configuration</c>).</summary>
@@ -97,6 +112,10 @@ public interface IChatServiceGrain : IGrainWithStringKey
 
     [Alias("UpdateConfiguration")]
     Task<ChatServiceConfiguration> UpdateConfigurationAsync(UpdateChatServiceConfiguration update);
+
+    /// <summary>Forgets the service and its configuration (its webhook configuration too).</summary>
+    [Alias("Delete")]
+    Task DeleteAsync();
 
     /// <summary>
     /// Appends a conversation to the directory pages earlier versions listed conversations from,

@@ -98,6 +98,10 @@ public interface IWebhookConfigurationGrain : IGrainWithStringKey
     [ReadOnly]
     [Alias("PreTarget")]
     Task<PreActionTarget?> PreTargetAsync();
+
+    /// <summary>Forgets the configuration (its service was deleted).</summary>
+    [Alias("Clear")]
+    Task ClearAsync();
 }
 
 /// <summary>A conversation-scoped webhook (<c>/v1/Conversations/{CH}/Webhooks/{WH}</c>).</summary>

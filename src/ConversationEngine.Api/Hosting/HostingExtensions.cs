@@ -86,9 +86,11 @@ public static class HostingExtensions
     {
         services.ConfigureHttpJsonOptions(o => TwilioJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
-        services.AddSingleton<ResourceLinks>();
+        // Per request: the conversation service its path acts in decides what is found and how URLs read.
+        services.AddScoped<ServiceScope>();
+        services.AddScoped<ResourceLinks>();
         services.AddSingleton<SenderLinks>();
-        services.AddSingleton<ConversationLookup>();
+        services.AddScoped<ConversationLookup>();
         services.AddSingleton<MessageReceipts>();
         // Webhook signatures need the Twilio account's token even with no silo in this process.
         Twilio.Messages.TwilioMessagesServiceCollectionExtensions.AddTwilioOptions(services);
@@ -124,6 +126,7 @@ public static class HostingExtensions
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription().AllowAnonymous();
         app.MapOpenApi();
         app.MapConfigurationEndpoints();
+        app.MapServiceEndpoints();
         app.MapConversationEndpoints();
         app.MapParticipantEndpoints();
         app.MapMessageEndpoints();

@@ -6,17 +6,24 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
 
-/// <summary><c>/v1/Conversations</c>: create, fetch (by SID or UniqueName), update, delete, list.</summary>
+/// <summary>
+/// <c>/v1/Conversations</c> and <c>/v1/Services/{ChatServiceSid}/Conversations</c>: create, fetch
+/// (by SID or UniqueName), update, delete, list, in the request's service.
+/// </summary>
 public static class ConversationEndpoints
 {
     public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/Conversations").WithTags("Conversations");
-        group.MapPost("/", CreateAsync).WithName("CreateConversation").Idempotent();
-        group.MapGet("/", ListAsync).WithName("ListConversation");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversation");
-        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversation");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteConversation");
+        foreach (var (scope, name) in ServiceScope.Twins(routes))
+        {
+            var group = scope.MapGroup("/Conversations").WithTags("Conversations");
+            group.MapPost("/", CreateAsync).WithName(name("CreateConversation")).Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListConversation"));
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversation"));
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversation"));
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversation"));
+        }
+
         return routes;
     }
 
@@ -40,7 +47,7 @@ public static class ConversationEndpoints
 
         var command = new CreateConversation
         {
-            ChatServiceSid = configuration.DefaultChatServiceSid,
+            ChatServiceSid = await lookup.ServiceSidAsync(),
             FriendlyName = form.Value("FriendlyName"),
             UniqueName = form.Value("UniqueName"),
             Attributes = form.Value("Attributes"),
@@ -130,7 +137,7 @@ public static class ConversationEndpoints
         var descending = startDate is not null || endDate is not null;
         var query = new ConversationQuery
         {
-            ChatServiceSid = await lookup.DefaultServiceSidAsync(),
+            ChatServiceSid = await lookup.ServiceSidAsync(),
             State = state,
             CreatedFrom = startDate,
             CreatedBefore = endDate is { } end && end.UtcDateTime.Date < DateTime.MaxValue.Date ? new DateTimeOffset(end.UtcDateTime.Date.AddDays(1), TimeSpan.Zero) : null,

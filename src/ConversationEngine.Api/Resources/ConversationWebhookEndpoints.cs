@@ -4,17 +4,21 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
 
-/// <summary><c>/v1/Conversations/{ConversationSid}/Webhooks</c>: a conversation's scoped webhooks (at most five).</summary>
+/// <summary><c>/v1/Conversations/{ConversationSid}/Webhooks</c> (and its service twin): a conversation's scoped webhooks (at most five).</summary>
 public static class ConversationWebhookEndpoints
 {
     public static IEndpointRouteBuilder MapConversationWebhookEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/Conversations/{ConversationSid}/Webhooks").WithTags("Conversation webhooks");
-        group.MapPost("/", CreateAsync).WithName("CreateConversationScopedWebhook").Idempotent();
-        group.MapGet("/", ListAsync).WithName("ListConversationScopedWebhook");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversationScopedWebhook");
-        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversationScopedWebhook");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteConversationScopedWebhook");
+        foreach (var (scope, name) in ServiceScope.Twins(routes))
+        {
+            var group = scope.MapGroup("/Conversations/{ConversationSid}/Webhooks").WithTags("Conversation webhooks");
+            group.MapPost("/", CreateAsync).WithName(name("CreateConversationScopedWebhook")).Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListConversationScopedWebhook"));
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationScopedWebhook"));
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversationScopedWebhook"));
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversationScopedWebhook"));
+        }
+
         return routes;
     }
 
@@ -131,6 +135,7 @@ public static class ConversationWebhookEndpoints
         return new ScopedWebhookResource(
             webhook.Sid,
             links.AccountSid,
+            links.NamedServiceSid,
             webhook.ConversationSid,
             webhook.Target,
             links.ConversationUrl(webhook.ConversationSid) + "/Webhooks/" + webhook.Sid,
@@ -140,10 +145,11 @@ public static class ConversationWebhookEndpoints
     }
 }
 
-/// <summary><c>conversations.v1.conversation.conversation_scoped_webhook</c>.</summary>
+/// <summary><c>conversations.v1.conversation.conversation_scoped_webhook</c> (with <c>chat_service_sid</c> under a service's path).</summary>
 public sealed record ScopedWebhookResource(
     string Sid,
     string AccountSid,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? ChatServiceSid,
     string ConversationSid,
     string Target,
     string Url,

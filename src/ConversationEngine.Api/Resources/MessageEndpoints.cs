@@ -5,17 +5,21 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
 
-/// <summary><c>/v1/Conversations/{ConversationSid}/Messages</c>.</summary>
+/// <summary><c>/v1/Conversations/{ConversationSid}/Messages</c> and its twin under <c>/v1/Services/{ChatServiceSid}</c>.</summary>
 public static class MessageEndpoints
 {
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/Conversations/{ConversationSid}/Messages").WithTags("Messages");
-        group.MapPost("/", CreateAsync).WithName("CreateConversationMessage").Idempotent();
-        group.MapGet("/", ListAsync).WithName("ListConversationMessage");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversationMessage");
-        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversationMessage");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteConversationMessage");
+        foreach (var (scope, name) in ServiceScope.Twins(routes))
+        {
+            var group = scope.MapGroup("/Conversations/{ConversationSid}/Messages").WithTags("Messages");
+            group.MapPost("/", CreateAsync).WithName(name("CreateConversationMessage")).Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListConversationMessage"));
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationMessage"));
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversationMessage"));
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversationMessage"));
+        }
+
         return routes;
     }
 

@@ -5,17 +5,21 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
 
-/// <summary><c>/v1/Conversations/{ConversationSid}/Participants</c>.</summary>
+/// <summary><c>/v1/Conversations/{ConversationSid}/Participants</c> and its twin under <c>/v1/Services/{ChatServiceSid}</c>.</summary>
 public static class ParticipantEndpoints
 {
     public static IEndpointRouteBuilder MapParticipantEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/Conversations/{ConversationSid}/Participants").WithTags("Participants");
-        group.MapPost("/", CreateAsync).WithName("CreateConversationParticipant").Idempotent();
-        group.MapGet("/", ListAsync).WithName("ListConversationParticipant");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversationParticipant");
-        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConversationParticipant");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteConversationParticipant");
+        foreach (var (scope, name) in ServiceScope.Twins(routes))
+        {
+            var group = scope.MapGroup("/Conversations/{ConversationSid}/Participants").WithTags("Participants");
+            group.MapPost("/", CreateAsync).WithName(name("CreateConversationParticipant")).Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListConversationParticipant"));
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationParticipant"));
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversationParticipant"));
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversationParticipant"));
+        }
+
         return routes;
     }
 

@@ -3,14 +3,18 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
 
-/// <summary><c>/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts</c>: delivery receipts.</summary>
+/// <summary><c>/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts</c> (and its service twin): delivery receipts.</summary>
 public static class ReceiptEndpoints
 {
     public static IEndpointRouteBuilder MapReceiptEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts").WithTags("Receipts");
-        group.MapGet("/", ListAsync).WithName("ListConversationMessageReceipt");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConversationMessageReceipt");
+        foreach (var (scope, name) in ServiceScope.Twins(routes))
+        {
+            var group = scope.MapGroup("/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts").WithTags("Receipts");
+            group.MapGet("/", ListAsync).WithName(name("ListConversationMessageReceipt"));
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationMessageReceipt"));
+        }
+
         return routes;
     }
 

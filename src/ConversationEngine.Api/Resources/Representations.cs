@@ -1,9 +1,14 @@
+using System.Text.Json.Serialization;
 using ConversationEngine.Conversations;
 using ConversationEngine.Delivery;
 
 namespace ConversationEngine.Api.Resources;
 
-/// <summary>Conversations v1 JSON shapes (snake_case on the wire), as in Twilio's OpenAPI document.</summary>
+/// <summary>
+/// Conversations v1 JSON shapes (snake_case on the wire), as in Twilio's OpenAPI document. A
+/// conversation's participants, messages, receipts and webhooks carry <c>chat_service_sid</c> only
+/// when served under <c>/v1/Services/{ChatServiceSid}</c>, as the service twins' schemas do.
+/// </summary>
 public sealed record ConversationResource(
     string AccountSid,
     string ChatServiceSid,
@@ -24,6 +29,7 @@ public sealed record MessagingBindingResource(string Type, string? Address, stri
 
 public sealed record ParticipantResource(
     string AccountSid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ChatServiceSid,
     string ConversationSid,
     string Sid,
     string? Identity,
@@ -40,6 +46,7 @@ public sealed record MediaResource(string Sid, long Size, string? ContentType, s
 
 public sealed record MessageResource(
     string AccountSid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ChatServiceSid,
     string ConversationSid,
     string Sid,
     long Index,
@@ -66,6 +73,7 @@ public sealed record ConfigurationResource(
 
 public sealed record ReceiptResource(
     string AccountSid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ChatServiceSid,
     string ConversationSid,
     string Sid,
     string MessageSid,
@@ -98,8 +106,11 @@ public sealed record ServiceConfigurationResource(
     Dictionary<string, string> Links,
     bool ReachabilityEnabled);
 
-/// <summary>Maps snapshots to their wire shapes; every <c>url</c> is absolute, from the public base URL.</summary>
-public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.EngineOptions> options)
+/// <summary>
+/// Maps snapshots to their wire shapes; every <c>url</c> is absolute, from the public base URL, in
+/// the form the request used (a service's path answers with the service's URLs). One per request.
+/// </summary>
+public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.EngineOptions> options, ServiceScope scope)
 {
     private static readonly string[] SummaryStatuses = ["sent", "delivered", "read", "failed", "undelivered"];
 
@@ -111,9 +122,14 @@ public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.
 
     public string Engine(string path) => baseUrl + "/engine/v1" + path;
 
-    public string ConversationsUrl => V1("/Conversations");
+    /// <summary>The service the request's path names (its resources' <c>chat_service_sid</c>), or null on the short form.</summary>
+    public string? NamedServiceSid => scope.NamedServiceSid;
 
-    public string ConversationUrl(string sid) => V1("/Conversations/" + sid);
+    public string ConversationsUrl => V1(scope.NamedServiceSid is { } service ? $"/Services/{service}/Conversations" : "/Conversations");
+
+    public string ConversationUrl(string sid) => ConversationsUrl + "/" + sid;
+
+    public string ServiceUrl(string sid) => V1("/Services/" + sid);
 
     public string ParticipantsUrl(string conversationSid) => ConversationUrl(conversationSid) + "/Participants";
 
@@ -155,7 +171,7 @@ public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.
             var b => new Dictionary<string, string?> { ["type"] = b.Type, ["address"] = b.Address, ["proxy_address"] = b.ProxyAddress },
         };
         return new ParticipantResource(
-            AccountSid, p.ConversationSid, p.Sid, p.Identity, p.Attributes, binding, p.RoleSid, p.DateCreated, p.DateUpdated,
+            AccountSid, NamedServiceSid, p.ConversationSid, p.Sid, p.Identity, p.Attributes, binding, p.RoleSid, p.DateCreated, p.DateUpdated,
             ParticipantsUrl(p.ConversationSid) + "/" + p.Sid,
             p.LastReadMessageIndex,
             p.LastReadTimestamp is { } read ? Http.TwilioJson.FormatDate(read) : null);
@@ -165,7 +181,7 @@ public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.
     {
         var url = MessagesUrl(m.ConversationSid) + "/" + m.Sid;
         return new MessageResource(
-            AccountSid, m.ConversationSid, m.Sid, m.Index, m.Author, m.Body,
+            AccountSid, NamedServiceSid, m.ConversationSid, m.Sid, m.Index, m.Author, m.Body,
             m.Media?.Select(x => new MediaResource(x.Sid, x.Size, x.ContentType, x.Filename, x.Url)).ToList(),
             m.Attributes, m.ParticipantSid, m.DateCreated, m.DateUpdated,
             DeliverySummary(receipts),
@@ -179,7 +195,7 @@ public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.
     }
 
     public ReceiptResource Receipt(DeliveryReceipt r) => new(
-        AccountSid, r.ConversationSid, r.Sid, r.MessageSid, r.ChannelMessageSid, r.ParticipantSid,
+        AccountSid, NamedServiceSid, r.ConversationSid, r.Sid, r.MessageSid, r.ChannelMessageSid, r.ParticipantSid,
         DeliveryStatuses.ForReceipt(r.Status), r.ErrorCode, r.DateCreated, r.DateUpdated,
         ReceiptsUrl(r.ConversationSid, r.MessageSid) + "/" + r.Sid);
 

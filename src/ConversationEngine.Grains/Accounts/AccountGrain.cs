@@ -1,4 +1,5 @@
 using ConversationEngine.Conversations;
+using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Rules;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +10,9 @@ namespace ConversationEngine.Accounts;
 public sealed class AccountGrainState
 {
     [Id(0)] public AccountConfiguration? Configuration { get; set; }
+
+    /// <summary>The account's conversation services, oldest first (the default one included once it is created).</summary>
+    [Id(1)] public List<string> Services { get; set; } = [];
 }
 
 public sealed class AccountGrain(
@@ -32,6 +36,7 @@ public sealed class AccountGrain(
             AccountSid = this.GetPrimaryKeyString(),
             DefaultChatServiceSid = serviceSid,
         };
+        store.State.Services.Insert(0, serviceSid);
         await store.WriteStateAsync();
         return store.State.Configuration;
     }
@@ -67,5 +72,41 @@ public sealed class AccountGrain(
         }
 
         return updated;
+    }
+
+    public async Task<ChatServiceSnapshot> CreateServiceAsync(string friendlyName)
+    {
+        // The default service comes first, so the list starts with it.
+        await GetConfigurationAsync();
+        var serviceSid = Sids.New(Sids.ChatService);
+        var service = await grains.GetGrain<IChatServiceGrain>(serviceSid).InitializeAsync(friendlyName);
+        store.State.Services.Add(serviceSid);
+        await store.WriteOrRevertAsync(() => store.State.Services.Remove(serviceSid));
+        return service;
+    }
+
+    public async Task<IReadOnlyList<string>> ListServicesAsync()
+    {
+        var configuration = await GetConfigurationAsync();
+
+        // Accounts of earlier versions had only the default service and no list.
+        return store.State.Services.Contains(configuration.DefaultChatServiceSid)
+            ? store.State.Services.ToList()
+            : [configuration.DefaultChatServiceSid, .. store.State.Services];
+    }
+
+    public async Task DeleteServiceAsync(string chatServiceSid)
+    {
+        var configuration = await GetConfigurationAsync();
+        if (chatServiceSid == configuration.DefaultChatServiceSid)
+        {
+            throw Errors.Invalid("Sid", $"{chatServiceSid} is the account's default conversation service and cannot be deleted; make another service the default first (POST /v1/Configuration DefaultChatServiceSid)");
+        }
+
+        await grains.GetGrain<IChatServiceGrain>(chatServiceSid).DeleteAsync();
+        if (store.State.Services.Remove(chatServiceSid))
+        {
+            await store.WriteOrRevertAsync(() => store.State.Services.Add(chatServiceSid));
+        }
     }
 }

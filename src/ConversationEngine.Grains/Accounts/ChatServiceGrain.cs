@@ -70,6 +70,12 @@ public sealed class ChatServiceGrain(
         return Configuration();
     }
 
+    public async Task DeleteAsync()
+    {
+        await grains.GetGrain<Webhooks.IWebhookConfigurationGrain>(this.GetPrimaryKeyString()).ClearAsync();
+        await store.ClearStateAsync();
+    }
+
     private ChatServiceConfiguration Configuration()
     {
         var service = State.Service ?? throw Errors.Unknown($"Conversation Service {this.GetPrimaryKeyString()}");

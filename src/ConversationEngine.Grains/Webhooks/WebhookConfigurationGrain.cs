@@ -51,6 +51,8 @@ public sealed class WebhookConfigurationGrain(
         return updated;
     }
 
+    public Task ClearAsync() => store.ClearStateAsync();
+
     public Task<WebhookTarget?> PostTargetAsync()
     {
         var configuration = store.State.Configuration;

@@ -9,6 +9,9 @@ using Twilio.Rest.Conversations.V1;
 using Twilio.Rest.Conversations.V1.Conversation;
 using Twilio.Security;
 using AccountWebhooks = Twilio.Rest.Conversations.V1.Configuration.WebhookResource;
+using ServiceConversations = Twilio.Rest.Conversations.V1.Service.ConversationResource;
+using ServiceMessages = Twilio.Rest.Conversations.V1.Service.Conversation.MessageResource;
+using ServiceParticipants = Twilio.Rest.Conversations.V1.Service.Conversation.ParticipantResource;
 using ServiceWebhooks = Twilio.Rest.Conversations.V1.Service.Configuration.WebhookResource;
 using ServiceBindings = Twilio.Rest.Conversations.V1.Service.BindingResource;
 using ServiceNotifications = Twilio.Rest.Conversations.V1.Service.Configuration.NotificationResource;
@@ -512,6 +515,39 @@ public sealed class TwilioCSharpLibraryTests(EngineFixture fixture) : IDisposabl
         Assert.Equal([registered.Sid], read.Select(b => b.Sid));
         Assert.True(await ServiceBindings.DeleteAsync(service, registered.Sid, client: Client));
         Assert.Empty(await ServiceBindings.ReadAsync(service, identity: [identity], client: Client));
+    }
+
+    [Fact]
+    public async Task Service_and_a_conversation_in_it_are_created_read_and_deleted_through_the_library()
+    {
+        var service = await ServiceResource.CreateAsync("Library service", client: Client);
+        Assert.Matches("^IS[0-9a-f]{32}$", service.Sid);
+        Assert.Equal(EngineHost.AccountSid, service.AccountSid);
+        Assert.Equal("Library service", service.FriendlyName);
+        Assert.Equal($"{fixture.Host.BaseUrl}/v1/Services/{service.Sid}", service.Url.ToString());
+        Assert.Equal($"{service.Url}/Conversations", service.Links["conversations"]);
+        Assert.Equal(service.Sid, (await ServiceResource.FetchAsync(service.Sid, client: Client)).Sid);
+        Assert.Contains(await ServiceResource.ReadAsync(client: Client), s => s.Sid == service.Sid);
+
+        var unique = Unique("in-service");
+        var conversation = await ServiceConversations.CreateAsync(service.Sid, friendlyName: "In a service", uniqueName: unique, client: Client);
+        Assert.Equal(service.Sid, conversation.ChatServiceSid);
+        Assert.Equal($"{service.Url}/Conversations/{conversation.Sid}", conversation.Url.ToString());
+        Assert.Equal(conversation.Sid, (await ServiceConversations.FetchAsync(service.Sid, unique, client: Client)).Sid);
+        Assert.Equal([conversation.Sid], (await ServiceConversations.ReadAsync(service.Sid, client: Client)).Select(c => c.Sid));
+
+        var participant = await ServiceParticipants.CreateAsync(service.Sid, conversation.Sid, identity: "alice", client: Client);
+        Assert.Equal(service.Sid, participant.ChatServiceSid);
+        var message = await ServiceMessages.CreateAsync(service.Sid, conversation.Sid, author: "alice", body: "hello", client: Client);
+        Assert.Equal(service.Sid, message.ChatServiceSid);
+        Assert.Equal("hello", (await ServiceMessages.FetchAsync(service.Sid, conversation.Sid, message.Sid, client: Client)).Body);
+
+        var elsewhere = await Assert.ThrowsAsync<ApiException>(() => ConversationResource.FetchAsync(conversation.Sid, client: Client));
+        AssertTwilioError(elsewhere, HttpStatusCode.NotFound, 20404);
+
+        Assert.True(await ServiceResource.DeleteAsync(service.Sid, client: Client));
+        var gone = await Assert.ThrowsAsync<ApiException>(() => ServiceConversations.FetchAsync(service.Sid, conversation.Sid, client: Client));
+        AssertTwilioError(gone, HttpStatusCode.NotFound, 20404);
     }
 
     private async Task<string> NewConversationAsync() => (await ConversationResource.CreateAsync(client: Client)).Sid;

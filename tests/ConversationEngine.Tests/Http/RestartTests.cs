@@ -101,6 +101,34 @@ public sealed class RestartTests
     };
 
     /// <summary>The second host listens on another port, so its URLs differ by that alone.</summary>
+    [Fact]
+    public async Task Services_and_the_conversations_they_hold_are_read_back_by_a_new_host()
+    {
+        var name = "restart-" + Guid.NewGuid().ToString("N");
+        string dataDirectory;
+        string service;
+        string serviceBefore;
+        string conversationBefore;
+        await using (var host = await EngineHost.StartAsync())
+        {
+            dataDirectory = host.DataDirectory;
+            var created = await host.Client.PostFormAsync("/v1/Services", ("FriendlyName", "kept")).ExpectAsync(HttpStatusCode.Created);
+            service = (string)created["sid"]!;
+            serviceBefore = created.ToJsonString();
+            conversationBefore = (await host.Client.PostFormAsync($"/v1/Services/{service}/Conversations", ("UniqueName", name)).ExpectAsync(HttpStatusCode.Created)).ToJsonString();
+        }
+
+        await using (var host = await EngineHost.StartAsync(dataDirectory))
+        {
+            var client = host.Client;
+            Assert.Equal(Rebase(serviceBefore, host), (await client.GetAsync($"/v1/Services/{service}").ExpectAsync(HttpStatusCode.OK)).ToJsonString());
+            var listed = (await client.GetAsync("/v1/Services").ExpectAsync(HttpStatusCode.OK))["services"]!.AsArray();
+            Assert.Equal(2, listed.Count);
+            Assert.Equal(service, (string?)listed[1]!["sid"]);
+            Assert.Equal(Rebase(conversationBefore, host), (await client.GetAsync($"/v1/Services/{service}/Conversations/{name}").ExpectAsync(HttpStatusCode.OK)).ToJsonString());
+        }
+    }
+
     private static string Rebase(string json, EngineHost host) =>
         System.Text.RegularExpressions.Regex.Replace(json, @"http://127\.0\.0\.1:\d+", host.BaseUrl);
 }

@@ -1,0 +1,142 @@
+using ConversationEngine.Accounts;
+using ConversationEngine.Api.Http;
+using ConversationEngine.Conversations;
+using ConversationEngine.Webhooks;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConversationEngine.Api.Resources;
+
+/// <summary>
+/// <c>/v1/Services</c>: the account's conversation services (<c>IS…</c>), the default one among
+/// them. Each holds its own conversations, unique names and configuration; its resources are
+/// served under <c>/v1/Services/{ChatServiceSid}/…</c> by the endpoints of the short form.
+/// </summary>
+public static class ServiceEndpoints
+{
+    private const int FriendlyNameLength = 256;
+
+    /// <summary>How many of a deleted service's conversations are deleted side by side.</summary>
+    private const int DeleteBatch = 50;
+
+    public static IEndpointRouteBuilder MapServiceEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/Services").WithTags("Services");
+        group.MapPost("/", CreateAsync).WithName("CreateService");
+        group.MapGet("/", ListAsync).WithName("ListService");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchService");
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteService");
+        return routes;
+    }
+
+    public static async Task<Created<ServiceResource>> CreateAsync(HttpRequest request, IGrainFactory grains, ResourceLinks links)
+    {
+        var form = await Form.ReadAsync(request);
+        var friendlyName = form.Value("FriendlyName") is { Length: > 0 } name ? name : throw Errors.Missing("FriendlyName");
+        if (friendlyName.Length > FriendlyNameLength)
+        {
+            throw Errors.Invalid("FriendlyName", $"must be at most {FriendlyNameLength} characters");
+        }
+
+        var service = await Account(grains, links).CreateServiceAsync(friendlyName);
+        var resource = Resource(service, links);
+        return TypedResults.Created(resource.Url, resource);
+    }
+
+    public static async Task<Ok<ServiceResource>> FetchAsync(string sid, IGrainFactory grains, ResourceLinks links) =>
+        TypedResults.Ok(Resource(await ExistingAsync(sid, grains), links));
+
+    public static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains, ResourceLinks links)
+    {
+        var paging = Paging.From(request);
+        var page = Page.Slice(await Account(grains, links).ListServicesAsync(), paging.Position ?? 0, paging.PageSize);
+        var services = await Task.WhenAll(page.Items.Select(sid => grains.GetGrain<IChatServiceGrain>(sid).GetAsync()));
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["services"] = services.OfType<ChatServiceSnapshot>().Select(s => Resource(s, links)).ToList(),
+            ["meta"] = paging.Meta("services", links.V1("/Services"), null, page.Next, page.Previous),
+        }, TwilioJson.Options);
+    }
+
+    /// <summary>
+    /// Deletes the service's conversations (with their messages, participants and webhooks), then
+    /// its push bindings, notification settings, configuration and itself. The default service is refused before anything is deleted. A
+    /// failure midway leaves a service that can be deleted again.
+    /// </summary>
+    public static async Task<NoContent> DeleteAsync(string sid, IGrainFactory grains, ConversationLookup lookup, ResourceLinks links)
+    {
+        await ExistingAsync(sid, grains);
+        if (sid == await lookup.DefaultServiceSidAsync())
+        {
+            throw Errors.Invalid("Sid", $"{sid} is the account's default conversation service and cannot be deleted; make another service the default first (POST /v1/Configuration DefaultChatServiceSid)");
+        }
+
+        var list = grains.GetGrain<IConversationListGrain>(0);
+        var query = new ConversationQuery { ChatServiceSid = sid };
+        for (var start = 0L; ;)
+        {
+            var page = await list.ListAsync(query, start, descending: false, DeleteBatch);
+            await Task.WhenAll(page.Select(e => DeleteConversationAsync(grains, e.Conversation.Sid)));
+            if (page.Count < DeleteBatch)
+            {
+                break;
+            }
+
+            start = page[^1].Position + 1;
+        }
+
+        await grains.GetGrain<Push.IPushBindingsGrain>(sid).ClearAsync();
+        await grains.GetGrain<Push.INotificationConfigurationGrain>(sid).ClearAsync();
+        await Account(grains, links).DeleteServiceAsync(sid);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task DeleteConversationAsync(IGrainFactory grains, string conversationSid)
+    {
+        var conversation = grains.GetGrain<IConversationGrain>(conversationSid);
+        if (await conversation.GetAsync() is not null)
+        {
+            await conversation.DeleteAsync();
+        }
+
+        await grains.GetGrain<IConversationWebhooksGrain>(conversationSid).ClearAsync();
+    }
+
+    private static IAccountGrain Account(IGrainFactory grains, ResourceLinks links) => grains.GetGrain<IAccountGrain>(links.AccountSid);
+
+    private static async Task<ChatServiceSnapshot> ExistingAsync(string sid, IGrainFactory grains) =>
+        Sids.IsValid(sid, Sids.ChatService) && await grains.GetGrain<IChatServiceGrain>(sid).GetAsync() is { } service
+            ? service
+            : throw Errors.Unknown($"Conversation Service {sid}");
+
+    private static ServiceResource Resource(ChatServiceSnapshot service, ResourceLinks links)
+    {
+        var url = links.ServiceUrl(service.Sid);
+        return new ServiceResource(
+            links.AccountSid,
+            service.Sid,
+            service.FriendlyName,
+            service.DateCreated,
+            service.DateUpdated,
+            url,
+            new Dictionary<string, string>
+            {
+                ["conversations"] = url + "/Conversations",
+                ["users"] = url + "/Users",
+                ["roles"] = url + "/Roles",
+                ["bindings"] = url + "/Bindings",
+                ["configuration"] = url + "/Configuration",
+                ["participant_conversations"] = url + "/ParticipantConversations",
+                ["conversation_with_participants"] = url + "/ConversationWithParticipants",
+            });
+    }
+}
+
+/// <summary><c>conversations.v1.service</c>.</summary>
+public sealed record ServiceResource(
+    string AccountSid,
+    string Sid,
+    string FriendlyName,
+    DateTimeOffset DateCreated,
+    DateTimeOffset DateUpdated,
+    string Url,
+    Dictionary<string, string> Links);
