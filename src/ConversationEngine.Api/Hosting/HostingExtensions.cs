@@ -126,6 +126,8 @@ public static class HostingExtensions
         app.MapConfigurationEndpoints();
         app.MapConversationEndpoints();
         app.MapParticipantEndpoints();
+        app.MapRoleEndpoints();
+        app.MapUserEndpoints();
         app.MapMessageEndpoints();
         app.MapReceiptEndpoints();
         app.MapAddressConfigurationEndpoints();
