@@ -1,4 +1,3 @@
-using ConversationEngine.Accounts;
 using ConversationEngine.Rules;
 using ConversationEngine.Users;
 
@@ -14,7 +13,7 @@ internal static class ParticipantUsers
     public static async Task<AddParticipant> PrepareAsync(IGrainFactory grains, string chatServiceSid, AddParticipant command)
     {
         var roleSid = await CheckRoleAsync(grains, chatServiceSid, command.RoleSid)
-            ?? (await grains.GetGrain<IChatServiceGrain>(chatServiceSid).GetConfigurationAsync()).DefaultConversationRoleSid;
+            ?? (await ServiceDefaults.RolesAsync(grains, chatServiceSid)).ConversationRole;
         await EnsureUserAsync(grains, chatServiceSid, command.Identity);
         return command with { RoleSid = roleSid };
     }

@@ -1,4 +1,3 @@
-using ConversationEngine.Accounts;
 using ConversationEngine.Rules;
 
 namespace ConversationEngine.Users;
@@ -87,7 +86,7 @@ internal static class UserDrafts
         }
         else
         {
-            roleSid = (await grains.GetGrain<IChatServiceGrain>(command.ChatServiceSid).GetConfigurationAsync()).DefaultChatServiceRoleSid;
+            roleSid = (await ServiceDefaults.RolesAsync(grains, command.ChatServiceSid)).ServiceRole;
         }
 
         return new UserSnapshot
