@@ -37,9 +37,10 @@ public sealed class UserIdentityGrain(
             await store.WriteStateAsync();
         }
 
-        var created = await grains.GetGrain<IUserGrain>(user.Sid).CreateAsync(user);
+        // Listed before it exists: a list skips an entry without its user, and a retry after a
+        // crash finds the entry there and creates the user.
         await grains.GetGrain<IUserDirectoryGrain>(user.ChatServiceSid).AddAsync(user.Sid);
-        return created;
+        return await grains.GetGrain<IUserGrain>(user.Sid).CreateAsync(user);
     }
 
     public async Task<UserSnapshot> EnsureAsync(string identity, string chatServiceSid) =>

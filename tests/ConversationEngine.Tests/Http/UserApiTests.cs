@@ -1,4 +1,5 @@
 using System.Net;
+using ConversationEngine.Api.Http;
 using ConversationEngine.Tests.Support;
 
 namespace ConversationEngine.Tests.Http;
@@ -142,6 +143,33 @@ public sealed class UserApiTests(EngineFixture fixture)
 
         Assert.Subset(seen.ToHashSet(), made.ToHashSet());
         Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Retried_creates_with_one_idempotency_key_make_one_user_and_one_role()
+    {
+        var identity = Identity("retry");
+        var key = Guid.NewGuid().ToString("N");
+        var first = await PostWithKeyAsync("/v1/Users", key, ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
+        var second = await PostWithKeyAsync("/v1/Users", key, ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal((string?)first["sid"], (string?)second["sid"]);
+
+        var roleKey = Guid.NewGuid().ToString("N");
+        var role = await PostWithKeyAsync("/v1/Roles", roleKey, ("FriendlyName", "retried"), ("Type", "conversation"), ("Permission", "sendMessage"))
+            .ExpectAsync(HttpStatusCode.Created);
+        var again = await PostWithKeyAsync("/v1/Roles", roleKey, ("FriendlyName", "retried"), ("Type", "conversation"), ("Permission", "sendMessage"))
+            .ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal((string?)role["sid"], (string?)again["sid"]);
+    }
+
+    private async Task<HttpResponseMessage> PostWithKeyAsync(string path, string key, params (string Name, string Value)[] fields)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
+        };
+        request.Headers.TryAddWithoutValidation(IdempotencyFilter.Header, key);
+        return await Client.SendAsync(request);
     }
 
     private static string Identity(string purpose) => $"user-{purpose}-{Guid.NewGuid():N}";
