@@ -55,6 +55,18 @@ public static class Errors
     public const int GroupParticipantExists = 50437;
     public const int ProjectedAddressOnBinding = 50443;
     public const int BodyTooLong = 50504;
+
+    /// <summary>A RoleSid that names no role of the service (Twilio's Chat code "Role not found").</summary>
+    public const int RoleNotFound = 50100;
+
+    /// <summary>A role of the wrong type or an unknown Type (Twilio's "Invalid role type").</summary>
+    public const int InvalidRoleType = 50105;
+
+    /// <summary>A participant's RoleSid that names no conversation role ("Conversation role not found").</summary>
+    public const int ConversationRoleNotFound = 50109;
+
+    /// <summary>A user with the identity exists in the service ("User already exists", 409).</summary>
+    public const int UserExists = 50201;
     public const int InvalidContentVariables = 50527;
 
     public static EngineException Invalid(int code, string message) => new(ErrorKind.Invalid, code, message);

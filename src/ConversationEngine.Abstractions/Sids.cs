@@ -17,6 +17,7 @@ public static class Sids
     public const string Message = "IM";
     public const string Media = "ME";
     public const string Role = "RL";
+    public const string User = "US";
     public const string MessagingService = "MG";
     public const string Content = "HX";
     public const string Credential = "CR";

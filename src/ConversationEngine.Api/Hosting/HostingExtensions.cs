@@ -129,6 +129,8 @@ public static class HostingExtensions
         app.MapServiceEndpoints();
         app.MapConversationEndpoints();
         app.MapParticipantEndpoints();
+        app.MapRoleEndpoints();
+        app.MapUserEndpoints();
         app.MapMessageEndpoints();
         app.MapReceiptEndpoints();
         app.MapAddressConfigurationEndpoints();

@@ -1,6 +1,7 @@
 using ConversationEngine.Conversations;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
+using ConversationEngine.Users;
 
 namespace ConversationEngine.Accounts;
 
@@ -44,19 +45,20 @@ public sealed class ChatServiceGrain(
 
     public Task<ChatServiceSnapshot?> GetAsync() => Task.FromResult(State.Service);
 
-    public Task<ChatServiceConfiguration> GetConfigurationAsync() => Task.FromResult(Configuration());
+    public Task<ChatServiceConfiguration> GetConfigurationAsync() => ConfigurationAsync();
 
     public async Task<ChatServiceConfiguration> UpdateConfigurationAsync(UpdateChatServiceConfiguration update)
     {
-        Configuration();
+        await ConfigurationAsync();
         var current = State.Configuration;
-        State.Configuration = new UpdateChatServiceConfiguration
+        var next = new UpdateChatServiceConfiguration
         {
-            DefaultConversationCreatorRoleSid = FieldRules.Sid(update.DefaultConversationCreatorRoleSid, Sids.Role, "DefaultConversationCreatorRoleSid") ?? current.DefaultConversationCreatorRoleSid,
-            DefaultConversationRoleSid = FieldRules.Sid(update.DefaultConversationRoleSid, Sids.Role, "DefaultConversationRoleSid") ?? current.DefaultConversationRoleSid,
-            DefaultChatServiceRoleSid = FieldRules.Sid(update.DefaultChatServiceRoleSid, Sids.Role, "DefaultChatServiceRoleSid") ?? current.DefaultChatServiceRoleSid,
+            DefaultConversationCreatorRoleSid = await RoleAsync(update.DefaultConversationCreatorRoleSid, RoleTypes.Conversation, "DefaultConversationCreatorRoleSid") ?? current.DefaultConversationCreatorRoleSid,
+            DefaultConversationRoleSid = await RoleAsync(update.DefaultConversationRoleSid, RoleTypes.Conversation, "DefaultConversationRoleSid") ?? current.DefaultConversationRoleSid,
+            DefaultChatServiceRoleSid = await RoleAsync(update.DefaultChatServiceRoleSid, RoleTypes.Service, "DefaultChatServiceRoleSid") ?? current.DefaultChatServiceRoleSid,
             ReachabilityEnabled = update.ReachabilityEnabled ?? current.ReachabilityEnabled,
         };
+        State.Configuration = next;
         try
         {
             await store.WriteStateAsync();
@@ -67,7 +69,7 @@ public sealed class ChatServiceGrain(
             throw;
         }
 
-        return Configuration();
+        return await ConfigurationAsync();
     }
 
     public async Task DeleteAsync()
@@ -76,18 +78,33 @@ public sealed class ChatServiceGrain(
         await store.ClearStateAsync();
     }
 
-    private ChatServiceConfiguration Configuration()
+    /// <summary>The configuration; a role default never set names the role the service started with.</summary>
+    private async Task<ChatServiceConfiguration> ConfigurationAsync()
     {
         var service = State.Service ?? throw Errors.Unknown($"Conversation Service {this.GetPrimaryKeyString()}");
         var configuration = State.Configuration;
+        var defaults = await Roles.GetDefaultsAsync();
         return new ChatServiceConfiguration
         {
             ChatServiceSid = service.Sid,
-            DefaultConversationCreatorRoleSid = configuration.DefaultConversationCreatorRoleSid,
-            DefaultConversationRoleSid = configuration.DefaultConversationRoleSid,
-            DefaultChatServiceRoleSid = configuration.DefaultChatServiceRoleSid,
+            DefaultConversationCreatorRoleSid = configuration.DefaultConversationCreatorRoleSid ?? defaults.ConversationAdmin,
+            DefaultConversationRoleSid = configuration.DefaultConversationRoleSid ?? defaults.ConversationUser,
+            DefaultChatServiceRoleSid = configuration.DefaultChatServiceRoleSid ?? defaults.ServiceUser,
             ReachabilityEnabled = configuration.ReachabilityEnabled ?? false,
         };
+    }
+
+    private IServiceRolesGrain Roles => grains.GetGrain<IServiceRolesGrain>(this.GetPrimaryKeyString());
+
+    private async Task<string?> RoleAsync(string? roleSid, string type, string parameter)
+    {
+        if (FieldRules.Sid(roleSid, Sids.Role, parameter) is not { } sid)
+        {
+            return null;
+        }
+
+        await Roles.CheckAsync(sid, type);
+        return sid;
     }
 
     public async Task<long> RegisterConversationAsync(string conversationSid)

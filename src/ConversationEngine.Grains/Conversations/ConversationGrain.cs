@@ -224,6 +224,7 @@ public sealed partial class ConversationGrain(
         }
 
         var header = await WritableAsync("add a participant");
+        command = await ParticipantUsers.PrepareAsync(grains, header.ChatServiceSid, command);
         var (participant, change) = await Roster.AddAsync(command, header, Now());
         await SaveActivityAsync(change, NewEvent(EventTypes.ParticipantAdded, EventParameters.Participant(participant, EventTypes.ParticipantAdded)));
         return participant;
@@ -235,7 +236,9 @@ public sealed partial class ConversationGrain(
     public async Task<ParticipantSnapshot> UpdateParticipantAsync(string participantSid, UpdateParticipant command)
     {
         await ElapseDueTimersAsync();
-        var holdsPairs = Existing().State != ConversationStates.Closed;
+        var header = Existing();
+        var holdsPairs = header.State != ConversationStates.Closed;
+        await ParticipantUsers.PrepareAsync(grains, header.ChatServiceSid, command);
         var (participant, change) = await Roster.UpdateAsync(participantSid, command, holdsPairs, Now());
         var updated = NewEvent(EventTypes.ParticipantUpdated, EventParameters.Participant(participant, EventTypes.ParticipantUpdated));
         await (holdsPairs ? SaveActivityAsync(change, updated) : SaveAsync(change, changes: updated));

@@ -550,6 +550,88 @@ public sealed class TwilioCSharpLibraryTests(EngineFixture fixture) : IDisposabl
         AssertTwilioError(gone, HttpStatusCode.NotFound, 20404);
     }
 
+    [Fact]
+    public async Task Roles_are_created_fetched_updated_listed_and_deleted_through_the_library()
+    {
+        var created = await RoleResource.CreateAsync(
+            friendlyName: "Library role", type: RoleResource.RoleTypeEnum.Conversation, permission: ["sendMessage", "leaveConversation"], client: Client);
+
+        Assert.Matches("^RL[0-9a-f]{32}$", created.Sid);
+        Assert.Equal(EngineHost.AccountSid, created.AccountSid);
+        Assert.Matches("^IS[0-9a-f]{32}$", created.ChatServiceSid);
+        Assert.Equal("Library role", created.FriendlyName);
+        Assert.Equal(RoleResource.RoleTypeEnum.Conversation, created.Type);
+        Assert.Equal(["sendMessage", "leaveConversation"], created.Permissions);
+        Assert.NotNull(created.DateCreated);
+        Assert.NotNull(created.DateUpdated);
+        Assert.Equal($"{fixture.Host.BaseUrl}/v1/Roles/{created.Sid}", created.Url.ToString());
+
+        var fetched = await RoleResource.FetchAsync(created.Sid, client: Client);
+        Assert.Equal(created.Sid, fetched.Sid);
+        var updated = await RoleResource.UpdateAsync(created.Sid, permission: ["sendMediaMessage"], client: Client);
+        Assert.Equal(["sendMediaMessage"], updated.Permissions);
+
+        var listed = (await RoleResource.ReadAsync(pageSize: 50, client: Client)).ToList();
+        Assert.Contains(created.Sid, listed.Select(r => r.Sid));
+        Assert.Contains(listed, r => r.FriendlyName == "channel user" && r.Type == RoleResource.RoleTypeEnum.Conversation);
+        Assert.Contains(listed, r => r.FriendlyName == "service user" && r.Type == RoleResource.RoleTypeEnum.Service);
+
+        Assert.True(await RoleResource.DeleteAsync(created.Sid, client: Client));
+        var gone = await Assert.ThrowsAsync<ApiException>(() => RoleResource.FetchAsync(created.Sid, client: Client));
+        AssertTwilioError(gone, HttpStatusCode.NotFound, 20404);
+        var refused = await Assert.ThrowsAsync<ApiException>(() => RoleResource.CreateAsync(
+            friendlyName: "bad", type: RoleResource.RoleTypeEnum.Service, permission: ["sendMessage"], client: Client));
+        AssertTwilioError(refused, HttpStatusCode.BadRequest, 20001);
+    }
+
+    [Fact]
+    public async Task Users_are_created_fetched_updated_listed_and_deleted_through_the_library()
+    {
+        var identity = Unique("user");
+        var created = await UserResource.CreateAsync(identity, friendlyName: "Library user", attributes: """{"duty":"tech"}""", client: Client);
+
+        Assert.Matches("^US[0-9a-f]{32}$", created.Sid);
+        Assert.Equal(EngineHost.AccountSid, created.AccountSid);
+        Assert.Matches("^IS[0-9a-f]{32}$", created.ChatServiceSid);
+        Assert.Matches("^RL[0-9a-f]{32}$", created.RoleSid);
+        Assert.Equal(identity, created.Identity);
+        Assert.Equal("Library user", created.FriendlyName);
+        AssertSameJson("""{"duty":"tech"}""", created.Attributes);
+        Assert.Null(created.IsOnline);
+        Assert.Null(created.IsNotifiable);
+        Assert.NotNull(created.DateCreated);
+        Assert.Equal($"{fixture.Host.BaseUrl}/v1/Users/{created.Sid}", created.Url.ToString());
+        Assert.Equal($"{fixture.Host.BaseUrl}/v1/Users/{created.Sid}/Conversations", created.Links["user_conversations"]);
+
+        var byIdentity = await UserResource.FetchAsync(identity, client: Client);
+        Assert.Equal(created.Sid, byIdentity.Sid);
+        var updated = await UserResource.UpdateAsync(created.Sid, friendlyName: "Renamed", client: Client);
+        Assert.Equal("Renamed", updated.FriendlyName);
+        Assert.Equal(identity, updated.Identity);
+
+        var listed = (await UserResource.ReadAsync(pageSize: 50, client: Client)).Select(u => u.Sid).ToList();
+        Assert.Contains(created.Sid, listed);
+
+        var duplicate = await Assert.ThrowsAsync<ApiException>(() => UserResource.CreateAsync(identity, client: Client));
+        AssertTwilioError(duplicate, HttpStatusCode.Conflict, 50201);
+
+        Assert.True(await UserResource.DeleteAsync(created.Sid, client: Client));
+        var gone = await Assert.ThrowsAsync<ApiException>(() => UserResource.FetchAsync(created.Sid, client: Client));
+        AssertTwilioError(gone, HttpStatusCode.NotFound, 20404);
+    }
+
+    [Fact]
+    public async Task Participant_read_through_the_library_carries_the_default_role_and_its_user()
+    {
+        var conversation = await NewConversationAsync();
+        var identity = Unique("linked");
+        var participant = await ParticipantResource.CreateAsync(conversation, identity: identity, client: Client);
+        Assert.Matches("^RL[0-9a-f]{32}$", participant.RoleSid);
+
+        var user = await UserResource.FetchAsync(identity, client: Client);
+        Assert.Equal(identity, user.Identity);
+    }
+
     private async Task<string> NewConversationAsync() => (await ConversationResource.CreateAsync(client: Client)).Sid;
 
     private static string Unique(string purpose) => $"cs-{purpose}-{Guid.NewGuid():N}";

@@ -119,11 +119,17 @@ public sealed class LifecycleApiTests(ShortTimerEngineFixture fixture)
         Assert.False((bool)before["reachability_enabled"]!);
         Assert.Equal($"{fixture.Host.BaseUrl}{url}", (string?)before["url"]);
 
-        var after = await Client.PostFormAsync(url, ("ReachabilityEnabled", "true"), ("DefaultConversationRoleSid", "RL0123456789abcdef0123456789abcdef"))
+        var role = (string)(await Client.PostFormAsync("/v1/Roles", ("FriendlyName", "member"), ("Type", "conversation"), ("Permission", "sendMessage"))
+            .ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        var after = await Client.PostFormAsync(url, ("ReachabilityEnabled", "true"), ("DefaultConversationRoleSid", role))
             .ExpectAsync(HttpStatusCode.OK);
         Assert.True((bool)after["reachability_enabled"]!);
-        Assert.Equal("RL0123456789abcdef0123456789abcdef", (string?)after["default_conversation_role_sid"]);
-        Assert.Null(after["default_conversation_creator_role_sid"]);
+        Assert.Equal(role, (string?)after["default_conversation_role_sid"]);
+
+        // The defaults never set name the roles the service started with.
+        Assert.Equal((string?)before["default_conversation_creator_role_sid"], (string?)after["default_conversation_creator_role_sid"]);
+        Assert.Matches("^RL[0-9a-f]{32}$", (string?)after["default_conversation_creator_role_sid"]);
+        await Client.PostFormAsync(url, ("DefaultConversationRoleSid", (string)before["default_conversation_role_sid"]!)).ExpectAsync(HttpStatusCode.OK);
 
         await Client.GetAsync("/v1/Services/IS0123456789abcdef0123456789abcdef/Configuration").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
         await Client.PostFormAsync(url, ("ReachabilityEnabled", "perhaps")).ExpectAsync(HttpStatusCode.BadRequest);

@@ -14,8 +14,10 @@ public sealed class ParticipantApiTests(EngineFixture fixture)
     public async Task Chat_participant_is_created_fetched_by_sid_and_identity_updated_and_deleted()
     {
         var conversation = await NewConversationAsync();
+        var role = (string)(await Client.PostFormAsync("/v1/Roles", ("FriendlyName", "agent"), ("Type", "conversation"), ("Permission", "sendMessage"))
+            .ExpectAsync(HttpStatusCode.Created))["sid"]!;
         var created = await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants",
-            ("Identity", "agent-7"), ("Attributes", "{\"team\":\"blue\"}"), ("RoleSid", "RL0123456789abcdef0123456789abcdef"))
+            ("Identity", "agent-7"), ("Attributes", "{\"team\":\"blue\"}"), ("RoleSid", role))
             .ExpectAsync(HttpStatusCode.Created);
 
         Assert.Matches("^MB[0-9a-f]{32}$", (string)created["sid"]!);
@@ -23,6 +25,7 @@ public sealed class ParticipantApiTests(EngineFixture fixture)
         Assert.Null(created["messaging_binding"]);
         Assert.Equal("{\"team\":\"blue\"}", (string?)created["attributes"]);
         Assert.Equal(conversation, (string?)created["conversation_sid"]);
+        Assert.Equal(role, (string?)created["role_sid"]);
         Assert.Equal($"{fixture.Host.BaseUrl}/v1/Conversations/{conversation}/Participants/{created["sid"]}", (string?)created["url"]);
 
         var byIdentity = await Client.GetAsync($"/v1/Conversations/{conversation}/Participants/agent-7").ExpectAsync(HttpStatusCode.OK);

@@ -1,0 +1,95 @@
+using ConversationEngine.Api.Http;
+using ConversationEngine.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConversationEngine.Api.Resources;
+
+public sealed record RoleResource(
+    string Sid,
+    string AccountSid,
+    string ChatServiceSid,
+    string FriendlyName,
+    string Type,
+    IReadOnlyList<string> Permissions,
+    DateTimeOffset DateCreated,
+    DateTimeOffset DateUpdated,
+    string Url);
+
+/// <summary><c>/v1/Roles</c>: the roles of the default conversation service.</summary>
+public static class RoleEndpoints
+{
+    /// <summary>The spec's page size limit for roles.</summary>
+    private const int MaxPageSize = 50;
+
+    public static IEndpointRouteBuilder MapRoleEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/Roles").WithTags("Roles");
+        group.MapPost("/", CreateAsync).WithName("CreateRole").Idempotent();
+        group.MapGet("/", ListAsync).WithName("ListRole");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchRole");
+        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateRole");
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteRole");
+        return routes;
+    }
+
+    public static async Task<Created<RoleResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var form = await Form.ReadAsync(request);
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var role = await Roles(scope, lookup).CreateAsync(new CreateRole
+        {
+            Sid = IdempotencyReservation.Of(request)?.Sid(Sids.Role) ?? Sids.New(Sids.Role),
+            FriendlyName = form.Value("FriendlyName"),
+            Type = form.Value("Type"),
+            Permissions = form.Values("Permission"),
+        });
+        var resource = Resource(role, scope, links);
+        return TypedResults.Created(resource.Url, resource);
+    }
+
+    public static async Task<Ok<RoleResource>> FetchAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var role = await Roles(scope, lookup).GetAsync(sid) ?? throw Errors.Unknown("The resource");
+        return TypedResults.Ok(Resource(role, scope, links));
+    }
+
+    public static async Task<Ok<RoleResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var form = await Form.ReadAsync(request);
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var role = await Roles(scope, lookup).UpdateAsync(sid, form.Values("Permission"));
+        return TypedResults.Ok(Resource(role, scope, links));
+    }
+
+    public static async Task<NoContent> DeleteAsync(string sid, HttpRequest request, ConversationLookup lookup)
+    {
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        await Roles(scope, lookup).DeleteAsync(sid);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var paging = Paging.From(request);
+        if (paging.PageSize > MaxPageSize)
+        {
+            throw Errors.Invalid("PageSize", $"must be between 1 and {MaxPageSize}");
+        }
+
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var page = await Roles(scope, lookup).ListAsync(paging.Position ?? 0, paging.PageSize);
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["roles"] = page.Items.Select(r => Resource(r, scope, links)).ToList(),
+            ["meta"] = paging.Meta("roles", links.V1(scope.PathPrefix + "/Roles"), null, page.Next, page.Previous),
+        }, TwilioJson.Options);
+    }
+
+    private static IServiceRolesGrain Roles(ChatServiceScope scope, ConversationLookup lookup) =>
+        lookup.Grains.GetGrain<IServiceRolesGrain>(scope.ServiceSid);
+
+    private static RoleResource Resource(RoleSnapshot role, ChatServiceScope scope, ResourceLinks links) => new(
+        role.Sid, links.AccountSid, role.ChatServiceSid, role.FriendlyName, role.Type, role.Permissions,
+        role.DateCreated, role.DateUpdated, links.V1($"{scope.PathPrefix}/Roles/{role.Sid}"));
+}

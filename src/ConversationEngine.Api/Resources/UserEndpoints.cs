@@ -1,0 +1,141 @@
+using ConversationEngine.Api.Http;
+using ConversationEngine.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConversationEngine.Api.Resources;
+
+public sealed record UserResource(
+    string Sid,
+    string AccountSid,
+    string ChatServiceSid,
+    string? RoleSid,
+    string Identity,
+    string? FriendlyName,
+    string Attributes,
+    bool? IsOnline,
+    bool? IsNotifiable,
+    DateTimeOffset DateCreated,
+    DateTimeOffset DateUpdated,
+    string Url,
+    Dictionary<string, string> Links);
+
+/// <summary>
+/// <c>/v1/Users</c>: the users of the default conversation service, by SID or identity. The engine
+/// has no presence or push registrations, so <c>is_online</c> and <c>is_notifiable</c> are null,
+/// as Twilio answers while reachability is off.
+/// </summary>
+public static class UserEndpoints
+{
+    /// <summary>The spec's page size limit for users.</summary>
+    private const int MaxPageSize = 50;
+
+    public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/Users").WithTags("Users");
+        group.MapPost("/", CreateAsync).WithName("CreateUser").Idempotent();
+        group.MapGet("/", ListAsync).WithName("ListUser");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchUser");
+        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateUser");
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteUser");
+        return routes;
+    }
+
+    public static async Task<Created<UserResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        WebhookHeader.Apply(request);
+        var form = await Form.ReadAsync(request);
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var identity = form.Value("Identity");
+        if (string.IsNullOrEmpty(identity))
+        {
+            throw Errors.Missing("Identity");
+        }
+
+        var user = await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(scope.ServiceSid, identity)).CreateAsync(identity, new CreateUser
+        {
+            Sid = IdempotencyReservation.Of(request)?.Sid(Sids.User) ?? Sids.New(Sids.User),
+            ChatServiceSid = scope.ServiceSid,
+            FriendlyName = form.Value("FriendlyName"),
+            Attributes = form.Value("Attributes"),
+            RoleSid = form.Value("RoleSid"),
+        });
+        var resource = Resource(user, scope, links);
+        return TypedResults.Created(resource.Url, resource);
+    }
+
+    public static async Task<Ok<UserResource>> FetchAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        return TypedResults.Ok(Resource(await ExistingAsync(sid, scope, lookup), scope, links));
+    }
+
+    public static async Task<Ok<UserResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        WebhookHeader.Apply(request);
+        var form = await Form.ReadAsync(request);
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var existing = await ExistingAsync(sid, scope, lookup);
+        var user = await lookup.Grains.GetGrain<IUserGrain>(existing.Sid).UpdateAsync(new UpdateUser
+        {
+            FriendlyName = form.Value("FriendlyName"),
+            Attributes = form.Value("Attributes"),
+            RoleSid = form.Value("RoleSid"),
+        });
+        return TypedResults.Ok(Resource(user, scope, links));
+    }
+
+    public static async Task<NoContent> DeleteAsync(string sid, HttpRequest request, ConversationLookup lookup)
+    {
+        WebhookHeader.Apply(request);
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var existing = await ExistingAsync(sid, scope, lookup);
+
+        // The user first: should a later step fail, the identity's claim and the list entry point
+        // at no user, which both treat as absent.
+        await lookup.Grains.GetGrain<IUserGrain>(existing.Sid).DeleteAsync();
+        await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(scope.ServiceSid, existing.Identity)).ReleaseAsync(existing.Sid);
+        await lookup.Grains.GetGrain<IUserDirectoryGrain>(scope.ServiceSid).RemoveAsync(existing.Sid);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var paging = Paging.From(request);
+        if (paging.PageSize > MaxPageSize)
+        {
+            throw Errors.Invalid("PageSize", $"must be between 1 and {MaxPageSize}");
+        }
+
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var directory = lookup.Grains.GetGrain<IUserDirectoryGrain>(scope.ServiceSid);
+        var entries = await directory.RangeAsync(paging.Position ?? 0, paging.PageSize + 1);
+        var users = await Task.WhenAll(entries.Take(paging.PageSize).Select(e => lookup.Grains.GetGrain<IUserGrain>(e.UserSid).GetAsync()));
+        var next = entries.Count > paging.PageSize ? entries[paging.PageSize].Position : (long?)null;
+        var previous = paging.Position is > 0 ? (long?)Math.Max(0, paging.Position.Value - paging.PageSize) : null;
+
+        // A read returns null reachability in Twilio whatever the service's setting.
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["users"] = users.OfType<UserSnapshot>().Where(u => u.ChatServiceSid == scope.ServiceSid).Select(u => Resource(u, scope, links)).ToList(),
+            ["meta"] = paging.Meta("users", links.V1(scope.PathPrefix + "/Users"), null, next, previous),
+        }, TwilioJson.Options);
+    }
+
+    /// <summary>The user the path names, by SID or identity; 404 when there is none in the service.</summary>
+    private static async Task<UserSnapshot> ExistingAsync(string sidOrIdentity, ChatServiceScope scope, ConversationLookup lookup)
+    {
+        var user = Sids.IsValid(sidOrIdentity, Sids.User)
+            ? await lookup.Grains.GetGrain<IUserGrain>(sidOrIdentity).GetAsync()
+            : await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(scope.ServiceSid, sidOrIdentity)).GetUserAsync();
+        return user is not null && user.ChatServiceSid == scope.ServiceSid ? user : throw Errors.Unknown("The resource");
+    }
+
+    private static UserResource Resource(UserSnapshot user, ChatServiceScope scope, ResourceLinks links)
+    {
+        var url = links.V1($"{scope.PathPrefix}/Users/{user.Sid}");
+        return new UserResource(
+            user.Sid, links.AccountSid, user.ChatServiceSid, user.RoleSid, user.Identity, user.FriendlyName, user.Attributes,
+            null, null, user.DateCreated, user.DateUpdated, url,
+            new Dictionary<string, string> { ["user_conversations"] = url + "/Conversations" });
+    }
+}
