@@ -126,6 +126,8 @@ public static class HostingExtensions
         app.MapConfigurationEndpoints();
         app.MapConversationEndpoints();
         app.MapParticipantEndpoints();
+        app.MapConversationWithParticipantsEndpoints();
+        app.MapParticipantConversationEndpoints();
         app.MapMessageEndpoints();
         app.MapReceiptEndpoints();
         app.MapAddressConfigurationEndpoints();
