@@ -109,6 +109,11 @@ public sealed partial class ConversationGrain(
         {
             await TryListAsync();
         }
+
+        if (State.PendingIndexChanges.Count > 0)
+        {
+            await TryFlushIndexAsync();
+        }
     }
 
     public async Task EnsureListedAsync()

@@ -2,11 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
-using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Serialization;
-using Orleans.Storage;
 
 namespace ConversationEngine.Tests.Http;
 
@@ -19,6 +15,7 @@ public sealed partial class ConversationWithParticipantsTests(EngineFixture fixt
 {
     private const string Proxy = "+15005550006";
     private const string Path = "/v1/ConversationWithParticipants";
+    private const string Marker = "fail at the second participant";
 
     private HttpClient Client => fixture.Host.Client;
 
@@ -219,15 +216,14 @@ public sealed partial class ConversationWithParticipantsTests(EngineFixture fixt
     [Fact]
     public async Task Failure_part_way_closes_the_conversation_and_releases_everything_with_50427()
     {
-        await using var host = await EngineHost.StartAsync(services: services => services.AddKeyedSingleton<IGrainStorageSerializer>(
-            "store",
-            (provider, _) => new FailingWrites(new CompactGrainStateSerializer(provider.GetRequiredService<Serializer>(), provider.GetRequiredService<IGrainStorageSerializer>()))));
+        var faults = new StorageFaults { Fails = state => state is ConversationGrainState { Header: { State: ConversationStates.Initializing, FriendlyName: Marker }, Participants.Count: >= 2 } };
+        await using var host = await EngineHost.StartAsync(services: faults.Install);
         var client = host.Client;
         var unique = "cwp-fail-" + Guid.NewGuid().ToString("N");
         var (first, second) = (Numbers.NextUs(), Numbers.NextUs());
 
         var failed = await client.PostFormAsync(Path,
-            ("FriendlyName", FailingWrites.Marker), ("UniqueName", unique),
+            ("FriendlyName", Marker), ("UniqueName", unique),
             ("Participant", ParticipantJson.Binding(first, Proxy)),
             ("Participant", ParticipantJson.Binding(second, Proxy)),
             ("Participant", """{"identity": "never-added"}"""))
@@ -237,11 +233,52 @@ public sealed partial class ConversationWithParticipantsTests(EngineFixture fixt
         var closed = await client.GetAsync($"/v1/Conversations/{sid}").ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("closed", (string?)closed["state"]);
         Assert.Null(closed["unique_name"]);
-        Assert.Equal(FailingWrites.Marker, (string?)closed["friendly_name"]);
+        Assert.Equal(Marker, (string?)closed["friendly_name"]);
         var participants = (await client.GetAsync($"/v1/Conversations/{sid}/Participants").ExpectAsync(HttpStatusCode.OK))["participants"]!.AsArray();
         Assert.Equal(first, (string?)Assert.Single(participants)!["messaging_binding"]!["address"]);
 
-        // Nothing is held: the name and both pairs (the stored participant's and the one whose write failed) are free.
+        await AssertReleasedAsync(client, unique, first, second);
+    }
+
+    /// <summary>
+    /// A crash part-way, as storage sees it: the participant's write failed and so did the close, so
+    /// the conversation is stored initializing. Its next activation closes it.
+    /// </summary>
+    [Fact]
+    public async Task Conversation_left_initializing_is_closed_when_it_next_activates()
+    {
+        var faults = new StorageFaults
+        {
+            Fails = state => state is ConversationGrainState { Header.FriendlyName: Marker } conversation
+                && (conversation.Participants.Count >= 2 || conversation.Header.State == ConversationStates.Closed),
+        };
+        await using var host = await EngineHost.StartAsync(services: faults.Install);
+        var client = host.Client;
+        var unique = "cwp-crash-" + Guid.NewGuid().ToString("N");
+        var (first, second) = (Numbers.NextUs(), Numbers.NextUs());
+
+        var failed = await client.PostFormAsync(Path,
+            ("FriendlyName", Marker), ("UniqueName", unique),
+            ("Participant", ParticipantJson.Binding(first, Proxy)),
+            ("Participant", ParticipantJson.Binding(second, Proxy)))
+            .ExpectErrorAsync(HttpStatusCode.InternalServerError, 50427);
+        var sid = ConversationSid().Match((string)failed["message"]!).Value;
+        var stored = await client.GetAsync("/v1/Conversations?State=initializing").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(sid, (string?)Assert.Single(stored["conversations"]!.AsArray())!["sid"]);
+
+        faults.Fails = null;
+        await host.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var closed = await client.GetAsync($"/v1/Conversations/{sid}").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("closed", (string?)closed["state"]);
+        Assert.Null(closed["unique_name"]);
+        Assert.Empty((await client.GetAsync("/v1/Conversations?State=initializing").ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray());
+        await AssertReleasedAsync(client, unique, first, second);
+    }
+
+    /// <summary>The name and the pairs are free again: a new request with all of them succeeds.</summary>
+    private static async Task AssertReleasedAsync(HttpClient client, string unique, string first, string second)
+    {
         await client.GetAsync($"/v1/Conversations/{unique}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
         var again = await client.PostFormAsync(Path,
             ("UniqueName", unique),
@@ -249,10 +286,6 @@ public sealed partial class ConversationWithParticipantsTests(EngineFixture fixt
             ("Participant", ParticipantJson.Binding(second, Proxy)))
             .ExpectAsync(HttpStatusCode.Created);
         Assert.Equal("active", (string?)again["state"]);
-
-        // The closed conversation stays listed as closed, never as initializing.
-        var list = await client.GetAsync("/v1/Conversations?State=initializing").ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(list["conversations"]!.AsArray());
     }
 
     private async Task AssertNothingHeldAsync(string uniqueName, string address)
@@ -272,22 +305,6 @@ public sealed partial class ConversationWithParticipantsTests(EngineFixture fixt
 
     [GeneratedRegex("CH[0-9a-f]{32}")]
     private static partial Regex ConversationSid();
-
-    /// <summary>
-    /// The engine's own state serializer, refusing to write a conversation marked by its friendly
-    /// name once it is initializing with two participants: the second participant's write fails.
-    /// </summary>
-    private sealed class FailingWrites(IGrainStorageSerializer inner) : IGrainStorageSerializer
-    {
-        public const string Marker = "fail at the second participant";
-
-        public BinaryData Serialize<T>(T? input) =>
-            input is ConversationGrainState { Header: { State: ConversationStates.Initializing, FriendlyName: Marker }, Participants.Count: >= 2 }
-                ? throw new InvalidOperationException("Injected: the database refused the write")
-                : inner.Serialize(input);
-
-        public T? Deserialize<T>(BinaryData input) => inner.Deserialize<T>(input);
-    }
 }
 
 /// <summary><c>Participant</c> entries of ConversationWithParticipants.</summary>

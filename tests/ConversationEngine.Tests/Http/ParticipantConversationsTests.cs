@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using ConversationEngine.Indexes;
 using ConversationEngine.Tests.Support;
 
 namespace ConversationEngine.Tests.Http;
@@ -139,6 +140,34 @@ public sealed class ParticipantConversationsTests(EngineFixture fixture)
         Assert.Empty((await Client.GetAsync($"/v1/ParticipantConversations?Identity={before}").ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray());
         var moved = (await Client.GetAsync($"/v1/ParticipantConversations?Identity={after}").ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray();
         Assert.Equal(conversation, (string?)Assert.Single(moved)!["conversation_sid"]);
+    }
+
+    /// <summary>
+    /// The participant is stored but its index entry's write fails (a crash between the two, as
+    /// storage sees it): the conversation carries the entry in its state and writes it when it
+    /// next activates.
+    /// </summary>
+    [Fact]
+    public async Task Index_entry_lost_after_the_participant_was_stored_is_mended_when_the_conversation_next_activates()
+    {
+        var faults = new StorageFaults();
+        await using var host = await EngineHost.StartAsync(services: faults.Install);
+        var client = host.Client;
+        var identity = "pc-mended-" + Guid.NewGuid().ToString("N");
+        var conversation = (string)(await client.PostFormAsync("/v1/Conversations").ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        var list = $"/v1/ParticipantConversations?Identity={identity}";
+
+        faults.Fails = state => state is ParticipantConversationsState;
+        await client.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Empty((await client.GetAsync(list).ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray());
+        await host.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        faults.Fails = null;
+        Assert.Empty((await client.GetAsync(list).ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray());
+
+        await client.GetAsync($"/v1/Conversations/{conversation}").ExpectAsync(HttpStatusCode.OK);
+
+        var mended = (await client.GetAsync(list).ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray();
+        Assert.Equal(conversation, (string?)Assert.Single(mended)!["conversation_sid"]);
     }
 
     [Fact]
