@@ -208,6 +208,36 @@ public sealed partial class ConversationWithParticipantsTests(EngineFixture fixt
         Assert.Equal((string?)first["sid"], (string?)second["sid"]);
     }
 
+    [Fact]
+    public async Task Pre_action_hooks_are_asked_for_the_conversation_and_each_participant_and_a_rejection_creates_nothing()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var host = await EngineHost.StartAsync();
+        using var loud = host.CreateClient(EngineHost.AccountSid, EngineHost.AuthToken);
+        loud.DefaultRequestHeaders.Add("X-Twilio-Webhook-Enabled", "true");
+        await host.Client.PostFormAsync("/v1/Configuration/Webhooks",
+            ("PreWebhookUrl", receiver.Url("/pre")), ("Method", "POST"), ("Filters", "onConversationAdd"), ("Filters", "onParticipantAdd")).ExpectAsync(HttpStatusCode.OK);
+        var unique = "cwp-hook-" + Guid.NewGuid().ToString("N");
+        var address = Numbers.NextUs();
+
+        receiver.Answer("/pre", new ReceiverAnswer(403));
+        await loud.PostFormAsync(Path, ("UniqueName", unique), ("Participant", ParticipantJson.Binding(address, Proxy)))
+            .ExpectErrorAsync(HttpStatusCode.Forbidden, 20403);
+        await host.Client.GetAsync($"/v1/Conversations/{unique}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+
+        receiver.Answer("/pre", new ReceiverAnswer(200, """{"friendly_name":"named by the hook"}""", "application/json"));
+        var created = await loud.PostFormAsync(Path,
+            ("UniqueName", unique), ("Participant", ParticipantJson.Binding(address, Proxy)), ("Participant", """{"identity": "hooked"}"""))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal("named by the hook", (string?)created["friendly_name"]);
+        var asked = (await receiver.ReceivedAsync("/pre", 4)).Skip(1).ToList();
+        Assert.Equal(["onConversationAdd", "onParticipantAdd", "onParticipantAdd"], asked.Select(a => a.Values("EventType").Single()));
+        Assert.Equal([(string)created["sid"]!, (string)created["sid"]!], asked.Skip(1).Select(a => a.Values("ConversationSid").Single()));
+        Assert.Equal([address], asked[1].Values("MessagingBinding.Address"));
+        Assert.Equal(["hooked"], asked[2].Values("Identity"));
+    }
+
     /// <summary>
     /// A storage failure part-way, the way a database refusing a write shows up: the conversation
     /// is stored initializing and its first participant is stored, then the write of the second
