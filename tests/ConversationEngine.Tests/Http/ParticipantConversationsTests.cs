@@ -171,6 +171,20 @@ public sealed class ParticipantConversationsTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task Identity_of_any_text_is_found_url_encoded()
+    {
+        var identity = $"order-{{{Guid.NewGuid():N}}} | \"quoted\" % 🙂";
+        var conversation = await NewConversationAsync();
+        await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
+
+        var body = await Client.GetAsync($"/v1/ParticipantConversations?Identity={Uri.EscapeDataString(identity)}").ExpectAsync(HttpStatusCode.OK);
+
+        var item = Assert.Single(body["conversations"]!.AsArray())!;
+        Assert.Equal(identity, (string?)item["participant_identity"]);
+        Assert.Equal(conversation, (string?)item["conversation_sid"]);
+    }
+
+    [Fact]
     public async Task Unknown_identity_lists_nothing()
     {
         var body = await Client.GetAsync($"/v1/ParticipantConversations?Identity=nobody-{Guid.NewGuid():N}").ExpectAsync(HttpStatusCode.OK);
