@@ -32,6 +32,12 @@ public enum ErrorKind
 
     /// <summary>The request is well formed but contradicts an earlier one (an idempotency key reused).</summary>
     Unprocessable = 9,
+
+    /// <summary>
+    /// The engine failed part-way through a request and undid what it had done; the outcome is
+    /// known (nothing is held), but the request did not succeed.
+    /// </summary>
+    Failed = 10,
 }
 
 /// <summary>

@@ -50,6 +50,10 @@ public static class Errors
     public const int BindingInUse = 50416;
     public const int TooManyParticipants = 50417;
     public const int TooManyNonChatParticipants = 50422;
+    public const int InvalidParticipantJson = 50424;
+    public const int BulkBindingInUse = 50425;
+    public const int TooManyBulkParticipants = 50426;
+    public const int ConversationWithParticipantsFailed = 50427;
     public const int IdentityInUse = 50433;
     public const int ProjectedAddressRequired = 50434;
     public const int GroupParticipantExists = 50437;
@@ -80,6 +84,9 @@ public static class Errors
     public static EngineException Conflict(int code, string message) => new(ErrorKind.Conflict, code, message);
 
     public static EngineException Closed(int code, string message) => new(ErrorKind.Closed, code, message);
+
+    /// <summary>The engine failed part-way through and undid what it had done (HTTP 500).</summary>
+    public static EngineException Failed(int code, string message) => new(ErrorKind.Failed, code, message);
 
     /// <summary>The named thing (e.g. <c>"Conversation CH…"</c>) does not exist.</summary>
     public static EngineException Unknown(string what) => new(ErrorKind.NotFound, NotFound, $"{what} was not found");

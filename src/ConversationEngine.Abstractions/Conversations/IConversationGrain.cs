@@ -9,6 +9,17 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Create")]
     Task<ConversationSnapshot> CreateAsync(CreateConversation command);
 
+    /// <summary>
+    /// ConversationWithParticipants: the conversation and its participants, all validated and
+    /// their unique name and address pairs claimed before anything is stored (a refusal leaves
+    /// nothing behind; a pair in use is 50425). The conversation is then stored
+    /// <c>initializing</c>, the participants are added one by one, and it moves to the requested
+    /// state. A failure part-way closes it and releases everything it claimed (50427); so does
+    /// the next activation of a conversation a crash left <c>initializing</c>.
+    /// </summary>
+    [Alias("CreateWithParticipants")]
+    Task<ConversationSnapshot> CreateWithParticipantsAsync(CreateConversation command, IReadOnlyList<AddParticipant> participants);
+
     /// <summary>The conversation, or null when it does not exist.</summary>
     [ReadOnly]
     [Alias("Get")]

@@ -38,6 +38,12 @@ public static class IndexKeys
     /// <summary><c>address|proxyAddress</c>, hashed when either cannot stand in a key as it is (<see cref="GrainKeys"/>).</summary>
     public static string Binding(string address, string proxyAddress) => GrainKeys.Pair(address, proxyAddress);
 
+    /// <summary><c>IS…/identity/identity</c>, hashed when the identity cannot stand in a key as it is (<see cref="GrainKeys"/>).</summary>
+    public static string ParticipantIdentity(string chatServiceSid, string identity) => GrainKeys.Prefixed(chatServiceSid + "/identity", identity);
+
+    /// <summary><c>IS…/address/address</c> (a participant's <c>messaging_binding.address</c>), hashed likewise.</summary>
+    public static string ParticipantAddress(string chatServiceSid, string address) => GrainKeys.Prefixed(chatServiceSid + "/address", address);
+
     public static string MessagePage(string conversationSid, long pageNumber) =>
         conversationSid + "/" + pageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -131,6 +131,8 @@ public static class HostingExtensions
         app.MapParticipantEndpoints();
         app.MapRoleEndpoints();
         app.MapUserEndpoints();
+        app.MapConversationWithParticipantsEndpoints();
+        app.MapParticipantConversationEndpoints();
         app.MapMessageEndpoints();
         app.MapReceiptEndpoints();
         app.MapAddressConfigurationEndpoints();

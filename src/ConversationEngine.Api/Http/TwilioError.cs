@@ -33,6 +33,7 @@ public static partial class TwilioErrors
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+        ErrorKind.Failed => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status400BadRequest,
     };
 

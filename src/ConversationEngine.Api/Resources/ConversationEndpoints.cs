@@ -30,7 +30,21 @@ public static class ConversationEndpoints
     public static async Task<Created<ConversationResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
     {
         var hooks = WebhookHeader.Apply(request);
-        var form = await Form.ReadAsync(request);
+        var command = await NewConversationAsync(await Form.ReadAsync(request), lookup);
+        var decision = await gate.AskAsync(request, hooks, PreActionEvents.ConversationAdd, command.ChatServiceSid, () => PreActionEvents.ConversationAddParameters(command));
+        var reservation = IdempotencyReservation.Of(request);
+        var sid = reservation?.Sid(Sids.Conversation) ?? Sids.New(Sids.Conversation);
+        var conversation = await lookup.Grains.GetGrain<IConversationGrain>(sid).CreateAsync(PreActionEvents.Apply(decision, command) with { Reserved = reservation is not null });
+        var resource = links.Conversation(conversation);
+        return TypedResults.Created(resource.Url, resource);
+    }
+
+    /// <summary>
+    /// The conversation a create's form describes (also ConversationWithParticipants'): timers
+    /// only with State, the account's default timers and service otherwise.
+    /// </summary>
+    internal static async Task<CreateConversation> NewConversationAsync(Form form, ConversationLookup lookup)
+    {
         RefuseEmailBindings(form);
         var (inactive, closed) = Timers(form);
         if ((inactive is not null || closed is not null) && !form.Has("State"))
@@ -45,7 +59,7 @@ public static class ConversationEndpoints
             (inactive, closed) = (configuration.DefaultInactiveTimer, configuration.DefaultClosedTimer);
         }
 
-        var command = new CreateConversation
+        return new CreateConversation
         {
             ChatServiceSid = await lookup.ServiceSidAsync(),
             FriendlyName = form.Value("FriendlyName"),
@@ -58,13 +72,6 @@ public static class ConversationEndpoints
             DateCreated = form.Date("DateCreated"),
             DateUpdated = form.Date("DateUpdated"),
         };
-
-        var decision = await gate.AskAsync(request, hooks, PreActionEvents.ConversationAdd, command.ChatServiceSid, () => PreActionEvents.ConversationAddParameters(command));
-        var reservation = IdempotencyReservation.Of(request);
-        var sid = reservation?.Sid(Sids.Conversation) ?? Sids.New(Sids.Conversation);
-        var conversation = await lookup.Grains.GetGrain<IConversationGrain>(sid).CreateAsync(PreActionEvents.Apply(decision, command) with { Reserved = reservation is not null });
-        var resource = links.Conversation(conversation);
-        return TypedResults.Created(resource.Url, resource);
     }
 
     public static async Task<Ok<ConversationResource>> FetchAsync(string sid, ConversationLookup lookup, ResourceLinks links)

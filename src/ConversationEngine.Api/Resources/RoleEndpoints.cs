@@ -23,12 +23,16 @@ public static class RoleEndpoints
 
     public static IEndpointRouteBuilder MapRoleEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/Roles").WithTags("Roles");
-        group.MapPost("/", CreateAsync).WithName("CreateRole").Idempotent();
-        group.MapGet("/", ListAsync).WithName("ListRole");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchRole");
-        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateRole");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteRole");
+        foreach (var (scope, name) in ServiceScope.Twins(routes))
+        {
+            var group = scope.MapGroup("/Roles").WithTags("Roles");
+            group.MapPost("/", CreateAsync).WithName(name("CreateRole")).Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListRole"));
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchRole"));
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateRole"));
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteRole"));
+        }
+
         return routes;
     }
 

@@ -31,12 +31,16 @@ public static class UserEndpoints
 
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/Users").WithTags("Users");
-        group.MapPost("/", CreateAsync).WithName("CreateUser").Idempotent();
-        group.MapGet("/", ListAsync).WithName("ListUser");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchUser");
-        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateUser");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteUser");
+        foreach (var (scope, name) in ServiceScope.Twins(routes))
+        {
+            var group = scope.MapGroup("/Users").WithTags("Users");
+            group.MapPost("/", CreateAsync).WithName(name("CreateUser")).Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListUser"));
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchUser"));
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateUser"));
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteUser"));
+        }
+
         return routes;
     }
 

@@ -35,6 +35,14 @@ public sealed partial class ConversationGrain(
     private IndexClaims? claims;
     private ParticipantRoster? roster;
     private LifecycleTimers? timers;
+    private ParticipantDirectory? directory;
+
+    /// <summary>
+    /// The conversation a ConversationWithParticipants is claiming keys for, before it is stored:
+    /// <see cref="PeekAsync"/> shows it, so another claimant does not take it for gone and take
+    /// over a key it has just claimed.
+    /// </summary>
+    private ConversationSnapshot? admitting;
 
     private ConversationGrainState State => store.State;
 
@@ -47,6 +55,8 @@ public sealed partial class ConversationGrain(
     private ParticipantRoster Roster => roster ??= new ParticipantRoster(grains, Claims, State);
 
     private LifecycleTimers Timers => timers ??= new LifecycleTimers(this, State, time, lifecycle.Value);
+
+    private ParticipantDirectory Directory => directory ??= new ParticipantDirectory(grains, Sid, State);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -62,6 +72,15 @@ public sealed partial class ConversationGrain(
 
             // A crash between a stored change and its list entry is mended here.
             await EnsureListedAsync();
+
+            // So is one between a participant change and its participant-conversation entries.
+            await TryFlushIndexAsync();
+
+            // A ConversationWithParticipants a crash interrupted fails now, as it would have then.
+            if (State.Header.State == ConversationStates.Initializing)
+            {
+                await CloseFailedCreationAsync(State.Participants.ToList());
+            }
         }
     }
 
@@ -89,6 +108,11 @@ public sealed partial class ConversationGrain(
         if (State.Header is not null && listed is null)
         {
             await TryListAsync();
+        }
+
+        if (State.PendingIndexChanges.Count > 0)
+        {
+            await TryFlushIndexAsync();
         }
     }
 
@@ -157,9 +181,170 @@ public sealed partial class ConversationGrain(
         return Timers.Snapshot();
     }
 
+    public async Task<ConversationSnapshot> CreateWithParticipantsAsync(CreateConversation command, IReadOnlyList<AddParticipant> participants)
+    {
+        if (State.Header is not null && command.Reserved)
+        {
+            return Timers.Snapshot();
+        }
+
+        if (State.Header is not null)
+        {
+            throw Errors.Conflict(Errors.InvalidParameter, $"Conversation {Sid} already exists");
+        }
+
+        if (!store.RecordExists)
+        {
+            Timers.KnownAbsent();
+        }
+
+        var now = Now();
+        Timers.CheckMinimums(command.InactiveTimer, command.ClosedTimer);
+        var requested = Drafts.NewConversation(Sid, command, now);
+        LifecycleTimers.CheckEnds(command.InactiveTimer, command.ClosedTimer, requested.State, now);
+        var header = requested with { State = ConversationStates.Initializing };
+
+        // Each participant's role and user, as for a participant added alone.
+        var prepared = new List<AddParticipant>(participants.Count);
+        foreach (var participant in participants)
+        {
+            prepared.Add(await ParticipantUsers.PrepareAsync(grains, header.ChatServiceSid, participant));
+        }
+
+        participants = prepared;
+        List<(ParticipantSnapshot Participant, Senders.Admission Admission)> admitted;
+        admitting = header;
+        try
+        {
+            admitted = await AdmitAllAsync(header, participants, now);
+            try
+            {
+                (State.Header, State.InactiveTimer, State.ClosedTimer, State.LastActivity) = (header, command.InactiveTimer, command.ClosedTimer, now);
+                State.LogFormat = table is null ? LogFormats.Pages : LogFormats.Table;
+                await SaveAsync(new PendingChange(() => State.Header = null), changes: NewEvent(EventTypes.ConversationAdded, EventParameters.Conversation(header)));
+            }
+            catch
+            {
+                // Nothing stored: a refusal like any create's, with what was claimed given back.
+                await GiveBackAsync(header, admitted.Select(a => a.Participant));
+                throw;
+            }
+        }
+        finally
+        {
+            admitting = null;
+        }
+
+        try
+        {
+            foreach (var (participant, admission) in admitted)
+            {
+                var change = Directory.With(Roster.Place(participant, admission), ParticipantDirectory.Joined(participant));
+                await SaveAsync(change, changes: NewEvent(EventTypes.ParticipantAdded, EventParameters.Participant(participant, EventTypes.ParticipantAdded)));
+            }
+
+            var ready = header with { State = requested.State };
+            State.Header = ready;
+            await SaveAsync(new PendingChange(() => State.Header = header), changes: [.. StateEvents(header, ready, "API")]);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            LogCreationFailed(logger, failure, Sid);
+            await CloseFailedCreationAsync(admitted.Select(a => a.Participant).ToList());
+            throw Errors.Failed(
+                Errors.ConversationWithParticipantsFailed,
+                $"Conversation {Sid} could not be created with its participants; it was moved to closed and everything it held was released");
+        }
+
+        if (requested.State == ConversationStates.Closed)
+        {
+            await Claims.ReleaseBindingsAsync(State.Participants);
+        }
+
+        return Timers.Snapshot();
+    }
+
+    /// <summary>
+    /// Claims the unique name and each participant's pair, each participant validated against
+    /// those before it; a refusal gives back everything claimed (a pair in use is 50425 here).
+    /// </summary>
+    private async Task<List<(ParticipantSnapshot Participant, Senders.Admission Admission)>> AdmitAllAsync(
+        ConversationSnapshot header, IReadOnlyList<AddParticipant> participants, DateTimeOffset now)
+    {
+        var admitted = new List<(ParticipantSnapshot Participant, Senders.Admission Admission)>();
+        var named = false;
+        try
+        {
+            if (header.UniqueName is not null)
+            {
+                await Claims.ClaimUniqueNameAsync(header.ChatServiceSid, header.UniqueName);
+                named = true;
+            }
+
+            foreach (var command in participants)
+            {
+                admitted.Add(await Roster.AdmitAsync(command, header, admitted.ConvertAll(a => a.Participant), now));
+            }
+
+            return admitted;
+        }
+        catch (Exception refusal) when (refusal is not OperationCanceledException)
+        {
+            await GiveBackAsync(named ? header : header with { UniqueName = null }, admitted.Select(a => a.Participant));
+            if (refusal is EngineException { Code: Errors.BindingInUse } inUse)
+            {
+                throw Errors.Conflict(Errors.BulkBindingInUse, inUse.Message);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A ConversationWithParticipants that failed part-way, or that a crash interrupted (found on
+    /// activation): closed, its unique name dropped, and every pair and name it claimed given back.
+    /// Should the close not be stored, the conversation stays initializing and the next activation
+    /// closes it.
+    /// </summary>
+    private async Task CloseFailedCreationAsync(IReadOnlyList<ParticipantSnapshot> claimed)
+    {
+        var header = State.Header!;
+        var closed = header with { State = ConversationStates.Closed, UniqueName = null, DateUpdated = Now() };
+        State.Header = closed;
+        try
+        {
+            await SaveAsync(
+                new PendingChange(() => State.Header = header),
+                changes: [NewEvent(EventTypes.ConversationUpdated, EventParameters.Conversation(closed)), .. StateEvents(header, closed, "API")]);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogCloseFailed(logger, e, Sid);
+            DeactivateOnIdle();
+        }
+
+        await GiveBackAsync(header, [.. claimed, .. State.Participants]);
+    }
+
+    /// <summary>
+    /// Releases the header's unique name and the participants' pairs. A key left behind by a
+    /// failure here is not lost: a holder that is closed or gone forfeits it to the next claimant.
+    /// </summary>
+    private async Task GiveBackAsync(ConversationSnapshot header, IEnumerable<ParticipantSnapshot> participants)
+    {
+        try
+        {
+            await Claims.ReleaseAllAsync(header, participants);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogClaimsLeft(logger, e, Sid);
+        }
+    }
+
     public Task<ConversationSnapshot?> GetAsync() => Task.FromResult(State.Header is null ? null : Timers.Snapshot());
 
-    public Task<ConversationSnapshot?> PeekAsync() => GetAsync();
+    public Task<ConversationSnapshot?> PeekAsync() => State.Header is null ? Task.FromResult(admitting) : GetAsync();
 
     public async Task<ConversationSnapshot> UpdateAsync(UpdateConversation command)
     {
@@ -198,6 +383,8 @@ public sealed partial class ConversationGrain(
         // Release what other grains hold for us first: a crash midway leaves a conversation that can
         // be deleted again, never an index entry pointing at nothing forever.
         await Claims.ReleaseAllAsync(header, State.Participants);
+        await Directory.FlushAsync();
+        await Directory.ForgetAsync(State.Participants);
         await list.RemoveAsync(Sid);
         listed = null;
 
@@ -212,7 +399,7 @@ public sealed partial class ConversationGrain(
         store.State = new ConversationGrainState();
 
         // The collaborators hold the state they were made with: a new life starts with new ones.
-        (log, roster, timers) = (null, null, null);
+        (log, roster, timers, directory) = (null, null, null, null);
         DeactivateOnIdle();
     }
 
@@ -226,7 +413,7 @@ public sealed partial class ConversationGrain(
         var header = await WritableAsync("add a participant");
         command = await ParticipantUsers.PrepareAsync(grains, header.ChatServiceSid, command);
         var (participant, change) = await Roster.AddAsync(command, header, Now());
-        await SaveActivityAsync(change, NewEvent(EventTypes.ParticipantAdded, EventParameters.Participant(participant, EventTypes.ParticipantAdded)));
+        await SaveActivityAsync(Directory.With(change, ParticipantDirectory.Joined(participant)), NewEvent(EventTypes.ParticipantAdded, EventParameters.Participant(participant, EventTypes.ParticipantAdded)));
         return participant;
     }
 
@@ -239,7 +426,9 @@ public sealed partial class ConversationGrain(
         var header = Existing();
         var holdsPairs = header.State != ConversationStates.Closed;
         await ParticipantUsers.PrepareAsync(grains, header.ChatServiceSid, command);
-        var (participant, change) = await Roster.UpdateAsync(participantSid, command, holdsPairs, Now());
+        var before = State.Participants.Find(p => p.Sid == participantSid);
+        var (participant, updatedChange) = await Roster.UpdateAsync(participantSid, command, holdsPairs, Now());
+        var change = Directory.With(updatedChange, ParticipantDirectory.Changed(before!, participant));
         var updated = NewEvent(EventTypes.ParticipantUpdated, EventParameters.Participant(participant, EventTypes.ParticipantUpdated));
         await (holdsPairs ? SaveActivityAsync(change, updated) : SaveAsync(change, changes: updated));
         return participant;
@@ -250,7 +439,7 @@ public sealed partial class ConversationGrain(
         Existing();
         var removed = State.Participants.Find(p => p.Sid == participantSid);
         var change = Roster.Remove(participantSid);
-        await SaveAsync(change, scheduleFirst: false, NewEvent(EventTypes.ParticipantRemoved, EventParameters.Participant(removed!, EventTypes.ParticipantRemoved, Now())));
+        await SaveAsync(Directory.With(change, ParticipantDirectory.Left(removed!)), scheduleFirst: false, NewEvent(EventTypes.ParticipantRemoved, EventParameters.Participant(removed!, EventTypes.ParticipantRemoved, Now())));
     }
 
     public Task<Page<ParticipantSnapshot>> ListParticipantsAsync(long start, int pageSize)
@@ -387,7 +576,21 @@ public sealed partial class ConversationGrain(
             await store.WriteStateAsync();
         });
         await FlushEventsAsync();
+        await TryFlushIndexAsync();
         await TryListAsync();
+    }
+
+    /// <summary>Applies the participant-conversation entries the state carries; failing, they wait for the next write or activation.</summary>
+    private async Task TryFlushIndexAsync()
+    {
+        try
+        {
+            await Directory.FlushAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogIndexBehind(logger, e, Sid);
+        }
     }
 
     /// <summary>The next event of the feed, from whoever made the change (the request context says).</summary>
@@ -543,6 +746,18 @@ public sealed partial class ConversationGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Events of conversation {ConversationSid} are stored with it but not yet in its feed; the next write or activation moves them")]
     private static partial void LogEventsBehind(ILogger logger, Exception exception, string conversationSid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The participant-conversation index is behind conversation {ConversationSid}; it is mended on its next change or activation")]
+    private static partial void LogIndexBehind(ILogger logger, Exception exception, string conversationSid);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Conversation {ConversationSid} failed part-way through its creation with participants; it is closed and its claims released")]
+    private static partial void LogCreationFailed(ILogger logger, Exception exception, string conversationSid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {ConversationSid} could not be stored closed after a failed creation; its next activation closes it")]
+    private static partial void LogCloseFailed(ILogger logger, Exception exception, string conversationSid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {ConversationSid} could not give back all its unique-name and pair claims; the next claimant takes them over")]
+    private static partial void LogClaimsLeft(ILogger logger, Exception exception, string conversationSid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The conversation list is behind conversation {ConversationSid}; it is mended on its next change or activation")]
     private static partial void LogListBehind(ILogger logger, Exception exception, string conversationSid);

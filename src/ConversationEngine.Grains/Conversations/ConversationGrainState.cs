@@ -40,6 +40,24 @@ public sealed class ConversationGrainState
     /// without its event) and moved into the feed right after; a later write drops them.
     /// </summary>
     [Id(8)] public List<Events.ConversationEvent> PendingEvents { get; set; } = [];
+
+    /// <summary>
+    /// Participant-conversation index entries to add or drop for the participant changes this
+    /// state carries, written with it and applied right after (again on the next activation
+    /// should that fail); a later write drops them.
+    /// </summary>
+    [Id(9)] public List<ParticipantIndexChange> PendingIndexChanges { get; set; } = [];
+}
+
+/// <summary>One entry of an identity's or address's conversation index to add, or to drop.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.ParticipantIndexChange")]
+public sealed record ParticipantIndexChange
+{
+    /// <summary>The index's key (<see cref="Indexes.IndexKeys.ParticipantIdentity"/> or <see cref="Indexes.IndexKeys.ParticipantAddress"/>).</summary>
+    [Id(0)] public required string Key { get; init; }
+    [Id(1)] public required string ParticipantSid { get; init; }
+    [Id(2)] public bool Removed { get; init; }
 }
 
 public static class LogFormats

@@ -18,13 +18,29 @@ internal sealed class ParticipantRoster(IGrainFactory grains, IndexClaims claims
 
     public async Task<(ParticipantSnapshot Participant, PendingChange Change)> AddAsync(AddParticipant command, ConversationSnapshot header, DateTimeOffset now)
     {
-        var admission = await ProxyAssignment.AdmitAsync(grains, claims, command, header, Participants);
-        var participant = Drafts.NewParticipant(command, header, admission.Binding, now);
+        var (participant, admission) = await AdmitAsync(command, header, Participants, now);
+        return (participant, Place(participant, admission));
+    }
+
+    /// <summary>
+    /// Validates a new participant against <paramref name="participants"/> and claims its pair;
+    /// nothing is added yet (<see cref="Place"/> does), so a whole batch can be admitted first.
+    /// </summary>
+    public async Task<(ParticipantSnapshot Participant, Admission Admission)> AdmitAsync(
+        AddParticipant command, ConversationSnapshot header, IReadOnlyCollection<ParticipantSnapshot> participants, DateTimeOffset now)
+    {
+        var admission = await ProxyAssignment.AdmitAsync(grains, claims, command, header, participants);
+        return (Drafts.NewParticipant(command, header, admission.Binding, now), admission);
+    }
+
+    /// <summary>Adds an admitted participant; the change gives its pair back should the write fail.</summary>
+    public PendingChange Place(ParticipantSnapshot participant, Admission admission)
+    {
         Participants.Add(participant);
-        return (participant, new PendingChange(
+        return new PendingChange(
             () => Participants.Remove(participant),
             admission.ClaimedPair is { } pair ? () => claims.ReleaseBindingAsync(pair) : null,
-            admission.AfterStored));
+            admission.AfterStored);
     }
 
     /// <summary>Updates the participant; a new pair is claimed unless the conversation is closed (closed ones hold none).</summary>

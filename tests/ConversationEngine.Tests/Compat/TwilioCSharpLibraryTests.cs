@@ -632,6 +632,76 @@ public sealed class TwilioCSharpLibraryTests(EngineFixture fixture) : IDisposabl
         Assert.Equal(identity, user.Identity);
     }
 
+    [Fact]
+    public async Task Conversation_with_participants_is_created_through_the_library()
+    {
+        var unique = Unique("with-participants");
+        var customer = Numbers.NextUs();
+
+        var created = await ConversationWithParticipantsResource.CreateAsync(
+            friendlyName: "Bulk", uniqueName: unique, attributes: """{"topic":"feedback"}""",
+            participant: ["""{"identity": "lib-agent"}""", ParticipantJson.Binding(customer, OurNumber)],
+            client: Client);
+
+        Assert.Matches("^CH[0-9a-f]{32}$", created.Sid);
+        Assert.Equal(EngineHost.AccountSid, created.AccountSid);
+        Assert.Matches("^IS[0-9a-f]{32}$", created.ChatServiceSid);
+        Assert.Equal("Bulk", created.FriendlyName);
+        Assert.Equal(unique, created.UniqueName);
+        AssertSameJson("""{"topic":"feedback"}""", created.Attributes);
+        Assert.Equal(ConversationWithParticipantsResource.StateEnum.Active, created.State);
+        Assert.NotNull(created.DateCreated);
+        Assert.Equal($"{fixture.Host.BaseUrl}/v1/Conversations/{created.Sid}", created.Url.ToString());
+        Assert.Contains("participants", created.Links.Keys);
+        var participants = await ParticipantResource.ReadAsync(created.Sid, client: Client);
+        Assert.Equal(["lib-agent", null], participants.Select(p => p.Identity));
+
+        var tooMany = await Assert.ThrowsAsync<ApiException>(() => ConversationWithParticipantsResource.CreateAsync(
+            participant: [.. Enumerable.Range(0, 11).Select(i => $$"""{"identity": "p{{i}}"}""")], client: Client));
+        AssertTwilioError(tooMany, HttpStatusCode.BadRequest, 50426);
+        var invalid = await Assert.ThrowsAsync<ApiException>(() => ConversationWithParticipantsResource.CreateAsync(participant: ["{identity"], client: Client));
+        AssertTwilioError(invalid, HttpStatusCode.BadRequest, 50424);
+        var inUse = await Assert.ThrowsAsync<ApiException>(() => ConversationWithParticipantsResource.CreateAsync(
+            participant: [ParticipantJson.Binding(customer, OurNumber)], client: Client));
+        AssertTwilioError(inUse, HttpStatusCode.Conflict, 50425);
+    }
+
+    [Fact]
+    public async Task Participant_conversations_are_read_through_the_library_by_identity_and_by_address()
+    {
+        var identity = Unique("pc");
+        var customer = Numbers.NextUs();
+        var first = await ConversationResource.CreateAsync(friendlyName: "one", uniqueName: Unique("pc-one"), client: Client);
+        var chat = await ParticipantResource.CreateAsync(first.Sid, identity: identity, client: Client);
+        var sms = await ParticipantResource.CreateAsync(first.Sid, messagingBindingAddress: customer, messagingBindingProxyAddress: OurNumber, client: Client);
+        var second = await ConversationWithParticipantsResource.CreateAsync(participant: [$$"""{"identity": "{{identity}}"}"""], client: Client);
+
+        var byIdentity = (await ParticipantConversationResource.ReadAsync(identity: identity, pageSize: 1, client: Client)).ToList();
+        var byAddress = (await ParticipantConversationResource.ReadAsync(address: customer, client: Client)).ToList();
+
+        Assert.Equal([first.Sid, second.Sid], byIdentity.Select(c => c.ConversationSid));
+        var item = byIdentity[0];
+        Assert.Equal(EngineHost.AccountSid, item.AccountSid);
+        Assert.Equal(first.ChatServiceSid, item.ChatServiceSid);
+        Assert.Equal(chat.Sid, item.ParticipantSid);
+        Assert.Equal(identity, item.ParticipantIdentity);
+        Assert.Null(item.ParticipantUserSid);
+        Assert.Null(item.ParticipantMessagingBinding);
+        Assert.Equal(first.UniqueName, item.ConversationUniqueName);
+        Assert.Equal("one", item.ConversationFriendlyName);
+        Assert.Equal("{}", item.ConversationAttributes);
+        Assert.Equal(ParticipantConversationResource.StateEnum.Active, item.ConversationState);
+        Assert.NotNull(item.ConversationDateCreated);
+        Assert.Equal(new Uri($"{fixture.Host.BaseUrl}/v1/Conversations/{first.Sid}").ToString(), item.Links["conversation"].ToString());
+
+        var bySms = Assert.Single(byAddress);
+        Assert.Equal(sms.Sid, bySms.ParticipantSid);
+        var binding = Assert.IsType<JObject>(bySms.ParticipantMessagingBinding);
+        Assert.Equal(customer, binding.Value<string>("address"));
+        Assert.Equal(OurNumber, binding.Value<string>("proxy_address"));
+        Assert.Equal("sms", binding.Value<string>("type"));
+    }
+
     private async Task<string> NewConversationAsync() => (await ConversationResource.CreateAsync(client: Client)).Sid;
 
     private static string Unique(string purpose) => $"cs-{purpose}-{Guid.NewGuid():N}";

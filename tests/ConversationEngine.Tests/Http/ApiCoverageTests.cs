@@ -13,23 +13,11 @@ namespace ConversationEngine.Tests.Http;
 [Collection(SharedEngine.Name)]
 public sealed partial class ApiCoverageTests(EngineFixture fixture)
 {
-    private const string InProgress = "issue 14: in progress";
+    private const string InProgress = "issue 14: User Conversations (per-user read horizon and unread counts) not built yet";
 
     /// <summary>Paths of the document not served yet (every operation of the path), each with why.</summary>
     private static readonly Dictionary<string, string> NotServed = new(StringComparer.Ordinal)
     {
-        ["/v1/ConversationWithParticipants"] = InProgress,
-        ["/v1/Services/{ChatServiceSid}/ConversationWithParticipants"] = InProgress,
-        ["/v1/ParticipantConversations"] = InProgress,
-        ["/v1/Services/{ChatServiceSid}/ParticipantConversations"] = InProgress,
-        ["/v1/Roles"] = InProgress,
-        ["/v1/Roles/{Sid}"] = InProgress,
-        ["/v1/Services/{ChatServiceSid}/Roles"] = InProgress,
-        ["/v1/Services/{ChatServiceSid}/Roles/{Sid}"] = InProgress,
-        ["/v1/Users"] = InProgress,
-        ["/v1/Users/{Sid}"] = InProgress,
-        ["/v1/Services/{ChatServiceSid}/Users"] = InProgress,
-        ["/v1/Services/{ChatServiceSid}/Users/{Sid}"] = InProgress,
         ["/v1/Users/{UserSid}/Conversations"] = InProgress,
         ["/v1/Users/{UserSid}/Conversations/{ConversationSid}"] = InProgress,
         ["/v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations"] = InProgress,

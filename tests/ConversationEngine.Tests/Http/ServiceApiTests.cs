@@ -224,6 +224,28 @@ public sealed class ServiceApiTests(EngineFixture fixture)
         await Client.GetAsync($"/v1/Services/{service}/Conversations/{name}-0").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
     }
 
+    [Fact]
+    public async Task Roles_users_conversations_with_participants_and_participant_conversations_are_served_in_a_named_service_too()
+    {
+        var service = await CreateServiceAsync();
+        var prefix = $"/v1/Services/{service}";
+        var roles = (await Client.GetAsync($"{prefix}/Roles").ExpectAsync(HttpStatusCode.OK))["roles"]!.AsArray();
+        Assert.Contains("channel user", roles.Select(r => (string?)r!["friendly_name"]));
+        Assert.All(roles, r => Assert.Equal(service, (string?)r!["chat_service_sid"]));
+
+        var identity = "twin-" + Guid.NewGuid().ToString("N")[..8];
+        var user = await Client.PostFormAsync($"{prefix}/Users", ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal($"{BaseUrl}{prefix}/Users/{(string)user["sid"]!}", (string?)user["url"]);
+        await Client.GetAsync($"/v1/Users/{identity}").ExpectAsync(HttpStatusCode.NotFound);
+
+        var conversation = await Client.PostFormAsync($"{prefix}/ConversationWithParticipants", ("FriendlyName", "twin"), ("Participant", $"{{\"identity\":\"{identity}\"}}"))
+            .ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(service, (string?)conversation["chat_service_sid"]);
+        var mine = (await Client.GetAsync($"{prefix}/ParticipantConversations?Identity={identity}").ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray();
+        Assert.Equal((string?)conversation["sid"], (string?)Assert.Single(mine)!["conversation_sid"]);
+        Assert.Empty((await Client.GetAsync($"/v1/ParticipantConversations?Identity={identity}").ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray());
+    }
+
     private async Task<string> CreateServiceAsync() =>
         (string)(await Client.PostFormAsync("/v1/Services", ("FriendlyName", "test " + Guid.NewGuid().ToString("N")[..8])).ExpectAsync(HttpStatusCode.Created))["sid"]!;
 
