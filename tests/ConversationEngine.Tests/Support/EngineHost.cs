@@ -53,6 +53,26 @@ public sealed class EngineHost : IAsyncDisposable
     public static async Task<EngineHost> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("engine-test-").FullName;
+
+        // A port found free can be taken by a parallel test before this host binds it: new ports, again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(dataDirectory, settings, services);
+            }
+            catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
+            {
+            }
+        }
+    }
+
+    private static bool IsAddressInUse(Exception? e) =>
+        e is not null && (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+            || e is Microsoft.AspNetCore.Connections.AddressInUseException || IsAddressInUse(e.InnerException));
+
+    private static async Task<EngineHost> StartOnceAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? services)
+    {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
