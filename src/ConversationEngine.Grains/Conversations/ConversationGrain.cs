@@ -140,16 +140,15 @@ public sealed partial class ConversationGrain(
         }
     }
 
-    public async Task<ConversationSnapshot> CreateAsync(CreateConversation command)
+    /// <summary>
+    /// The header a create stores, once its checks pass; null when a retried create (its SID
+    /// reserved by an idempotency key) finds the conversation already made.
+    /// </summary>
+    private ConversationSnapshot? Draft(CreateConversation command, DateTimeOffset now)
     {
-        if (State.Header is not null && command.Reserved)
-        {
-            return Timers.Snapshot();
-        }
-
         if (State.Header is not null)
         {
-            throw Errors.Conflict(Errors.InvalidParameter, $"Conversation {Sid} already exists");
+            return command.Reserved ? null : throw Errors.Conflict(Errors.InvalidParameter, $"Conversation {Sid} already exists");
         }
 
         if (!store.RecordExists)
@@ -157,10 +156,20 @@ public sealed partial class ConversationGrain(
             Timers.KnownAbsent();
         }
 
-        var now = Now();
         Timers.CheckMinimums(command.InactiveTimer, command.ClosedTimer);
         var header = Drafts.NewConversation(Sid, command, now);
         LifecycleTimers.CheckEnds(command.InactiveTimer, command.ClosedTimer, header.State, now);
+        return header;
+    }
+
+    public async Task<ConversationSnapshot> CreateAsync(CreateConversation command)
+    {
+        var now = Now();
+        if (Draft(command, now) is not { } header)
+        {
+            return Timers.Snapshot();
+        }
+
         if (header.UniqueName is not null)
         {
             await Claims.ClaimUniqueNameAsync(header.ChatServiceSid, header.UniqueName);
@@ -183,25 +192,12 @@ public sealed partial class ConversationGrain(
 
     public async Task<ConversationSnapshot> CreateWithParticipantsAsync(CreateConversation command, IReadOnlyList<AddParticipant> participants)
     {
-        if (State.Header is not null && command.Reserved)
+        var now = Now();
+        if (Draft(command, now) is not { } requested)
         {
             return Timers.Snapshot();
         }
 
-        if (State.Header is not null)
-        {
-            throw Errors.Conflict(Errors.InvalidParameter, $"Conversation {Sid} already exists");
-        }
-
-        if (!store.RecordExists)
-        {
-            Timers.KnownAbsent();
-        }
-
-        var now = Now();
-        Timers.CheckMinimums(command.InactiveTimer, command.ClosedTimer);
-        var requested = Drafts.NewConversation(Sid, command, now);
-        LifecycleTimers.CheckEnds(command.InactiveTimer, command.ClosedTimer, requested.State, now);
         var header = requested with { State = ConversationStates.Initializing };
 
         // Each participant's role and user, as for a participant added alone.
