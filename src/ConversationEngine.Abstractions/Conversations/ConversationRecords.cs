@@ -102,6 +102,9 @@ public sealed record ParticipantSnapshot
     [Id(9)] public DateTimeOffset? LastReadTimestamp { get; init; }
     [Id(10)] public required string ChatServiceSid { get; init; }
 
+    /// <summary>The user conversation's notification level (<c>muted</c>); null is Twilio's <c>default</c>.</summary>
+    [Id(11)] public string? NotificationLevel { get; init; }
+
     public bool IsChat => MessagingBinding is null || (MessagingBinding.Address is null && Identity is not null);
 }
 
@@ -142,6 +145,22 @@ public sealed record UpdateParticipant
     [Id(6)] public DateTimeOffset? DateUpdated { get; init; }
     [Id(7)] public long? LastReadMessageIndex { get; init; }
     [Id(8)] public DateTimeOffset? LastReadTimestamp { get; init; }
+
+    /// <summary><c>default</c> or <c>muted</c>, as a User Conversation update sets it.</summary>
+    [Id(9)] public string? NotificationLevel { get; init; }
+}
+
+/// <summary>
+/// A participant with its conversation and the number of messages past its read horizon, read
+/// together in one turn of the conversation, so a message being added is in both or in neither.
+/// </summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.ParticipantReadState")]
+public sealed record ParticipantReadState
+{
+    [Id(0)] public required ConversationSnapshot Conversation { get; init; }
+    [Id(1)] public required ParticipantSnapshot Participant { get; init; }
+    [Id(2)] public required long UnreadMessagesCount { get; init; }
 }
 
 [GenerateSerializer]

@@ -62,6 +62,14 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("GetParticipant")]
     Task<ParticipantSnapshot?> GetParticipantAsync(string sidOrIdentity);
 
+    /// <summary>
+    /// A participant (by SID or identity) with the conversation and its unread count, from the
+    /// indexes the conversation holds (no message is read); null when either is missing.
+    /// </summary>
+    [ReadOnly]
+    [Alias("GetReadState")]
+    Task<ParticipantReadState?> GetReadStateAsync(string sidOrIdentity);
+
     [Alias("UpdateParticipant")]
     Task<ParticipantSnapshot> UpdateParticipantAsync(string participantSid, UpdateParticipant command);
 

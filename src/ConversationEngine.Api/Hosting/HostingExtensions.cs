@@ -131,6 +131,7 @@ public static class HostingExtensions
         app.MapParticipantEndpoints();
         app.MapRoleEndpoints();
         app.MapUserEndpoints();
+        app.MapUserConversationEndpoints();
         app.MapConversationWithParticipantsEndpoints();
         app.MapParticipantConversationEndpoints();
         app.MapMessageEndpoints();

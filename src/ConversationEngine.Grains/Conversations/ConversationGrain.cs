@@ -416,6 +416,19 @@ public sealed partial class ConversationGrain(
     public Task<ParticipantSnapshot?> GetParticipantAsync(string sidOrIdentity) =>
         Task.FromResult(State.Header is null ? null : Roster.Find(sidOrIdentity));
 
+    public Task<ParticipantReadState?> GetReadStateAsync(string sidOrIdentity)
+    {
+        if (State.Header is null || Roster.Find(sidOrIdentity) is not { } participant)
+        {
+            return Task.FromResult<ParticipantReadState?>(null);
+        }
+
+        // Indexes run from 0 without gaps as handed out; a horizon never set has read nothing.
+        // A removed message still counts: leaving it out would mean reading the log.
+        var unread = Math.Max(0, Log.NextIndex - 1 - (participant.LastReadMessageIndex ?? -1));
+        return Task.FromResult<ParticipantReadState?>(new ParticipantReadState { Conversation = Timers.Snapshot(), Participant = participant, UnreadMessagesCount = unread });
+    }
+
     public async Task<ParticipantSnapshot> UpdateParticipantAsync(string participantSid, UpdateParticipant command)
     {
         await ElapseDueTimersAsync();

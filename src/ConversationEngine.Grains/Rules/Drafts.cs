@@ -68,6 +68,11 @@ public static class Drafts
             throw Errors.Invalid("LastReadMessageIndex", "must not be negative");
         }
 
+        if (command.NotificationLevel is not (null or "default" or "muted"))
+        {
+            throw Errors.Invalid("NotificationLevel", "must be default or muted");
+        }
+
         return current with
         {
             Identity = command.Identity ?? current.Identity,
@@ -76,6 +81,12 @@ public static class Drafts
             MessagingBinding = binding,
             LastReadMessageIndex = command.LastReadMessageIndex ?? current.LastReadMessageIndex,
             LastReadTimestamp = command.LastReadTimestamp ?? current.LastReadTimestamp,
+            NotificationLevel = command.NotificationLevel switch
+            {
+                null => current.NotificationLevel,
+                "muted" => "muted",
+                _ => null,
+            },
             DateCreated = command.DateCreated ?? current.DateCreated,
             DateUpdated = command.DateUpdated ?? now,
         };

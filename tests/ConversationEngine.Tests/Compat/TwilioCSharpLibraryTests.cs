@@ -16,6 +16,7 @@ using ServiceWebhooks = Twilio.Rest.Conversations.V1.Service.Configuration.Webho
 using ServiceBindings = Twilio.Rest.Conversations.V1.Service.BindingResource;
 using ServiceNotifications = Twilio.Rest.Conversations.V1.Service.Configuration.NotificationResource;
 using TwilioRestClient = Twilio.Clients.TwilioRestClient;
+using UserConversations = Twilio.Rest.Conversations.V1.User.UserConversationResource;
 
 namespace ConversationEngine.Tests.Compat;
 
@@ -617,6 +618,43 @@ public sealed class TwilioCSharpLibraryTests(EngineFixture fixture) : IDisposabl
 
         Assert.True(await UserResource.DeleteAsync(created.Sid, client: Client));
         var gone = await Assert.ThrowsAsync<ApiException>(() => UserResource.FetchAsync(created.Sid, client: Client));
+        AssertTwilioError(gone, HttpStatusCode.NotFound, 20404);
+    }
+
+    [Fact]
+    public async Task User_conversations_are_listed_fetched_updated_and_left_through_the_library()
+    {
+        var conversation = (await ConversationResource.CreateAsync(friendlyName: "Inbox", client: Client)).Sid;
+        var identity = Unique("inbox");
+        var participant = await ParticipantResource.CreateAsync(conversation, identity: identity, client: Client);
+        await MessageResource.CreateAsync(conversation, author: "agent", body: "one", client: Client);
+        await MessageResource.CreateAsync(conversation, author: "agent", body: "two", client: Client);
+        var user = await UserResource.FetchAsync(identity, client: Client);
+
+        var listed = (await UserConversations.ReadAsync(identity, pageSize: 50, client: Client)).ToList();
+        var entry = Assert.Single(listed);
+        Assert.Equal(conversation, entry.ConversationSid);
+        Assert.Equal(user.Sid, entry.UserSid);
+        Assert.Equal(participant.Sid, entry.ParticipantSid);
+        Assert.Equal(2, entry.UnreadMessagesCount);
+        Assert.Null(entry.LastReadMessageIndex);
+        Assert.Equal("Inbox", entry.FriendlyName);
+        Assert.Equal(UserConversations.StateEnum.Active, entry.ConversationState);
+        Assert.Equal(UserConversations.NotificationLevelEnum.Default, entry.NotificationLevel);
+
+        var fetched = await UserConversations.FetchAsync(user.Sid, conversation, client: Client);
+        Assert.Equal(EngineHost.AccountSid, fetched.AccountSid);
+        Assert.Equal($"{fixture.Host.BaseUrl}/v1/Users/{user.Sid}/Conversations/{conversation}", fetched.Url.ToString());
+        Assert.Equal($"{fixture.Host.BaseUrl}/v1/Conversations/{conversation}", fetched.Links["conversation"]);
+
+        var updated = await UserConversations.UpdateAsync(identity, conversation,
+            notificationLevel: UserConversations.NotificationLevelEnum.Muted, lastReadTimestamp: new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), lastReadMessageIndex: 0, client: Client);
+        Assert.Equal(1, updated.UnreadMessagesCount);
+        Assert.Equal(0, updated.LastReadMessageIndex);
+        Assert.Equal(UserConversations.NotificationLevelEnum.Muted, updated.NotificationLevel);
+
+        Assert.True(await UserConversations.DeleteAsync(identity, conversation, client: Client));
+        var gone = await Assert.ThrowsAsync<ApiException>(() => UserConversations.FetchAsync(identity, conversation, client: Client));
         AssertTwilioError(gone, HttpStatusCode.NotFound, 20404);
     }
 

@@ -1,0 +1,209 @@
+using ConversationEngine.Api.Http;
+using ConversationEngine.Conversations;
+using ConversationEngine.Events;
+using ConversationEngine.Indexes;
+using ConversationEngine.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ConversationEngine.Api.Resources;
+
+/// <summary>A user's conversation (<c>user_conversation</c>), snake_case on the wire.</summary>
+public sealed record UserConversationResource(
+    string AccountSid,
+    string ChatServiceSid,
+    string ConversationSid,
+    long UnreadMessagesCount,
+    long? LastReadMessageIndex,
+    string ParticipantSid,
+    string UserSid,
+    string? FriendlyName,
+    string ConversationState,
+    Dictionary<string, string> Timers,
+    string Attributes,
+    DateTimeOffset DateCreated,
+    DateTimeOffset DateUpdated,
+    string? CreatedBy,
+    string NotificationLevel,
+    string? UniqueName,
+    string Url,
+    Dictionary<string, string> Links);
+
+/// <summary>
+/// <c>/v1/Users/{UserSid}/Conversations</c>: the conversations a user takes part in, each seen
+/// through the user's chat participant. A user's conversations are its identity's participant
+/// conversations in the service, so the list reads that identity's index, not the service. The
+/// read horizon lives on the participant (an update here sets it there, as a participant update
+/// would); leaving is removing that participant.
+/// </summary>
+public static class UserConversationEndpoints
+{
+    /// <summary>The spec's page size limit for user conversations.</summary>
+    private const int MaxPageSize = 50;
+
+    public static IEndpointRouteBuilder MapUserConversationEndpoints(this IEndpointRouteBuilder routes)
+    {
+        foreach (var (scope, name) in ServiceScope.Twins(routes))
+        {
+            var group = scope.MapGroup("/Users/{userSid}/Conversations").WithTags("UserConversations");
+            group.MapGet("/", ListAsync).WithName(name("ListUserConversation"));
+            group.MapGet("/{conversationSid}", FetchAsync).WithName(name("FetchUserConversation"));
+            group.MapPost("/{conversationSid}", UpdateAsync).WithName(name("UpdateUserConversation"));
+            group.MapDelete("/{conversationSid}", DeleteAsync).WithName(name("DeleteUserConversation"));
+        }
+
+        return routes;
+    }
+
+    public static async Task<Ok<UserConversationResource>> FetchAsync(string userSid, string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var (scope, user) = await UserAsync(userSid, request, lookup);
+        var (_, state) = await ReadStateAsync(user, conversationSid, lookup);
+        return TypedResults.Ok(Resource(state, user, scope, links));
+    }
+
+    public static async Task<Ok<UserConversationResource>> UpdateAsync(string userSid, string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
+    {
+        var hooks = WebhookHeader.Apply(request);
+        var form = await Form.ReadAsync(request);
+        var (scope, user) = await UserAsync(userSid, request, lookup);
+        var (grain, state) = await ReadStateAsync(user, conversationSid, lookup);
+        var level = form.Value("NotificationLevel");
+        if (level is not (null or "default" or "muted"))
+        {
+            throw Errors.Invalid("NotificationLevel", "must be default or muted");
+        }
+
+        var requested = new UpdateParticipant
+        {
+            LastReadMessageIndex = form.Number("LastReadMessageIndex"),
+            LastReadTimestamp = form.Date("LastReadTimestamp"),
+            NotificationLevel = level,
+        };
+
+        // The same change as a participant update of the horizon, so the same hooks hear of it.
+        await gate.AskAsync(request, hooks, PreActionEvents.ParticipantUpdate, state.Participant.ChatServiceSid, () => PreActionEvents.ParticipantChangeParameters(state.Participant, requested));
+        await grain.UpdateParticipantAsync(state.Participant.Sid, requested);
+
+        // Read back in one turn, so the count matches the horizon just stored.
+        var updated = await grain.GetReadStateAsync(state.Participant.Sid) ?? throw Errors.Unknown("The resource");
+        return TypedResults.Ok(Resource(updated, user, scope, links));
+    }
+
+    public static async Task<NoContent> DeleteAsync(string userSid, string conversationSid, HttpRequest request, ConversationLookup lookup, PreActionGate gate)
+    {
+        var hooks = WebhookHeader.Apply(request);
+        var (_, user) = await UserAsync(userSid, request, lookup);
+        var (grain, state) = await ReadStateAsync(user, conversationSid, lookup);
+        await gate.AskAsync(request, hooks, PreActionEvents.ParticipantRemove, state.Participant.ChatServiceSid, () => PreActionEvents.ParticipantChangeParameters(state.Participant));
+        await grain.RemoveParticipantAsync(state.Participant.Sid);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<IResult> ListAsync(string userSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    {
+        var paging = Paging.From(request);
+        if (paging.PageSize > MaxPageSize)
+        {
+            throw Errors.Invalid("PageSize", $"must be between 1 and {MaxPageSize}");
+        }
+
+        var (scope, user) = await UserAsync(userSid, request, lookup);
+        var index = lookup.Grains.GetGrain<IParticipantConversationsGrain>(IndexKeys.ParticipantIdentity(scope.ServiceSid, user.Identity));
+
+        var found = new List<UserConversationResource>();
+        var position = paging.Position ?? 0;
+        long? next = null;
+        while (next is null)
+        {
+            var asked = paging.PageSize - found.Count + 1;
+            var entries = await index.ListAsync(position, descending: false, asked);
+            var resolved = await Task.WhenAll(entries.Select(e => ResolveAsync(lookup, index, e, user.Identity)));
+            foreach (var (entry, state) in entries.Zip(resolved))
+            {
+                if (state is null)
+                {
+                    continue;
+                }
+
+                if (found.Count == paging.PageSize)
+                {
+                    next = entry.Position;
+                    break;
+                }
+
+                found.Add(Resource(state, user, scope, links));
+            }
+
+            if (entries.Count < asked)
+            {
+                break;
+            }
+
+            position = entries[^1].Position + 1;
+        }
+
+        long? previous = null;
+        if (paging.Position is > 0 and { } start)
+        {
+            var before = await index.ListAsync(start - 1, descending: true, paging.PageSize);
+            previous = before.Count > 0 ? before[^1].Position : null;
+        }
+
+        return TypedResults.Json(new Dictionary<string, object?>
+        {
+            ["conversations"] = found,
+            ["meta"] = paging.Meta("conversations", links.V1($"{scope.PathPrefix}/Users/{user.Sid}/Conversations"), null, next, previous),
+        }, TwilioJson.Options);
+    }
+
+    /// <summary>
+    /// The entry with its read state, or null to leave it out: a conversation still initializing,
+    /// a participant renamed since, or one gone (dropped from the index here, as its SID is never reused).
+    /// </summary>
+    private static async Task<ParticipantReadState?> ResolveAsync(ConversationLookup lookup, IParticipantConversationsGrain index, ParticipantConversationEntry entry, string identity)
+    {
+        var state = await lookup.Grains.GetGrain<IConversationGrain>(entry.ConversationSid).GetReadStateAsync(entry.ParticipantSid);
+        if (state is null || state.Participant.Sid != entry.ParticipantSid)
+        {
+            await index.RemoveAsync(entry.ParticipantSid);
+            return null;
+        }
+
+        return state.Participant.Identity == identity && state.Conversation.State != ConversationStates.Initializing ? state : null;
+    }
+
+    /// <summary>The user the path names, by SID or identity, in the request's service; 404 when there is none.</summary>
+    private static async Task<(ChatServiceScope Scope, UserSnapshot User)> UserAsync(string sidOrIdentity, HttpRequest request, ConversationLookup lookup)
+    {
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var user = Sids.IsValid(sidOrIdentity, Sids.User)
+            ? await lookup.Grains.GetGrain<IUserGrain>(sidOrIdentity).GetAsync()
+            : await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(scope.ServiceSid, sidOrIdentity)).GetUserAsync();
+        return user is not null && user.ChatServiceSid == scope.ServiceSid ? (scope, user) : throw Errors.Unknown("The resource");
+    }
+
+    /// <summary>The conversation the path names (SID or unique name) and the user's participant in it; 404 when the user is not in it.</summary>
+    private static async Task<(IConversationGrain Grain, ParticipantReadState State)> ReadStateAsync(UserSnapshot user, string conversationSid, ConversationLookup lookup)
+    {
+        var grain = await lookup.GrainAsync(conversationSid);
+        return await grain.GetReadStateAsync(user.Identity) is { } state && state.Participant.Identity == user.Identity
+            ? (grain, state)
+            : throw Errors.Unknown("The resource");
+    }
+
+    private static UserConversationResource Resource(ParticipantReadState state, UserSnapshot user, ChatServiceScope scope, ResourceLinks links)
+    {
+        var (c, p) = (state.Conversation, state.Participant);
+        var conversation = links.Conversation(c);
+        return new UserConversationResource(
+            links.AccountSid, c.ChatServiceSid, c.Sid, state.UnreadMessagesCount, p.LastReadMessageIndex, p.Sid, user.Sid,
+            c.FriendlyName, c.State, conversation.Timers, c.Attributes, c.DateCreated, c.DateUpdated, null,
+            p.NotificationLevel ?? "default", c.UniqueName,
+            links.V1($"{scope.PathPrefix}/Users/{user.Sid}/Conversations/{c.Sid}"),
+            new Dictionary<string, string>
+            {
+                ["participant"] = links.ParticipantsUrl(c.Sid) + "/" + p.Sid,
+                ["conversation"] = conversation.Url,
+            });
+    }
+}
