@@ -37,7 +37,7 @@ public sealed class RestartTests
             }
 
             await Eventually.ValueAsync(
-                async () => (await client.GetAsync($"/v1/Conversations/{conversation}/Messages?PageSize=1000").ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray()
+                async () => (await client.GetAsync($"/v1/Conversations/{conversation}/Messages?PageSize=100").ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray()
                     .Count(m => (string?)m!["delivery"]?["delivered"] == "all"),
                 delivered => delivered == 60,
                 TimeSpan.FromSeconds(30),
@@ -97,7 +97,7 @@ public sealed class RestartTests
     {
         ["conversation"] = await client.GetAsync($"/v1/Conversations/{conversation}").ExpectAsync(HttpStatusCode.OK),
         ["participants"] = await client.GetAsync($"/v1/Conversations/{conversation}/Participants").ExpectAsync(HttpStatusCode.OK),
-        ["messages"] = await client.GetAsync($"/v1/Conversations/{conversation}/Messages?PageSize=1000").ExpectAsync(HttpStatusCode.OK),
+        ["messages"] = await client.GetAsync($"/v1/Conversations/{conversation}/Messages?PageSize=100").ExpectAsync(HttpStatusCode.OK),
     };
 
     /// <summary>The second host listens on another port, so its URLs differ by that alone.</summary>
