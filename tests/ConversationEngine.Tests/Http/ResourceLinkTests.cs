@@ -14,7 +14,7 @@ public sealed partial class ResourceLinkTests(EngineFixture fixture)
     private HttpClient Client => fixture.Host.Client;
 
     [Fact]
-    public async Task Every_link_of_conversation_participant_message_service_user_and_configuration_responses_is_served()
+    public async Task Every_link_of_conversation_participant_message_service_user_configuration_and_messaging_service_responses_is_served()
     {
         var service = await Client.PostFormAsync("/v1/Services", ("FriendlyName", "links")).ExpectAsync(HttpStatusCode.Created);
         var responses = new List<JsonObject> { service, await Client.GetAsync("/v1/Configuration").ExpectAsync(HttpStatusCode.OK) };
@@ -30,6 +30,7 @@ public sealed partial class ResourceLinkTests(EngineFixture fixture)
         }
 
         responses.Add(await Client.GetAsync($"/v1/Services/{service["sid"]}/Configuration").ExpectAsync(HttpStatusCode.OK));
+        responses.Add(await Client.PostFormAsync("/messaging/v1/Services", ("FriendlyName", "links")).ExpectAsync(HttpStatusCode.Created));
 
         var served = ServedGetRoutes();
         var followed = 0;
