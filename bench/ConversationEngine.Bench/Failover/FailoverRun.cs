@@ -198,7 +198,7 @@ internal sealed class FailoverRun
         var stored = new Dictionary<string, string>();
         foreach (var conversation in conversations)
         {
-            string? next = $"/v1/Conversations/{conversation}/Messages?PageSize=1000";
+            string? next = $"/v1/Conversations/{conversation}/Messages?PageSize=100";
             while (next is not null)
             {
                 using var page = await client.GetAsync(new Uri(next, UriKind.RelativeOrAbsolute));

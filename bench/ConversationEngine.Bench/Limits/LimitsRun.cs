@@ -356,7 +356,7 @@ internal sealed class LimitsRun
     private static async Task<(string Check, bool Failed)> CheckIndexesAsync(HttpClient client, string sid, long accepted)
     {
         var indexes = new List<long>();
-        string? next = $"/v1/Conversations/{sid}/Messages?PageSize=1000";
+        string? next = $"/v1/Conversations/{sid}/Messages?PageSize=100";
         while (next is not null)
         {
             var page = await ReadPageAsync(client, next);

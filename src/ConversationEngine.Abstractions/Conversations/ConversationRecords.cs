@@ -204,6 +204,9 @@ public sealed record MessageSnapshot
 
     /// <summary>How many channel deliveries were ordered for it (its outbox exists when non-zero).</summary>
     [Id(14)] public int Deliveries { get; init; }
+
+    /// <summary>The subject given on create or update (email channel); Twilio's message JSON has no field for it.</summary>
+    [Id(15)] public string? Subject { get; init; }
 }
 
 [GenerateSerializer]

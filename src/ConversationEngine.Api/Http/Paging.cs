@@ -10,6 +10,8 @@ namespace ConversationEngine.Api.Http;
 public sealed class Paging
 {
     public const int DefaultPageSize = 50;
+
+    /// <summary>Twilio's cap for lists whose spec states none of its own (Messaging v1, 2010-04-01).</summary>
     public const int MaxPageSize = 1000;
     private const string TokenPrefix = "PT";
 
@@ -27,12 +29,16 @@ public sealed class Paging
     /// <summary>Where this page starts, or null for the first page.</summary>
     public long? Position { get; }
 
-    public static Paging From(HttpRequest request)
+    /// <summary>
+    /// Reads the paging parameters of a list whose spec caps <c>PageSize</c> at
+    /// <paramref name="maxPageSize"/>; beyond it, or below 1, the request is refused.
+    /// </summary>
+    public static Paging From(HttpRequest request, int maxPageSize)
     {
-        var pageSize = Number(request, "PageSize", DefaultPageSize);
-        if (pageSize is < 1 or > MaxPageSize)
+        var pageSize = Number(request, "PageSize", Math.Min(DefaultPageSize, maxPageSize));
+        if (pageSize < 1 || pageSize > maxPageSize)
         {
-            throw Errors.Invalid("PageSize", $"must be between 1 and {MaxPageSize}");
+            throw Errors.Invalid("PageSize", $"must be between 1 and {maxPageSize}");
         }
 
         var page = Number(request, "Page", 0);

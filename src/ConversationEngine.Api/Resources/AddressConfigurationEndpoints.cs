@@ -7,7 +7,8 @@ namespace ConversationEngine.Api.Resources;
 /// <summary><c>/v1/Configuration/Addresses</c>: per-address inbound behaviour, auto-creation above all.</summary>
 public static class AddressConfigurationEndpoints
 {
-    private const int MaxPageSize = 50;
+    /// <summary>The spec's <c>PageSize</c> maximum for this list.</summary>
+    public const int MaxPageSize = 50;
 
     public static IEndpointRouteBuilder MapAddressConfigurationEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -51,11 +52,7 @@ public static class AddressConfigurationEndpoints
 
     public static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains, ResourceLinks links)
     {
-        var paging = Paging.From(request);
-        if (paging.PageSize > MaxPageSize)
-        {
-            throw Errors.Invalid("PageSize", $"must be at most {MaxPageSize}");
-        }
+        var paging = Paging.From(request, MaxPageSize);
 
         var type = Form.Query(request, "Type");
         var page = await Book(grains, links).ListAsync(type, paging.Position ?? 0, paging.PageSize);

@@ -38,11 +38,7 @@ public static class BindingEndpoints
 
     public static async Task<IResult> ListAsync(string chatServiceSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        var paging = Paging.From(request);
-        if (paging.PageSize > MaxPageSize)
-        {
-            throw Errors.Invalid("PageSize", $"must be at most {MaxPageSize}");
-        }
+        var paging = Paging.From(request, MaxPageSize);
 
         var types = request.Query["BindingType"].OfType<string>().ToList();
         if (types.Find(t => !BindingTypes.Contains(t)) is { } unknown)

@@ -12,6 +12,9 @@ namespace ConversationEngine.Api.Resources;
 /// </summary>
 public static class ConversationEndpoints
 {
+    /// <summary>The spec's <c>PageSize</c> maximum for this list.</summary>
+    public const int MaxPageSize = 100;
+
     public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder routes)
     {
         foreach (var (scope, name) in ServiceScope.Twins(routes))
@@ -41,7 +44,7 @@ public static class ConversationEndpoints
 
     /// <summary>
     /// The conversation a create's form describes (also ConversationWithParticipants'): timers
-    /// only with State, the account's default timers and service otherwise.
+    /// only with State, the account's default timers, conversation service and messaging service otherwise.
     /// </summary>
     internal static async Task<CreateConversation> NewConversationAsync(Form form, ConversationLookup lookup)
     {
@@ -65,7 +68,7 @@ public static class ConversationEndpoints
             FriendlyName = form.Value("FriendlyName"),
             UniqueName = form.Value("UniqueName"),
             Attributes = form.Value("Attributes"),
-            MessagingServiceSid = form.Value("MessagingServiceSid"),
+            MessagingServiceSid = form.Value("MessagingServiceSid") ?? configuration.DefaultMessagingServiceSid,
             State = form.Value("State"),
             InactiveTimer = inactive,
             ClosedTimer = closed,
@@ -124,7 +127,7 @@ public static class ConversationEndpoints
 
     public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, MaxPageSize);
         var filters = new Dictionary<string, string>();
         var state = Form.Query(request, "State");
         if (state is not null)

@@ -7,6 +7,9 @@ namespace ConversationEngine.Api.Resources;
 /// <summary><c>/v1/Conversations/{ConversationSid}/Webhooks</c> (and its service twin): a conversation's scoped webhooks (at most five).</summary>
 public static class ConversationWebhookEndpoints
 {
+    /// <summary>The spec's <c>PageSize</c> maximum for this list.</summary>
+    public const int MaxPageSize = 5;
+
     public static IEndpointRouteBuilder MapConversationWebhookEndpoints(this IEndpointRouteBuilder routes)
     {
         foreach (var (scope, name) in ServiceScope.Twins(routes))
@@ -64,12 +67,12 @@ public static class ConversationWebhookEndpoints
     }
 
     /// <summary>
-    /// Twilio documents a page size of at most 5, which is every webhook a conversation can have;
-    /// a larger one (a library's default of 50, say) is answered, not refused.
+    /// The spec caps the page size at 5, every webhook a conversation can have, and the default
+    /// page is 5 too; a larger one is refused like any list's beyond its cap.
     /// </summary>
     public static async Task<IResult> ListAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, MaxPageSize);
         var (_, conversation) = await lookup.ExistingAsync(conversationSid);
         var all = await lookup.Grains.GetGrain<IConversationWebhooksGrain>(conversation.Sid).ListAsync();
         var page = Page.Slice(all, paging.Position ?? 0, paging.PageSize);

@@ -52,11 +52,7 @@ public static class CredentialEndpoints
 
     public static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains, ResourceLinks links)
     {
-        var paging = Paging.From(request);
-        if (paging.PageSize > MaxPageSize)
-        {
-            throw Errors.Invalid("PageSize", $"must be at most {MaxPageSize}");
-        }
+        var paging = Paging.From(request, MaxPageSize);
 
         var page = await Credentials(grains, links).ListAsync(paging.Position ?? 0, paging.PageSize);
         return TypedResults.Json(new Dictionary<string, object?>

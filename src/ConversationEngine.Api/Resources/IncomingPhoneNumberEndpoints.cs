@@ -61,7 +61,7 @@ public static class IncomingPhoneNumberEndpoints
     public static async Task<IResult> ListAsync(string accountSid, HttpRequest request, IGrainFactory grains, SenderLinks links)
     {
         var registry = Registry(accountSid, request, grains, links);
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, Paging.MaxPageSize);
         var page = await registry.ListAsync(SenderKinds.LongCode, paging.Position ?? 0, paging.PageSize);
         return TypedResults.Json(
             LegacyPaging.Envelope("incoming_phone_numbers", links.Account("/IncomingPhoneNumbers.json"), paging, page, page.Items.Select(links.IncomingPhoneNumber).ToList<object>()),

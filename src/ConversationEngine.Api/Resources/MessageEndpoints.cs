@@ -8,6 +8,9 @@ namespace ConversationEngine.Api.Resources;
 /// <summary><c>/v1/Conversations/{ConversationSid}/Messages</c> and its twin under <c>/v1/Services/{ChatServiceSid}</c>.</summary>
 public static class MessageEndpoints
 {
+    /// <summary>The spec's <c>PageSize</c> maximum for this list.</summary>
+    public const int MaxPageSize = 100;
+
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder routes)
     {
         foreach (var (scope, name) in ServiceScope.Twins(routes))
@@ -95,7 +98,7 @@ public static class MessageEndpoints
 
     public static async Task<IResult> ListAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, MessageReceipts receipts, ResourceLinks links)
     {
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, MaxPageSize);
         var order = Form.Query(request, "Order") ?? "asc";
         if (order is not ("asc" or "desc"))
         {

@@ -45,7 +45,7 @@ public static class MessagingServiceEndpoints
 
     public static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains, SenderLinks links)
     {
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, Paging.MaxPageSize);
         var page = await grains.GetGrain<IMessagingServiceDirectoryGrain>(links.AccountSid).ListAsync(paging.Position ?? 0, paging.PageSize);
         var services = await Task.WhenAll(page.Items.Select(sid => grains.GetGrain<IMessagingServiceGrain>(sid).GetAsync()));
         return TypedResults.Json(new Dictionary<string, object?>

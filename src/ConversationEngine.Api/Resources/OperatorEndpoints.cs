@@ -101,7 +101,7 @@ public static class OperatorEndpoints
     /// <summary>What the sandbox transport "sent" (no Twilio credentials configured), oldest first.</summary>
     public static async Task<IResult> ListSandboxAsync(HttpRequest request, IGrainFactory grains, ResourceLinks links)
     {
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, Paging.MaxPageSize);
         var page = await grains.GetGrain<ISandboxOutboxGrain>(links.AccountSid).ListAsync(paging.Position ?? 0, paging.PageSize);
         return TypedResults.Json(new Dictionary<string, object?>
         {
@@ -131,7 +131,7 @@ public static class OperatorEndpoints
 
     public static async Task<IResult> ListUnroutableAsync(HttpRequest request, IGrainFactory grains, ResourceLinks links)
     {
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, Paging.MaxPageSize);
         var page = await grains.GetGrain<IUnroutableLogGrain>(links.AccountSid).ListAsync(paging.Position ?? 0, paging.PageSize);
         var outcomes = await Task.WhenAll(page.Items.Select(sid => grains.GetGrain<IInboundMessageGrain>(sid).GetAsync()));
         return TypedResults.Json(new Dictionary<string, object?>

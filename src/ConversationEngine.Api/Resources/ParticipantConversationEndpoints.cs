@@ -32,6 +32,9 @@ public sealed record ParticipantConversationResource(
 /// </summary>
 public static class ParticipantConversationEndpoints
 {
+    /// <summary>The spec's <c>PageSize</c> maximum for this list.</summary>
+    public const int MaxPageSize = 50;
+
     public static IEndpointRouteBuilder MapParticipantConversationEndpoints(this IEndpointRouteBuilder routes)
     {
         foreach (var (scope, name) in ServiceScope.Twins(routes))
@@ -45,7 +48,7 @@ public static class ParticipantConversationEndpoints
 
     public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, MaxPageSize);
         var (name, value) = (Form.Query(request, "Identity"), Form.Query(request, "Address")) switch
         {
             ({ Length: > 0 } identity, null) => ("Identity", identity),

@@ -8,6 +8,9 @@ namespace ConversationEngine.Api.Resources;
 /// <summary><c>/v1/Conversations/{ConversationSid}/Participants</c> and its twin under <c>/v1/Services/{ChatServiceSid}</c>.</summary>
 public static class ParticipantEndpoints
 {
+    /// <summary>The spec's <c>PageSize</c> maximum for this list.</summary>
+    public const int MaxPageSize = 100;
+
     public static IEndpointRouteBuilder MapParticipantEndpoints(this IEndpointRouteBuilder routes)
     {
         foreach (var (scope, name) in ServiceScope.Twins(routes))
@@ -99,7 +102,7 @@ public static class ParticipantEndpoints
 
     public static async Task<IResult> ListAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, MaxPageSize);
         var (grain, conversation) = await lookup.ExistingAsync(conversationSid);
         var page = await grain.ListParticipantsAsync(paging.Position ?? 0, paging.PageSize);
         return TypedResults.Json(new Dictionary<string, object?>

@@ -6,6 +6,9 @@ namespace ConversationEngine.Api.Resources;
 /// <summary><c>/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts</c> (and its service twin): delivery receipts.</summary>
 public static class ReceiptEndpoints
 {
+    /// <summary>The spec's <c>PageSize</c> maximum for this list.</summary>
+    public const int MaxPageSize = 50;
+
     public static IEndpointRouteBuilder MapReceiptEndpoints(this IEndpointRouteBuilder routes)
     {
         foreach (var (scope, name) in ServiceScope.Twins(routes))
@@ -20,7 +23,7 @@ public static class ReceiptEndpoints
 
     public static async Task<IResult> ListAsync(string conversationSid, string messageSid, HttpRequest request, ConversationLookup lookup, MessageReceipts receipts, ResourceLinks links)
     {
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, MaxPageSize);
         var message = await lookup.MessageAsync(conversationSid, messageSid);
         var page = Page.Slice(await receipts.ForAsync(message), paging.Position ?? 0, paging.PageSize);
         return TypedResults.Json(new Dictionary<string, object?>

@@ -152,12 +152,13 @@ public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.
         return new ConversationResource(
             AccountSid, c.ChatServiceSid, c.MessagingServiceSid, c.Sid, c.FriendlyName, c.UniqueName, c.Attributes, c.State,
             c.DateCreated, c.DateUpdated, timers, url,
+            // Twilio also links "export" (its bulk exports), which the engine does not serve: a link
+            // leads somewhere or is left out.
             new Dictionary<string, string>
             {
                 ["participants"] = url + "/Participants",
                 ["messages"] = url + "/Messages",
                 ["webhooks"] = url + "/Webhooks",
-                ["export"] = url + "/Export",
             },
             []);
     }
@@ -186,10 +187,11 @@ public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.
             m.Attributes, m.ParticipantSid, m.DateCreated, m.DateUpdated,
             DeliverySummary(receipts),
             url,
+            // Twilio also links "channel_metadata", a resource the spec does not describe and the
+            // engine does not serve: a link leads somewhere or is left out.
             new Dictionary<string, string>
             {
                 ["delivery_receipts"] = url + "/Receipts",
-                ["channel_metadata"] = url + "/ChannelMetadata",
             },
             m.ContentSid);
     }

@@ -18,8 +18,8 @@ public sealed record RoleResource(
 /// <summary><c>/v1/Roles</c>: the roles of the default conversation service.</summary>
 public static class RoleEndpoints
 {
-    /// <summary>The spec's page size limit for roles.</summary>
-    private const int MaxPageSize = 50;
+    /// <summary>The spec's <c>PageSize</c> maximum for this list.</summary>
+    public const int MaxPageSize = 50;
 
     public static IEndpointRouteBuilder MapRoleEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -75,11 +75,7 @@ public static class RoleEndpoints
 
     public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        var paging = Paging.From(request);
-        if (paging.PageSize > MaxPageSize)
-        {
-            throw Errors.Invalid("PageSize", $"must be between 1 and {MaxPageSize}");
-        }
+        var paging = Paging.From(request, MaxPageSize);
 
         var scope = await ChatServiceScope.OfAsync(request, lookup);
         var page = await Roles(scope, lookup).ListAsync(paging.Position ?? 0, paging.PageSize);

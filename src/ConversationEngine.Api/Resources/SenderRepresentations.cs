@@ -128,16 +128,13 @@ public sealed class SenderLinks(Microsoft.Extensions.Options.IOptions<Hosting.En
             settings.StickySender ?? true, settings.MmsConverter ?? true, settings.SmartEncoding ?? true, settings.ScanMessageContent,
             settings.FallbackToLongCode ?? false, settings.AreaCodeGeomatch ?? false, settings.SynchronousValidation ?? false,
             settings.ValidityPeriod ?? 36_000, url,
+            // Twilio also links messages, us_app_to_person(_usecases), channel_senders and
+            // destination_alpha_senders, none served here: a link leads somewhere or is left out.
             new Dictionary<string, string>
             {
                 ["phone_numbers"] = url + "/PhoneNumbers",
                 ["short_codes"] = url + "/ShortCodes",
                 ["alpha_senders"] = url + "/AlphaSenders",
-                ["messages"] = url + "/Messages",
-                ["us_app_to_person"] = url + "/Compliance/Usa2p",
-                ["us_app_to_person_usecases"] = url + "/Compliance/Usa2p/Usecases",
-                ["channel_senders"] = url + "/ChannelSenders",
-                ["destination_alpha_senders"] = url + "/DestinationAlphaSenders",
             },
             settings.Usecase, false, settings.UseInboundWebhookOnNumber ?? false);
     }

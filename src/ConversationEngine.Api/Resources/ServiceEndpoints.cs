@@ -13,6 +13,9 @@ namespace ConversationEngine.Api.Resources;
 /// </summary>
 public static class ServiceEndpoints
 {
+    /// <summary>The spec's <c>PageSize</c> maximum for this list.</summary>
+    public const int MaxPageSize = 100;
+
     private const int FriendlyNameLength = 256;
 
     /// <summary>How many of a deleted service's conversations are deleted side by side.</summary>
@@ -47,7 +50,7 @@ public static class ServiceEndpoints
 
     public static async Task<IResult> ListAsync(HttpRequest request, IGrainFactory grains, ResourceLinks links)
     {
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, MaxPageSize);
         var page = Page.Slice(await Account(grains, links).ListServicesAsync(), paging.Position ?? 0, paging.PageSize);
         var services = await Task.WhenAll(page.Items.Select(sid => grains.GetGrain<IChatServiceGrain>(sid).GetAsync()));
         return TypedResults.Json(new Dictionary<string, object?>

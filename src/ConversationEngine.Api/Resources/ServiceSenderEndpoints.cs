@@ -99,7 +99,7 @@ public static class ServiceSenderEndpoints
 
     private static async Task<IResult> ListAsync(Kind kind, string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links)
     {
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, Paging.MaxPageSize);
         var page = await MessagingServiceEndpoints.Service(grains, serviceSid).ListSendersAsync(kind.Prefix, paging.Position ?? 0, paging.PageSize);
         return TypedResults.Json(new Dictionary<string, object?>
         {

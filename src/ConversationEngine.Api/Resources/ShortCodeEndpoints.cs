@@ -67,7 +67,7 @@ public static class ShortCodeEndpoints
     public static async Task<IResult> ListAsync(string accountSid, HttpRequest request, IGrainFactory grains, SenderLinks links)
     {
         var registry = IncomingPhoneNumberEndpoints.Registry(accountSid, request, grains, links);
-        var paging = Paging.From(request);
+        var paging = Paging.From(request, Paging.MaxPageSize);
         var page = await registry.ListAsync(SenderKinds.ShortCode, paging.Position ?? 0, paging.PageSize);
         return TypedResults.Json(
             LegacyPaging.Envelope("short_codes", links.Account("/SMS/ShortCodes.json"), paging, page, page.Items.Select(links.ShortCode).ToList<object>()),

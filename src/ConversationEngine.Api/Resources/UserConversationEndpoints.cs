@@ -38,7 +38,7 @@ public sealed record UserConversationResource(
 public static class UserConversationEndpoints
 {
     /// <summary>The spec's page size limit for user conversations.</summary>
-    private const int MaxPageSize = 50;
+    public const int MaxPageSize = 50;
 
     public static IEndpointRouteBuilder MapUserConversationEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -101,11 +101,7 @@ public static class UserConversationEndpoints
 
     public static async Task<IResult> ListAsync(string userSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        var paging = Paging.From(request);
-        if (paging.PageSize > MaxPageSize)
-        {
-            throw Errors.Invalid("PageSize", $"must be between 1 and {MaxPageSize}");
-        }
+        var paging = Paging.From(request, MaxPageSize);
 
         var (scope, user) = await UserAsync(userSid, request, lookup);
         var index = lookup.Grains.GetGrain<IParticipantConversationsGrain>(IndexKeys.ParticipantIdentity(scope.ServiceSid, user.Identity));

@@ -26,8 +26,8 @@ public sealed record UserResource(
 /// </summary>
 public static class UserEndpoints
 {
-    /// <summary>The spec's page size limit for users.</summary>
-    private const int MaxPageSize = 50;
+    /// <summary>The spec's <c>PageSize</c> maximum for this list.</summary>
+    public const int MaxPageSize = 50;
 
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -104,11 +104,7 @@ public static class UserEndpoints
 
     public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
-        var paging = Paging.From(request);
-        if (paging.PageSize > MaxPageSize)
-        {
-            throw Errors.Invalid("PageSize", $"must be between 1 and {MaxPageSize}");
-        }
+        var paging = Paging.From(request, MaxPageSize);
 
         var scope = await ChatServiceScope.OfAsync(request, lookup);
         var directory = lookup.Grains.GetGrain<IUserDirectoryGrain>(scope.ServiceSid);

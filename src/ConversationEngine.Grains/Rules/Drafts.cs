@@ -98,7 +98,7 @@ public static class Drafts
         var author = FieldRules.Bounded(command.Author, "Author") is { Length: > 0 } named ? named : SystemAuthor;
         var contentSid = FieldRules.Sid(command.ContentSid, Sids.Content, "ContentSid");
         FieldRules.ContentVariables(command.ContentVariables);
-        FieldRules.Bounded(command.Subject, "Subject", FieldRules.SubjectMaxLength);
+        var subject = FieldRules.Bounded(command.Subject, "Subject", FieldRules.SubjectMaxLength);
         var media = Media(command.MediaSids) ?? (command.MediaItems is { Count: > 0 } items ? items.ToList() : null);
 
         // With a content template the body and media come from the template (Twilio ignores both).
@@ -124,6 +124,7 @@ public static class Drafts
             ParticipantSid = AuthorParticipant(author, participants)?.Sid,
             ContentSid = contentSid,
             SourceSid = command.SourceSid,
+            Subject = subject,
             DateCreated = command.DateCreated ?? now,
             DateUpdated = command.DateUpdated ?? command.DateCreated ?? now,
         };
@@ -131,7 +132,7 @@ public static class Drafts
 
     public static MessageSnapshot UpdatedMessage(MessageSnapshot current, UpdateMessage command, IReadOnlyList<ParticipantSnapshot> participants, DateTimeOffset now)
     {
-        FieldRules.Bounded(command.Subject, "Subject", FieldRules.SubjectMaxLength);
+        var subject = FieldRules.Bounded(command.Subject, "Subject", FieldRules.SubjectMaxLength);
         var author = FieldRules.Bounded(command.Author, "Author");
         FieldRules.Body(command.Body, ReachesChannels(participants));
         return current with
@@ -139,6 +140,7 @@ public static class Drafts
             Author = author ?? current.Author,
             ParticipantSid = author is null ? current.ParticipantSid : AuthorParticipant(author, participants)?.Sid,
             Body = command.Body ?? current.Body,
+            Subject = subject ?? current.Subject,
             Attributes = FieldRules.Attributes(command.Attributes, FieldRules.MessageAttributesMaxBytes, current.Attributes),
             DateCreated = command.DateCreated ?? current.DateCreated,
             DateUpdated = command.DateUpdated ?? now,

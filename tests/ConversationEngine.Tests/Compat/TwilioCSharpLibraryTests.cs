@@ -154,7 +154,7 @@ public sealed class TwilioCSharpLibraryTests(EngineFixture fixture) : IDisposabl
         var inactive = (await ConversationResource.CreateAsync(state: ConversationResource.StateEnum.Inactive, client: Client)).Sid;
         var active = await NewConversationAsync();
 
-        var listed = (await ConversationResource.ReadAsync(state: ConversationResource.StateEnum.Inactive, pageSize: 1000, client: Client)).ToList();
+        var listed = (await ConversationResource.ReadAsync(state: ConversationResource.StateEnum.Inactive, pageSize: 100, client: Client)).ToList();
 
         Assert.Contains(inactive, listed.Select(c => c.Sid));
         Assert.DoesNotContain(active, listed.Select(c => c.Sid));

@@ -117,6 +117,22 @@ public sealed class ConversationGrainTests(TwoSiloCluster cluster) : IClassFixtu
     }
 
     [Fact]
+    public async Task Message_subject_is_kept_on_create_and_update_and_reads_back_from_storage()
+    {
+        var conversation = await CreateAsync();
+        var with = await conversation.AddMessageAsync(new AddMessage { Body = "hello", Subject = "Welcome" });
+        var without = await conversation.AddMessageAsync(new AddMessage { Body = "no subject" });
+        await conversation.UpdateMessageAsync(without.Sid, new UpdateMessage { Subject = "Added later" });
+        await conversation.UpdateMessageAsync(with.Sid, new UpdateMessage { Body = "edited" });
+
+        await cluster.DeactivateAllAsync();
+
+        Assert.Equal("Welcome", (await conversation.GetMessageAsync(with.Sid))!.Subject);
+        Assert.Equal("Added later", (await conversation.GetMessageAsync(without.Sid))!.Subject);
+        await Assert.ThrowsAsync<EngineException>(() => conversation.AddMessageAsync(new AddMessage { Body = "x", Subject = new string('s', 257) }));
+    }
+
+    [Fact]
     public async Task Deleted_conversation_leaves_no_state_rows_behind()
     {
         var conversation = await CreateAsync(uniqueName: "gone-" + Guid.NewGuid().ToString("N"));

@@ -113,7 +113,7 @@ public sealed partial class ConversationApiTests(EngineFixture fixture)
         var again = await Client.PostFormAsync("/v1/Conversations", ("UniqueName", name)).ExpectAsync(HttpStatusCode.Created);
         await Client.PostFormAsync($"/v1/Conversations/{again["sid"]}/Participants", ("MessagingBinding.Address", address), ("MessagingBinding.ProxyAddress", "+15005550006"))
             .ExpectAsync(HttpStatusCode.Created);
-        var list = await ListAllAsync("/v1/Conversations?PageSize=1000");
+        var list = await ListAllAsync("/v1/Conversations?PageSize=100");
         Assert.DoesNotContain(sid, list);
     }
 

@@ -343,7 +343,7 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
     }
 
     private async Task<List<JsonNode>> MessagesAsync(string conversation) =>
-        (await Client.GetAsync($"/v1/Conversations/{conversation}/Messages?PageSize=1000").ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray().Select(m => m!).ToList();
+        (await Client.GetAsync($"/v1/Conversations/{conversation}/Messages?PageSize=100").ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray().Select(m => m!).ToList();
 
     private Task<JsonObject> ContactAsync(string scope, string address) =>
         Client.GetAsync($"/engine/v1/ContactChannels/{Uri.EscapeDataString(scope)}/{Uri.EscapeDataString(address)}").ExpectAsync(HttpStatusCode.OK);

@@ -98,6 +98,35 @@ public sealed class LifecycleApiTests(ShortTimerEngineFixture fixture)
     }
 
     [Fact]
+    public async Task Account_default_messaging_service_applies_to_conversations_created_without_their_own()
+    {
+        const string Default = "MG00000000000000000000000000000d3f";
+        const string Own = "MG0000000000000000000000000000000a";
+        var configuration = await Client.PostFormAsync("/v1/Configuration", ("DefaultMessagingServiceSid", Default)).ExpectAsync(HttpStatusCode.OK);
+        try
+        {
+            Assert.Equal(Default, (string?)configuration["default_messaging_service_sid"]);
+
+            var defaulted = await Client.PostFormAsync("/v1/Conversations").ExpectAsync(HttpStatusCode.Created);
+            var own = await Client.PostFormAsync("/v1/Conversations", ("MessagingServiceSid", Own)).ExpectAsync(HttpStatusCode.Created);
+            var withParticipants = await Client.PostFormAsync("/v1/ConversationWithParticipants").ExpectAsync(HttpStatusCode.Created);
+
+            Assert.Equal(Default, (string?)defaulted["messaging_service_sid"]);
+            Assert.Equal(Default, (string?)(await Client.GetAsync($"/v1/Conversations/{defaulted["sid"]}").ExpectAsync(HttpStatusCode.OK))["messaging_service_sid"]);
+            Assert.Equal(Own, (string?)own["messaging_service_sid"]);
+            Assert.Equal(Default, (string?)withParticipants["messaging_service_sid"]);
+        }
+        finally
+        {
+            var cleared = await Client.PostFormAsync("/v1/Configuration", ("DefaultMessagingServiceSid", "")).ExpectAsync(HttpStatusCode.OK);
+            Assert.Null((string?)cleared["default_messaging_service_sid"]);
+        }
+
+        var without = await Client.PostFormAsync("/v1/Conversations").ExpectAsync(HttpStatusCode.Created);
+        Assert.Null((string?)without["messaging_service_sid"]);
+    }
+
+    [Fact]
     public async Task Configuration_refuses_malformed_and_too_short_defaults()
     {
         await Client.PostFormAsync("/v1/Configuration", ("DefaultInactiveTimer", "soon")).ExpectErrorAsync(HttpStatusCode.BadRequest, 50379);

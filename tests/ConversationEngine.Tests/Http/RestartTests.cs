@@ -37,8 +37,7 @@ public sealed class RestartTests
             }
 
             await Eventually.ValueAsync(
-                async () => (await client.GetAsync($"/v1/Conversations/{conversation}/Messages?PageSize=1000").ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray()
-                    .Count(m => (string?)m!["delivery"]?["delivered"] == "all"),
+                async () => (await AllMessagesAsync(client, conversation)).Count(m => (string?)m!["delivery"]?["delivered"] == "all"),
                 delivered => delivered == 60,
                 TimeSpan.FromSeconds(30),
                 "every agent message delivered by the sandbox");
@@ -97,8 +96,27 @@ public sealed class RestartTests
     {
         ["conversation"] = await client.GetAsync($"/v1/Conversations/{conversation}").ExpectAsync(HttpStatusCode.OK),
         ["participants"] = await client.GetAsync($"/v1/Conversations/{conversation}/Participants").ExpectAsync(HttpStatusCode.OK),
-        ["messages"] = await client.GetAsync($"/v1/Conversations/{conversation}/Messages?PageSize=1000").ExpectAsync(HttpStatusCode.OK),
+        ["messages"] = await AllMessagesAsync(client, conversation),
     };
+
+    /// <summary>Every message, walking the pages (the spec caps a page at 100).</summary>
+    private static async Task<JsonArray> AllMessagesAsync(HttpClient client, string conversation)
+    {
+        var all = new JsonArray();
+        string? next = $"/v1/Conversations/{conversation}/Messages?PageSize=100";
+        while (next is not null)
+        {
+            var page = await client.GetAsync(next).ExpectAsync(HttpStatusCode.OK);
+            foreach (var message in page["messages"]!.AsArray().ToList())
+            {
+                all.Add(message!.DeepClone());
+            }
+
+            next = (string?)page["meta"]!["next_page_url"];
+        }
+
+        return all;
+    }
 
     /// <summary>The second host listens on another port, so its URLs differ by that alone.</summary>
     [Fact]
