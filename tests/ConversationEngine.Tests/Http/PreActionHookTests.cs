@@ -27,7 +27,9 @@ public sealed class PreActionHookTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         receiver = await WebhookReceiver.StartAsync();
-        host = await EngineHost.StartAsync(settings: new Dictionary<string, string?> { ["Webhooks:PreActionTimeout"] = "00:00:00.500" });
+        // Short enough for the no-answer test (its hook answers after 3 s), long enough that a loaded
+        // machine's hook still answers in time (at 0.5 s a busy CI let a 403 through as a timeout).
+        host = await EngineHost.StartAsync(settings: new Dictionary<string, string?> { ["Webhooks:PreActionTimeout"] = "00:00:02" });
         loud = host.CreateClient(EngineHost.AccountSid, EngineHost.AuthToken);
         loud.DefaultRequestHeaders.Add("X-Twilio-Webhook-Enabled", "true");
         await host.Client.PostFormAsync("/v1/Configuration/Webhooks",
