@@ -63,47 +63,8 @@ public static class ParticipantConversationEndpoints
             ? IndexKeys.ParticipantIdentity(serviceSid, wanted)
             : IndexKeys.ParticipantAddress(serviceSid, wanted));
 
-        var found = new List<ParticipantConversationResource>();
-        var position = paging.Position ?? 0;
-        long? next = null;
-        while (next is null)
-        {
-            var asked = paging.PageSize - found.Count + 1;
-            var entries = await index.ListAsync(position, descending: false, asked);
-            var resolved = await Task.WhenAll(entries.Select(e => ResolveAsync(lookup, index, e, p => byIdentity ? p.Identity == wanted : p.MessagingBinding?.Address == wanted, links)));
-            foreach (var (entry, item) in entries.Zip(resolved))
-            {
-                if (item is null)
-                {
-                    continue;
-                }
-
-                if (found.Count == paging.PageSize)
-                {
-                    next = entry.Position;
-                    break;
-                }
-
-                found.Add(item);
-            }
-
-            if (entries.Count < asked)
-            {
-                break;
-            }
-
-            position = entries[^1].Position + 1;
-        }
-
-        // The previous page starts a page's worth of entries back (stale ones included: a token
-        // only has to lead somewhere sensible).
-        long? previous = null;
-        if (paging.Position is > 0 and { } start)
-        {
-            var before = await index.ListAsync(start - 1, descending: true, paging.PageSize);
-            previous = before.Count > 0 ? before[^1].Position : null;
-        }
-
+        var (found, next, previous) = await ParticipantIndexPages.ReadAsync(index, paging,
+            e => ResolveAsync(lookup, index, e, p => byIdentity ? p.Identity == wanted : p.MessagingBinding?.Address == wanted, links));
         return TypedResults.Json(new Dictionary<string, object?>
         {
             ["conversations"] = found,

@@ -106,45 +106,8 @@ public static class UserConversationEndpoints
         var (scope, user) = await UserAsync(userSid, request, lookup);
         var index = lookup.Grains.GetGrain<IParticipantConversationsGrain>(IndexKeys.ParticipantIdentity(scope.ServiceSid, user.Identity));
 
-        var found = new List<UserConversationResource>();
-        var position = paging.Position ?? 0;
-        long? next = null;
-        while (next is null)
-        {
-            var asked = paging.PageSize - found.Count + 1;
-            var entries = await index.ListAsync(position, descending: false, asked);
-            var resolved = await Task.WhenAll(entries.Select(e => ResolveAsync(lookup, index, e, user.Identity)));
-            foreach (var (entry, state) in entries.Zip(resolved))
-            {
-                if (state is null)
-                {
-                    continue;
-                }
-
-                if (found.Count == paging.PageSize)
-                {
-                    next = entry.Position;
-                    break;
-                }
-
-                found.Add(Resource(state, user, scope, links));
-            }
-
-            if (entries.Count < asked)
-            {
-                break;
-            }
-
-            position = entries[^1].Position + 1;
-        }
-
-        long? previous = null;
-        if (paging.Position is > 0 and { } start)
-        {
-            var before = await index.ListAsync(start - 1, descending: true, paging.PageSize);
-            previous = before.Count > 0 ? before[^1].Position : null;
-        }
-
+        var (found, next, previous) = await ParticipantIndexPages.ReadAsync(index, paging,
+            async e => await ResolveAsync(lookup, index, e, user.Identity) is { } state ? Resource(state, user, scope, links) : null);
         return TypedResults.Json(new Dictionary<string, object?>
         {
             ["conversations"] = found,
