@@ -73,6 +73,29 @@ public static class Errors
     public const int UserExists = 50201;
     public const int InvalidContentVariables = 50527;
 
+    /// <summary>Twilio's Access Token codes (20101–20107), for <c>X-Twilio-Token</c> callers (HTTP 401).</summary>
+    public const int InvalidAccessToken = 20101;
+    public const int InvalidAccessTokenHeader = 20102;
+    public const int InvalidAccessTokenIssuer = 20103;
+    public const int AccessTokenExpired = 20104;
+    public const int AccessTokenNotYetValid = 20105;
+    public const int InvalidAccessTokenGrants = 20106;
+    public const int InvalidAccessTokenSignature = 20107;
+
+    /// <summary>A user's role does not permit the command ("User not authorized for command", 403).</summary>
+    public const int UserNotAuthorized = 50107;
+
+    /// <summary>A user reads what it may not: a conversation it is not in ("User is not authorized to access the requested resource", 403).</summary>
+    public const int UserCannotRead = 50531;
+
+    /// <summary>The user's role lacks <paramref name="permission"/>: 403, <see cref="UserNotAuthorized"/>.</summary>
+    public static EngineException NotPermitted(string permission) =>
+        new(ErrorKind.Forbidden, UserNotAuthorized, $"User not authorized for command: the user's roles lack the {permission} permission");
+
+    /// <summary>A command no user may give, whatever its roles (account credentials only): 403, <see cref="UserNotAuthorized"/>.</summary>
+    public static EngineException AccountOnly(string what) =>
+        new(ErrorKind.Forbidden, UserNotAuthorized, $"User not authorized for command: {what} needs the account's credentials");
+
     public static EngineException Invalid(int code, string message) => new(ErrorKind.Invalid, code, message);
 
     public static EngineException Invalid(string parameter, string reason) =>

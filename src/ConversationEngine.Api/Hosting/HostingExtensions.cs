@@ -14,6 +14,9 @@ namespace ConversationEngine.Api.Hosting;
 
 public static class HostingExtensions
 {
+    /// <summary>Picks the caller's scheme: Access Token when the request carries one, else Basic.</summary>
+    private const string CallerScheme = "Caller";
+
     /// <summary>
     /// The embedded host: front end plus a silo in the same process, with grain storage and
     /// reminders on a SQLite file (schema created or brought up to date by a start-up step before the silo starts).
@@ -109,12 +112,16 @@ public static class HostingExtensions
         services.AddProblemDetails();
         services.AddValidatedOptions<FailedAuthOptions>().ValidateWith<FailedAuthOptions, FailedAuthOptionsValidator>();
         services.TryAddSingleton<FailedAuthenticationLimiter>();
-        services.AddAuthentication(BasicAuthentication.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthentication.Scheme, configureOptions: null);
+        // Account credentials (Basic), or an agent's Access Token (X-Twilio-Token) acting as a user.
+        services.AddAuthentication(CallerScheme)
+            .AddPolicyScheme(CallerScheme, CallerScheme, o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(AccessTokenAuthentication.Header) ? AccessTokenAuthentication.Scheme : BasicAuthentication.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthentication.Scheme, configureOptions: null)
+            .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthentication.Scheme, configureOptions: null);
         // Everything needs credentials unless it says otherwise (health, Twilio's signed webhooks),
         // unknown paths included, so probing reveals nothing.
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(BasicAuthentication.Scheme).RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(CallerScheme).RequireAuthenticatedUser().Build());
         return services;
     }
 
@@ -125,30 +132,32 @@ public static class HostingExtensions
         app.UseAuthorization();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription().AllowAnonymous();
         app.MapOpenApi();
-        app.MapConfigurationEndpoints();
-        app.MapServiceEndpoints();
-        app.MapConversationEndpoints();
-        app.MapParticipantEndpoints();
-        app.MapRoleEndpoints();
-        app.MapUserEndpoints();
-        app.MapUserConversationEndpoints();
-        app.MapConversationWithParticipantsEndpoints();
-        app.MapParticipantConversationEndpoints();
-        app.MapMessageEndpoints();
-        app.MapReceiptEndpoints();
-        app.MapAddressConfigurationEndpoints();
-        app.MapWebhookConfigurationEndpoints();
-        app.MapConversationWebhookEndpoints();
-        app.MapMessagingServiceEndpoints();
-        app.MapServiceSenderEndpoints();
-        app.MapIncomingPhoneNumberEndpoints();
-        app.MapShortCodeEndpoints();
-        app.MapWebhookEndpoints();
-        app.MapOperatorEndpoints();
-        app.MapWebhookQueueEndpoints();
-        app.MapCredentialEndpoints();
-        app.MapBindingEndpoints();
-        app.MapNotificationConfigurationEndpoints();
+        // Every resource checks a user caller's roles first (account credentials pass through).
+        var api = app.MapGroup("").AddEndpointFilter<UserAccessFilter>();
+        api.MapConfigurationEndpoints();
+        api.MapServiceEndpoints();
+        api.MapConversationEndpoints();
+        api.MapParticipantEndpoints();
+        api.MapRoleEndpoints();
+        api.MapUserEndpoints();
+        api.MapUserConversationEndpoints();
+        api.MapConversationWithParticipantsEndpoints();
+        api.MapParticipantConversationEndpoints();
+        api.MapMessageEndpoints();
+        api.MapReceiptEndpoints();
+        api.MapAddressConfigurationEndpoints();
+        api.MapWebhookConfigurationEndpoints();
+        api.MapConversationWebhookEndpoints();
+        api.MapMessagingServiceEndpoints();
+        api.MapServiceSenderEndpoints();
+        api.MapIncomingPhoneNumberEndpoints();
+        api.MapShortCodeEndpoints();
+        api.MapWebhookEndpoints();
+        api.MapOperatorEndpoints();
+        api.MapWebhookQueueEndpoints();
+        api.MapCredentialEndpoints();
+        api.MapBindingEndpoints();
+        api.MapNotificationConfigurationEndpoints();
         return app;
     }
 }

@@ -42,7 +42,11 @@ public sealed partial class IdempotencyFilter(IGrainFactory grains, ILogger<Idem
 
         // Read here for the fingerprint; the endpoint reads the same parsed form again.
         var form = await Form.ReadAsync(request);
-        var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyKeys.For(accountSid, key));
+        // A user's keys are its own: another caller's same key neither replays nor blocks them.
+        var owner = http.User.FindFirst(AccessTokenAuthentication.IdentityClaim)?.Value is { } identity
+            ? $"{accountSid}/{http.User.FindFirst(AccessTokenAuthentication.ChatServiceSidClaim)?.Value}/{identity}"
+            : accountSid;
+        var grain = grains.GetGrain<IIdempotencyGrain>(IdempotencyKeys.For(owner, key));
         var ticket = await BeginAsync(grain, Fingerprint(request, form), http.RequestAborted);
         switch (ticket.Step)
         {

@@ -21,7 +21,7 @@ public sealed class EngineHost : IAsyncDisposable
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     public const string AuthToken = "test-auth-token";
     public const string ApiKeySid = "SK0123456789abcdef0123456789abcdef";
-    public const string ApiKeySecret = "test-api-key-secret";
+    public const string ApiKeySecret = "test-api-key-secret-0123456789ab";
 
     private readonly WebApplication app;
 
