@@ -221,11 +221,16 @@ assert.equal(left.status, 404);
 
 // --- ConversationWithParticipants (default service) ---
 const bulkAddress = `+1555${digits(7)}`;
+const createdAt = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
 const bulk = await v1.conversationWithParticipants.create({
   friendlyName: "Created with participants",
   uniqueName: `${unique}-bulk`,
+  attributes: JSON.stringify({ source: "bulk" }),
+  dateCreated: createdAt,
+  state: "active",
+  "timers.inactive": "PT5M",
   participant: [
-    JSON.stringify({ identity }),
+    JSON.stringify({ identity, attributes: { seat: 1 }, role_sid: conversationRole.sid }),
     JSON.stringify({ messaging_binding: { address: bulkAddress, proxy_address: `+1501712${digits(4)}` } }),
   ],
 });
@@ -236,10 +241,15 @@ assert.equal(bulk.chatServiceSid, defaultService);
 assert.equal(bulk.friendlyName, "Created with participants");
 assert.equal(bulk.uniqueName, `${unique}-bulk`);
 assert.equal(bulk.state, "active");
-assert.ok(isDate(bulk.dateCreated));
+assert.deepEqual(JSON.parse(bulk.attributes), { source: "bulk" });
+assert.equal(bulk.dateCreated.getTime(), createdAt.getTime());
+assert.ok(isDate(new Date(bulk.timers.date_inactive)), "the inactive timer is set");
 assert.equal(bulk.url, `${ENGINE_URL}/v1/Conversations/${bulk.sid}`);
 const bulkParticipants = await v1.conversations(bulk.sid).participants.list();
 assert.deepEqual(bulkParticipants.map((p) => p.identity ?? p.messagingBinding?.address).sort(), [bulkAddress, identity].sort());
+const bulkAlice = bulkParticipants.find((p) => p.identity === identity);
+assert.deepEqual(JSON.parse(bulkAlice.attributes), { seat: 1 });
+assert.equal(bulkAlice.roleSid, conversationRole.sid);
 assert.deepEqual((await v1.users(user.sid).userConversations.list()).map((c) => c.conversationSid), [bulk.sid]);
 
 const tooMany = await failure(() => v1.conversationWithParticipants.create({
