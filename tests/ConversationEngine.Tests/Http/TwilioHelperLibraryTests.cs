@@ -78,6 +78,15 @@ public sealed class TwilioHelperLibraryTests(EngineFixture fixture)
         Assert.Contains("\"ok\":true", run.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Twilio_node_helper_library_drives_conversation_webhooks_receipts_and_address_configurations()
+    {
+        var run = await TwilioNode.RunScriptAsync("extras.mjs", Credentials());
+
+        Assert.True(run.ExitCode == 0, $"twilio-node run failed:\n{run.Output}");
+        Assert.Contains("\"ok\":true", run.Output, StringComparison.Ordinal);
+    }
+
     private Dictionary<string, string> Credentials() => new()
     {
         ["ENGINE_URL"] = fixture.Host.BaseUrl,
