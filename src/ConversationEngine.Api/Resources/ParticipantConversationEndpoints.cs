@@ -2,6 +2,7 @@ using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
+using ConversationEngine.Users;
 
 namespace ConversationEngine.Api.Resources;
 
@@ -56,19 +57,25 @@ public static class ParticipantConversationEndpoints
             _ => throw Errors.Invalid("Identity or Address", "give exactly one of them, not empty"),
         };
 
-        var serviceSid = await lookup.ServiceSidAsync();
+        // Page links under the path the request came by: a named service's lists page within that service.
+        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var serviceSid = scope.ServiceSid;
         var byIdentity = name == "Identity";
         var wanted = byIdentity ? value : Normalized(value);
         var index = lookup.Grains.GetGrain<IParticipantConversationsGrain>(byIdentity
             ? IndexKeys.ParticipantIdentity(serviceSid, wanted)
             : IndexKeys.ParticipantAddress(serviceSid, wanted));
 
+        // The user a chat participant's identity names (created with the participant): for an
+        // identity's list, looked up once for the page.
+        var identityUser = byIdentity ? await UserSidAsync(lookup, serviceSid, wanted) : null;
+        Func<string, Task<string?>> userOf = byIdentity ? _ => Task.FromResult(identityUser) : identity => UserSidAsync(lookup, serviceSid, identity);
         var (found, next, previous) = await ParticipantIndexPages.ReadAsync(index, paging,
-            e => ResolveAsync(lookup, index, e, p => byIdentity ? p.Identity == wanted : p.MessagingBinding?.Address == wanted, links));
+            e => ResolveAsync(lookup, index, e, p => byIdentity ? p.Identity == wanted : p.MessagingBinding?.Address == wanted, userOf, links));
         return TypedResults.Json(new Dictionary<string, object?>
         {
             ["conversations"] = found,
-            ["meta"] = paging.Meta("conversations", links.V1("/ParticipantConversations"), new Dictionary<string, string> { [name] = value }, next, previous),
+            ["meta"] = paging.Meta("conversations", links.V1(scope.PathPrefix + "/ParticipantConversations"), new Dictionary<string, string> { [name] = value }, next, previous),
         }, TwilioJson.Options);
     }
 
@@ -78,7 +85,7 @@ public static class ParticipantConversationEndpoints
     /// conversation or participant is gone (dropped from the index here).
     /// </summary>
     private static async Task<ParticipantConversationResource?> ResolveAsync(
-        ConversationLookup lookup, IParticipantConversationsGrain index, ParticipantConversationEntry entry, Func<ParticipantSnapshot, bool> matches, ResourceLinks links)
+        ConversationLookup lookup, IParticipantConversationsGrain index, ParticipantConversationEntry entry, Func<ParticipantSnapshot, bool> matches, Func<string, Task<string?>> userOf, ResourceLinks links)
     {
         var grain = lookup.Grains.GetGrain<IConversationGrain>(entry.ConversationSid);
         var reading = grain.GetParticipantAsync(entry.ParticipantSid);
@@ -92,10 +99,19 @@ public static class ParticipantConversationEndpoints
             return null;
         }
 
-        return matches(p) && c.State != ConversationStates.Initializing ? Resource(c, p, links) : null;
+        if (!matches(p) || c.State == ConversationStates.Initializing)
+        {
+            return null;
+        }
+
+        return Resource(c, p, p.Identity is { } identity ? await userOf(identity) : null, links);
     }
 
-    private static ParticipantConversationResource Resource(ConversationSnapshot c, ParticipantSnapshot p, ResourceLinks links)
+    /// <summary>The SID of the user an identity names in the service, or null when it names none.</summary>
+    private static async Task<string?> UserSidAsync(ConversationLookup lookup, string serviceSid, string identity) =>
+        (await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(serviceSid, identity)).GetUserAsync())?.Sid;
+
+    private static ParticipantConversationResource Resource(ConversationSnapshot c, ParticipantSnapshot p, string? userSid, ResourceLinks links)
     {
         var conversation = links.Conversation(c);
         var binding = p.MessagingBinding is { } b
@@ -110,7 +126,7 @@ public static class ParticipantConversationEndpoints
             }
             : null;
         return new ParticipantConversationResource(
-            links.AccountSid, c.ChatServiceSid, p.Sid, null, p.Identity, binding,
+            links.AccountSid, c.ChatServiceSid, p.Sid, userSid, p.Identity, binding,
             c.Sid, c.UniqueName, c.FriendlyName, c.Attributes, c.DateCreated, c.DateUpdated, null, c.State, conversation.Timers,
             new Dictionary<string, string>
             {
