@@ -38,6 +38,9 @@ public enum ErrorKind
     /// known (nothing is held), but the request did not succeed.
     /// </summary>
     Failed = 10,
+
+    /// <summary>The caller holds as many of something as it may (live connections).</summary>
+    TooManyRequests = 11,
 }
 
 /// <summary>

@@ -41,6 +41,10 @@ public static class IndexKeys
     /// <summary><c>IS…/identity/identity</c>, hashed when the identity cannot stand in a key as it is (<see cref="GrainKeys"/>).</summary>
     public static string ParticipantIdentity(string chatServiceSid, string identity) => GrainKeys.Prefixed(chatServiceSid + "/identity", identity);
 
+    /// <summary>Whether an index key is an identity's (<see cref="ParticipantIdentity"/>), not an address's.</summary>
+    public static bool IsParticipantIdentity(string key) =>
+        key.Length > 34 && (key.AsSpan(34).StartsWith("/identity/") || key.AsSpan(34).StartsWith("/identity#"));
+
     /// <summary><c>IS…/address/address</c> (a participant's <c>messaging_binding.address</c>), hashed likewise.</summary>
     public static string ParticipantAddress(string chatServiceSid, string address) => GrainKeys.Prefixed(chatServiceSid + "/address", address);
 

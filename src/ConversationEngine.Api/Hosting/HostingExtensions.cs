@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Live;
 using ConversationEngine.Api.Resources;
 using ConversationEngine.Conversations;
 using ConversationEngine.Grains.Hosting;
@@ -109,13 +110,17 @@ public static class HostingExtensions
             webhooks.AuthToken ??= engine.Value.AuthToken;
         });
         services.AddTransient<TwilioForwarding>();
+        // Agents' live streams: one hub per front end, called back by the cluster.
+        services.AddValidatedOptions<Live.LiveOptions>().BindConfiguration(Live.LiveOptions.Section);
+        services.TryAddSingleton<Live.LiveHub>();
+        services.AddHostedService(s => s.GetRequiredService<Live.LiveHub>());
         services.AddProblemDetails();
         services.AddValidatedOptions<FailedAuthOptions>().ValidateWith<FailedAuthOptions, FailedAuthOptionsValidator>();
         services.TryAddSingleton<FailedAuthenticationLimiter>();
         // Account credentials (Basic), or an agent's Access Token (X-Twilio-Token) acting as a user.
         services.AddAuthentication(CallerScheme)
             .AddPolicyScheme(CallerScheme, CallerScheme, o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.ContainsKey(AccessTokenAuthentication.Header) ? AccessTokenAuthentication.Scheme : BasicAuthentication.Scheme)
+                AccessTokenAuthentication.TokenOf(context.Request) is not null ? AccessTokenAuthentication.Scheme : BasicAuthentication.Scheme)
             .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthentication.Scheme, configureOptions: null)
             .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthentication.Scheme, configureOptions: null);
         // Everything needs credentials unless it says otherwise (health, Twilio's signed webhooks),
@@ -128,10 +133,12 @@ public static class HostingExtensions
     public static WebApplication MapConversationEngine(this WebApplication app)
     {
         app.UseMiddleware<TwilioErrorMiddleware>();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription().AllowAnonymous();
         app.MapOpenApi();
+        app.MapLiveEndpoints();
         // Every resource checks a user caller's roles first (account credentials pass through).
         var api = app.MapGroup("").AddEndpointFilter<UserAccessFilter>();
         api.MapConfigurationEndpoints();

@@ -23,6 +23,15 @@ public static class AccessTokenAuthentication
     public const string IdentityClaim = "identity";
     public const string ChatServiceSidClaim = "chat_service_sid";
 
+    /// <summary>
+    /// The request's token: the header, or on the live stream's path only the <c>access_token</c>
+    /// query parameter (browsers cannot set headers on a WebSocket); null when there is none.
+    /// </summary>
+    public static string? TokenOf(HttpRequest request) =>
+        request.Headers.TryGetValue(Header, out var header) ? header.ToString()
+        : request.Path.Equals(Live.LiveEndpoints.Path, StringComparison.OrdinalIgnoreCase) && request.Query.TryGetValue(Live.LiveEndpoints.TokenParameter, out var query) ? query.ToString()
+        : null;
+
     /// <summary>Twilio's limit on an Access Token's lifetime.</summary>
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(24);
 
@@ -53,7 +62,7 @@ public sealed class AccessTokenAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var text = Request.Headers[AccessTokenAuthentication.Header].ToString();
+        var text = AccessTokenAuthentication.TokenOf(Request) ?? "";
         var partitions = FailedAuthenticationLimiter.Partitions(Context.Connection.RemoteIpAddress, user: null);
         if (failures.Refusal(partitions) is { } retryAfter)
         {

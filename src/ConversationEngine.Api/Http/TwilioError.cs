@@ -34,6 +34,7 @@ public static partial class TwilioErrors
         ErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
         ErrorKind.Failed => StatusCodes.Status500InternalServerError,
+        ErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };
 

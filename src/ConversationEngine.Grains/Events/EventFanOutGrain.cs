@@ -14,6 +14,8 @@ public sealed class EventFanOutGrain(IGrainFactory grains, IOptions<WebhookDeliv
 {
     public async Task NotifyAsync(string chatServiceSid, long sequence)
     {
+        // Agents' live streams first: a one-way hint, whatever the webhook targets do.
+        grains.GetGrain<Live.IConversationLiveGrain>(this.GetPrimaryKeyString()).NotifyAsync(sequence).Ignore();
         foreach (var queue in await QueuesAsync(chatServiceSid))
         {
             await grains.GetGrain<IWebhookQueueGrain>(queue).NotifyAsync(sequence);

@@ -38,6 +38,12 @@ public sealed class ParticipantConversationsGrain(
             store.State.NextPosition--;
             throw;
         }
+
+        // An identity's index is also its user's: the user's live streams start following the conversation.
+        if (IndexKeys.IsParticipantIdentity(this.GetPrimaryKeyString()))
+        {
+            GrainFactory.GetGrain<Live.IUserLiveGrain>(this.GetPrimaryKeyString()).JoinedAsync(conversationSid).Ignore();
+        }
     }
 
     public async Task RemoveAsync(string participantSid)
