@@ -16,6 +16,20 @@ public sealed class LiveClient : IAsyncDisposable
     /// <summary>The last sequence received of each conversation: what a reconnect resumes from.</summary>
     public Dictionary<string, long> Positions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every frame received so far, in order (whether or not a Next call passed over it).</summary>
+    public List<JsonObject> Received
+    {
+        get
+        {
+            lock (log)
+            {
+                return [.. log];
+            }
+        }
+    }
+
+    private readonly List<JsonObject> log = [];
+
     /// <summary>The close status the server ended with, once it did.</summary>
     public WebSocketCloseStatus? CloseStatus => socket.CloseStatus;
 
@@ -120,6 +134,11 @@ public sealed class LiveClient : IAsyncDisposable
                     {
                         Positions[sid] = (long)position!;
                     }
+                }
+
+                lock (log)
+                {
+                    log.Add(frame);
                 }
 
                 frames.Writer.TryWrite(frame);
