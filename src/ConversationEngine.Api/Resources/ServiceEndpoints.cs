@@ -24,7 +24,7 @@ public static class ServiceEndpoints
     public static IEndpointRouteBuilder MapServiceEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Services").WithTags("Services");
-        group.MapPost("/", CreateAsync).WithName("CreateService");
+        group.MapPost("/", CreateAsync).WithName("CreateService").Idempotent();
         group.MapGet("/", ListAsync).WithName("ListService");
         group.MapGet("/{Sid}", FetchAsync).WithName("FetchService");
         group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteService");
@@ -40,7 +40,8 @@ public static class ServiceEndpoints
             throw Errors.Invalid("FriendlyName", $"must be at most {FriendlyNameLength} characters");
         }
 
-        var service = await Account(grains, links).CreateServiceAsync(friendlyName);
+        var sid = IdempotencyReservation.Of(request)?.Sid(Sids.ChatService) ?? Sids.New(Sids.ChatService);
+        var service = await Account(grains, links).CreateServiceAsync(sid, friendlyName);
         var resource = Resource(service, links);
         return TypedResults.Created(resource.Url, resource);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
 using ConversationEngine.Indexes;
 using ConversationEngine.Tests.Support;
@@ -53,6 +54,31 @@ public sealed class ServiceApiTests(EngineFixture fixture)
         Assert.DoesNotContain(await AllServicesAsync(), s => (string?)s["sid"] == sid);
         await Client.GetAsync($"/v1/Services/{sid}/Configuration").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
         await Client.GetAsync($"/v1/Services/{sid}/Conversations").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+    }
+
+    [Fact]
+    public async Task Same_idempotency_key_answers_the_same_service_and_creates_one_and_another_request_with_it_is_422()
+    {
+        var key = "service-" + Guid.NewGuid().ToString("N");
+        var name = "once " + Guid.NewGuid().ToString("N")[..8];
+        using var first = await PostWithKeyAsync("/v1/Services", key, ("FriendlyName", name));
+        using var second = await PostWithKeyAsync("/v1/Services", key, ("FriendlyName", name));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        var body = await first.Content.ReadAsStringAsync();
+        Assert.Equal(body, await second.Content.ReadAsStringAsync());
+        Assert.Equal("true", second.Headers.GetValues(IdempotencyFilter.ReplayedHeader).Single());
+        Assert.Single(await AllServicesAsync(), s => (string?)s["friendly_name"] == name);
+
+        await PostWithKeyAsync("/v1/Services", key, ("FriendlyName", name + " again")).ExpectErrorAsync((HttpStatusCode)422, Errors.IdempotencyKeyReused);
+        Assert.DoesNotContain(await AllServicesAsync(), s => (string?)s["friendly_name"] == name + " again");
+
+        // A retry whose first answer was lost creates under the SID the key reserved, and finds the service there.
+        var sid = (string)JsonNode.Parse(body)!["sid"]!;
+        var account = fixture.Host.Services.GetRequiredService<IGrainFactory>().GetGrain<Accounts.IAccountGrain>(EngineHost.AccountSid);
+        Assert.Equal(name, (await account.CreateServiceAsync(sid, "another name")).FriendlyName);
+        Assert.Single(await account.ListServicesAsync(), s => s == sid);
     }
 
     [Fact]
@@ -244,6 +270,16 @@ public sealed class ServiceApiTests(EngineFixture fixture)
         var mine = (await Client.GetAsync($"{prefix}/ParticipantConversations?Identity={identity}").ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray();
         Assert.Equal((string?)conversation["sid"], (string?)Assert.Single(mine)!["conversation_sid"]);
         Assert.Empty((await Client.GetAsync($"/v1/ParticipantConversations?Identity={identity}").ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray());
+    }
+
+    private async Task<HttpResponseMessage> PostWithKeyAsync(string path, string key, params (string Name, string Value)[] fields)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
+        };
+        request.Headers.TryAddWithoutValidation(IdempotencyFilter.Header, key);
+        return await Client.SendAsync(request);
     }
 
     private async Task<string> CreateServiceAsync() =>
