@@ -195,7 +195,11 @@ public sealed partial class ConversationGrain(
         var now = Now();
         if (Draft(command, now) is not { } requested)
         {
-            return Timers.Snapshot();
+            // A retry finds what its first attempt made: a conversation, or a failure (closed, or
+            // still initializing when the close could not be stored), which it reports again.
+            return State.CreationFailed || State.Header!.State == ConversationStates.Initializing
+                ? throw CreationFailed()
+                : Timers.Snapshot();
         }
 
         var header = requested with { State = ConversationStates.Initializing };
@@ -247,9 +251,7 @@ public sealed partial class ConversationGrain(
         {
             LogCreationFailed(logger, failure, Sid);
             await CloseFailedCreationAsync(admitted.Select(a => a.Participant).ToList());
-            throw Errors.Failed(
-                Errors.ConversationWithParticipantsFailed,
-                $"Conversation {Sid} could not be created with its participants; it was moved to closed and everything it held was released");
+            throw CreationFailed();
         }
 
         if (requested.State == ConversationStates.Closed)
@@ -306,11 +308,11 @@ public sealed partial class ConversationGrain(
     {
         var header = State.Header!;
         var closed = header with { State = ConversationStates.Closed, UniqueName = null, DateUpdated = Now() };
-        State.Header = closed;
+        (State.Header, State.CreationFailed) = (closed, true);
         try
         {
             await SaveAsync(
-                new PendingChange(() => State.Header = header),
+                new PendingChange(() => (State.Header, State.CreationFailed) = (header, false)),
                 changes: [NewEvent(EventTypes.ConversationUpdated, EventParameters.Conversation(closed)), .. StateEvents(header, closed, "API")]);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -321,6 +323,10 @@ public sealed partial class ConversationGrain(
 
         await GiveBackAsync(header, [.. claimed, .. State.Participants]);
     }
+
+    private EngineException CreationFailed() => Errors.Failed(
+        Errors.ConversationWithParticipantsFailed,
+        $"Conversation {Sid} could not be created with its participants; it was moved to closed and everything it held was released");
 
     /// <summary>
     /// Releases the header's unique name and the participants' pairs. A key left behind by a
