@@ -2,6 +2,7 @@ using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
+using ConversationEngine.Users;
 
 namespace ConversationEngine.Api.Resources;
 
@@ -63,8 +64,11 @@ public static class ParticipantConversationEndpoints
             ? IndexKeys.ParticipantIdentity(serviceSid, wanted)
             : IndexKeys.ParticipantAddress(serviceSid, wanted));
 
+        // A chat participant's user is its identity's (made with the participant, as Twilio does):
+        // every entry of an identity shares it, so it is read once; a non-chat participant has none.
+        var userSid = byIdentity ? (await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(serviceSid, wanted)).GetUserAsync())?.Sid : null;
         var (found, next, previous) = await ParticipantIndexPages.ReadAsync(index, paging,
-            e => ResolveAsync(lookup, index, e, p => byIdentity ? p.Identity == wanted : p.MessagingBinding?.Address == wanted, links));
+            e => ResolveAsync(lookup, index, e, p => byIdentity ? p.Identity == wanted : p.MessagingBinding?.Address == wanted, userSid, links));
         return TypedResults.Json(new Dictionary<string, object?>
         {
             ["conversations"] = found,
@@ -78,7 +82,7 @@ public static class ParticipantConversationEndpoints
     /// conversation or participant is gone (dropped from the index here).
     /// </summary>
     private static async Task<ParticipantConversationResource?> ResolveAsync(
-        ConversationLookup lookup, IParticipantConversationsGrain index, ParticipantConversationEntry entry, Func<ParticipantSnapshot, bool> matches, ResourceLinks links)
+        ConversationLookup lookup, IParticipantConversationsGrain index, ParticipantConversationEntry entry, Func<ParticipantSnapshot, bool> matches, string? userSid, ResourceLinks links)
     {
         var grain = lookup.Grains.GetGrain<IConversationGrain>(entry.ConversationSid);
         var reading = grain.GetParticipantAsync(entry.ParticipantSid);
@@ -92,10 +96,10 @@ public static class ParticipantConversationEndpoints
             return null;
         }
 
-        return matches(p) && c.State != ConversationStates.Initializing ? Resource(c, p, links) : null;
+        return matches(p) && c.State != ConversationStates.Initializing ? Resource(c, p, userSid, links) : null;
     }
 
-    private static ParticipantConversationResource Resource(ConversationSnapshot c, ParticipantSnapshot p, ResourceLinks links)
+    private static ParticipantConversationResource Resource(ConversationSnapshot c, ParticipantSnapshot p, string? userSid, ResourceLinks links)
     {
         var conversation = links.Conversation(c);
         var binding = p.MessagingBinding is { } b
@@ -110,7 +114,7 @@ public static class ParticipantConversationEndpoints
             }
             : null;
         return new ParticipantConversationResource(
-            links.AccountSid, c.ChatServiceSid, p.Sid, null, p.Identity, binding,
+            links.AccountSid, c.ChatServiceSid, p.Sid, p.Identity is null ? null : userSid, p.Identity, binding,
             c.Sid, c.UniqueName, c.FriendlyName, c.Attributes, c.DateCreated, c.DateUpdated, null, c.State, conversation.Timers,
             new Dictionary<string, string>
             {
