@@ -251,6 +251,92 @@ public sealed class ServiceApiTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task Deleting_a_service_deletes_its_roles_and_users_and_a_new_service_sees_none_of_them()
+    {
+        var service = await CreateServiceAsync();
+        var (role, users, identities) = await PopulateAsync(Client, service);
+
+        await Client.DeleteAsync($"/v1/Services/{service}").ExpectAsync(HttpStatusCode.NoContent);
+
+        await AssertUsersAndRolesGoneAsync(Client, fixture.Host.Services.GetRequiredService<IGrainFactory>(), service, role, users, identities);
+    }
+
+    /// <summary>
+    /// The deletion fails part-way through the users (their list refuses the write after the first
+    /// user and its identity's claim are gone): the service is still there, and deleting it again
+    /// finishes the users, the roles and the rest.
+    /// </summary>
+    [Fact]
+    public async Task Service_deletion_that_failed_among_its_users_finishes_when_repeated()
+    {
+        var faults = new StorageFaults();
+        await using var host = await EngineHost.StartAsync(services: faults.Install);
+        var service = (string)(await host.Client.PostFormAsync("/v1/Services", ("FriendlyName", "half")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        var (role, users, identities) = await PopulateAsync(host.Client, service);
+
+        faults.Fails = state => state is Users.UserDirectoryState;
+        using (var failed = await host.Client.DeleteAsync($"/v1/Services/{service}"))
+        {
+            Assert.False(failed.IsSuccessStatusCode);
+        }
+
+        await host.Client.GetAsync($"/v1/Services/{service}").ExpectAsync(HttpStatusCode.OK);
+        faults.Fails = null;
+        await host.Client.DeleteAsync($"/v1/Services/{service}").ExpectAsync(HttpStatusCode.NoContent);
+
+        await AssertUsersAndRolesGoneAsync(host.Client, host.Grains, service, role, users, identities);
+    }
+
+    /// <summary>A custom role, a user made by REST, one made for a chat participant, and a conversation holding both.</summary>
+    private static async Task<(string Role, string[] Users, string[] Identities)> PopulateAsync(HttpClient client, string service)
+    {
+        var prefix = $"/v1/Services/{service}";
+        var role = (string)(await client.PostFormAsync($"{prefix}/Roles", ("FriendlyName", "doomed"), ("Type", "service"), ("Permission", "editOwnUserInfo"))
+            .ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        var identities = new[] { "doomed-rest-" + Guid.NewGuid().ToString("N")[..8], "doomed-chat-" + Guid.NewGuid().ToString("N")[..8] };
+        await client.PostFormAsync($"{prefix}/Users", ("Identity", identities[0]), ("RoleSid", role)).ExpectAsync(HttpStatusCode.Created);
+        var conversation = (string)(await client.PostFormAsync($"{prefix}/Conversations").ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        foreach (var identity in identities)
+        {
+            await client.PostFormAsync($"{prefix}/Conversations/{conversation}/Participants", ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        var users = new string[identities.Length];
+        for (var i = 0; i < identities.Length; i++)
+        {
+            users[i] = (string)(await client.GetAsync($"{prefix}/Users/{identities[i]}").ExpectAsync(HttpStatusCode.OK))["sid"]!;
+        }
+
+        return (role, users, identities);
+    }
+
+    private static async Task AssertUsersAndRolesGoneAsync(HttpClient client, IGrainFactory grains, string service, string role, string[] users, string[] identities)
+    {
+        for (var i = 0; i < users.Length; i++)
+        {
+            Assert.Null(await grains.GetGrain<Users.IUserGrain>(users[i]).GetAsync());
+            Assert.Null(await grains.GetGrain<Users.IUserIdentityGrain>(Users.UserKeys.Identity(service, identities[i])).GetUserAsync());
+            await client.GetAsync($"/v1/Services/{service}/Users/{users[i]}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+            await client.GetAsync($"/v1/Users/{users[i]}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+        }
+
+        Assert.Empty(await grains.GetGrain<Users.IUserDirectoryGrain>(service).RangeAsync(0, 10));
+        var roles = grains.GetGrain<Users.IServiceRolesGrain>(service);
+        Assert.Equal(20404, (await Assert.ThrowsAsync<EngineException>(() => roles.GetAsync(role))).Code);
+        await client.GetAsync($"/v1/Services/{service}/Roles/{role}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+
+        // A new service starts with its own roles and no users; the old SIDs and identities are unknown to it.
+        var fresh = (string)(await client.PostFormAsync("/v1/Services", ("FriendlyName", "fresh")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        await client.GetAsync($"/v1/Services/{fresh}/Roles/{role}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+        Assert.Equal(4, (await client.GetAsync($"/v1/Services/{fresh}/Roles").ExpectAsync(HttpStatusCode.OK))["roles"]!.AsArray().Count);
+        Assert.Empty((await client.GetAsync($"/v1/Services/{fresh}/Users").ExpectAsync(HttpStatusCode.OK))["users"]!.AsArray());
+        foreach (var identity in identities)
+        {
+            await client.GetAsync($"/v1/Services/{fresh}/Users/{identity}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+        }
+    }
+
+    [Fact]
     public async Task Roles_users_conversations_with_participants_and_participant_conversations_are_served_in_a_named_service_too()
     {
         var service = await CreateServiceAsync();
