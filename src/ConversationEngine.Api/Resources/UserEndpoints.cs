@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Events;
 using ConversationEngine.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -73,18 +74,22 @@ public static class UserEndpoints
         return TypedResults.Ok(Resource(await ExistingAsync(sid, serviceSid, lookup), scope, links));
     }
 
-    public static async Task<Ok<UserResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ServiceScope scope, ResourceLinks links)
+    public static async Task<Ok<UserResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ServiceScope scope, ResourceLinks links, PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         var serviceSid = await lookup.ServiceSidAsync();
         var existing = await ExistingAsync(sid, serviceSid, lookup);
-        var user = await lookup.Grains.GetGrain<IUserGrain>(existing.Sid).UpdateAsync(new UpdateUser
+        var update = new UpdateUser
         {
             FriendlyName = form.Value("FriendlyName"),
             Attributes = form.Value("Attributes"),
             RoleSid = form.Value("RoleSid"),
-        });
+        };
+
+        // onUserUpdate may refuse the update (403 / 20403); Twilio names no user field it may modify.
+        await gate.AskAsync(request, hooks, PreActionEvents.UserUpdate, serviceSid, () => PreActionEvents.UserUpdateParameters(existing, update));
+        var user = await lookup.Grains.GetGrain<IUserGrain>(existing.Sid).UpdateAsync(update);
         return TypedResults.Ok(Resource(user, scope, links));
     }
 

@@ -25,8 +25,8 @@ public sealed partial class ConversationGrain(
     ILogger<ConversationGrain> logger,
     IMessageLogStore? table = null) : Grain, IConversationGrain, IRemindable, IIncomingGrainCallFilter
 {
-    /// <summary>The sequence number the conversation's next event gets.</summary>
-    private long nextSequence = 1;
+    /// <summary>The conversation's event feed; kept across a deletion, as the feed outlives the conversation.</summary>
+    private EventFeed? feed;
 
     /// <summary>The conversation's entry in the list as far as this activation knows; null when unknown.</summary>
     private ListedConversation? listed;
@@ -45,6 +45,8 @@ public sealed partial class ConversationGrain(
     private ConversationSnapshot? admitting;
 
     private ConversationGrainState State => store.State;
+
+    private EventFeed Feed => feed ??= new EventFeed(events, grains, Sid, logger);
 
     private string Sid => this.GetPrimaryKeyString();
 
@@ -67,7 +69,7 @@ public sealed partial class ConversationGrain(
 
             // The feed goes on after the last event stored or carried by the state; what the
             // state still carries is moved into the feed now.
-            nextSequence = Math.Max(await events.HighestAsync(Sid), State.PendingEvents.Select(e => e.Sequence).DefaultIfEmpty().Max()) + 1;
+            await Feed.OpenAsync(State.PendingEvents);
             await FlushEventsAsync();
 
             // A crash between a stored change and its list entry is mended here.
@@ -392,8 +394,8 @@ public sealed partial class ConversationGrain(
 
         // The feed outlives the conversation: its last event says it is gone.
         await FlushEventsAsync();
-        await AppendEventsAsync([NewEvent(EventTypes.ConversationRemoved, EventParameters.Conversation(header, Now()))]);
-        Notify(header.ChatServiceSid);
+        await Feed.AppendAsync([NewEvent(EventTypes.ConversationRemoved, EventParameters.Conversation(header, Now()))]);
+        Feed.Notify(header.ChatServiceSid);
 
         await Log.ClearAsync(messages => DeliveryOrders.ForgetAsync(grains, messages));
         await Timers.RemoveAsync();
@@ -473,7 +475,7 @@ public sealed partial class ConversationGrain(
             return message;
         }
 
-        Notify(header.ChatServiceSid);
+        Feed.Notify(header.ChatServiceSid);
 
         // The page holds the message, and activation recovers the activity time from it, so only
         // waking an inactive conversation needs a write here.
@@ -506,7 +508,7 @@ public sealed partial class ConversationGrain(
         var current = await Log.FindAsync(messageSid) ?? throw MessageNotFound(messageSid);
         var updated = Drafts.UpdatedMessage(current, command, State.Participants, Now());
         await Log.ReplaceAsync(updated, NewEvent(EventTypes.MessageUpdated, EventParameters.MessageChanged(updated)));
-        Notify(updated.ChatServiceSid);
+        Feed.Notify(updated.ChatServiceSid);
         return updated;
     }
 
@@ -516,7 +518,7 @@ public sealed partial class ConversationGrain(
         var message = await Log.FindAsync(messageSid) ?? throw MessageNotFound(messageSid);
         await DeliveryOrders.ForgetAsync(grains, [message]);
         await Log.RemoveAsync(message, NewEvent(EventTypes.MessageRemoved, EventParameters.MessageChanged(message, Now())));
-        Notify(message.ChatServiceSid);
+        Feed.Notify(message.ChatServiceSid);
     }
 
     public Task<Page<MessageSnapshot>> ListMessagesAsync(long? start, bool descending, int pageSize)
@@ -616,7 +618,7 @@ public sealed partial class ConversationGrain(
         {
             ConversationSid = Sid,
             ChatServiceSid = State.Header?.ChatServiceSid ?? "",
-            Sequence = nextSequence++,
+            Sequence = Feed.Take(),
             Type = type,
             Date = time.GetUtcNow(),
             Source = origin.Source,
@@ -635,58 +637,8 @@ public sealed partial class ConversationGrain(
         }
     }
 
-    /// <summary>
-    /// Moves the events the stored state carries into the feed and tells its readers. Failing, they
-    /// stay in the state: the next write or activation moves them.
-    /// </summary>
-    private async Task FlushEventsAsync()
-    {
-        if (State.PendingEvents.Count == 0)
-        {
-            return;
-        }
-
-        var pending = State.PendingEvents.ToList();
-        try
-        {
-            await AppendEventsAsync(pending);
-            State.PendingEvents.RemoveAll(pending.Contains);
-            Notify(State.Header?.ChatServiceSid);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogEventsBehind(logger, e, Sid);
-        }
-    }
-
-    /// <summary>
-    /// Stores events in the feed. A number another activation of this conversation took meanwhile
-    /// (a membership change let two run) is handed out again after the feed's end, so the event is
-    /// still announced, later.
-    /// </summary>
-    private async Task AppendEventsAsync(IReadOnlyList<ConversationEvent> changes)
-    {
-        var taken = await events.AppendAsync(changes);
-        if (taken.Count == 0)
-        {
-            return;
-        }
-
-        nextSequence = Math.Max(nextSequence, await events.HighestAsync(Sid) + 1);
-        if ((await events.AppendAsync(taken.Select(e => e with { Sequence = nextSequence++ }).ToList())).Count > 0)
-        {
-            throw Errors.Contended($"Events of {Sid}");
-        }
-    }
-
-    /// <summary>Tells the feed's readers that events up to the last handed out exist (one-way: nobody waits).</summary>
-    private void Notify(string? chatServiceSid)
-    {
-        if (chatServiceSid is not null)
-        {
-            grains.GetGrain<IEventFanOutGrain>(Sid).NotifyAsync(chatServiceSid, nextSequence - 1).Ignore();
-        }
-    }
+    /// <summary>Moves the events the stored state carries into the feed (<see cref="EventFeed.FlushAsync"/>).</summary>
+    private Task FlushEventsAsync() => Feed.FlushAsync(State.PendingEvents, State.Header?.ChatServiceSid);
 
     public async Task RecordDeliveryAsync(DeliveryReceipt receipt)
     {
@@ -702,8 +654,8 @@ public sealed partial class ConversationGrain(
             WebhookEnabled = true,
             DedupeKey = receipt.Sid + ":" + status,
         };
-        await AppendEventsAsync([change]);
-        Notify(header.ChatServiceSid);
+        await Feed.AppendAsync([change]);
+        Feed.Notify(header.ChatServiceSid);
     }
 
     /// <summary>The list entry the stored state calls for.</summary>
@@ -758,9 +710,6 @@ public sealed partial class ConversationGrain(
             LogListBehind(logger, e, Sid);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Events of conversation {ConversationSid} are stored with it but not yet in its feed; the next write or activation moves them")]
-    private static partial void LogEventsBehind(ILogger logger, Exception exception, string conversationSid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The participant-conversation index is behind conversation {ConversationSid}; it is mended on its next change or activation")]
     private static partial void LogIndexBehind(ILogger logger, Exception exception, string conversationSid);
