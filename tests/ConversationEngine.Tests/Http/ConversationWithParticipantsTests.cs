@@ -288,26 +288,16 @@ public sealed partial class ConversationWithParticipantsTests(EngineFixture fixt
             ("Participant", ParticipantJson.Binding(Numbers.NextUs(), Proxy)),
         ];
 
-        var failed = await PostWithKeyAsync(host.Client, key, form).ExpectErrorAsync(HttpStatusCode.InternalServerError, 50427);
+        var failed = await host.Client.PostFormWithKeyAsync(Path, key, form).ExpectErrorAsync(HttpStatusCode.InternalServerError, 50427);
         var sid = ConversationSid().Match((string)failed["message"]!).Value;
 
-        var retried = await PostWithKeyAsync(host.Client, key, form).ExpectErrorAsync(HttpStatusCode.InternalServerError, 50427);
+        var retried = await host.Client.PostFormWithKeyAsync(Path, key, form).ExpectErrorAsync(HttpStatusCode.InternalServerError, 50427);
         Assert.Equal(sid, ConversationSid().Match((string)retried["message"]!).Value);
 
         // Storage healthy again changes nothing: the first attempt's outcome stands.
         faults.Fails = null;
-        await PostWithKeyAsync(host.Client, key, form).ExpectErrorAsync(HttpStatusCode.InternalServerError, 50427);
+        await host.Client.PostFormWithKeyAsync(Path, key, form).ExpectErrorAsync(HttpStatusCode.InternalServerError, 50427);
         Assert.Equal("closed", (string?)(await host.Client.GetAsync($"/v1/Conversations/{sid}").ExpectAsync(HttpStatusCode.OK))["state"]);
-    }
-
-    private static async Task<HttpResponseMessage> PostWithKeyAsync(HttpClient client, string key, (string Name, string Value)[] fields)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Path, UriKind.Relative))
-        {
-            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
-        };
-        request.Headers.TryAddWithoutValidation(IdempotencyFilter.Header, key);
-        return await client.SendAsync(request);
     }
 
     /// <summary>

@@ -61,8 +61,8 @@ public sealed class ServiceApiTests(EngineFixture fixture)
     {
         var key = "service-" + Guid.NewGuid().ToString("N");
         var name = "once " + Guid.NewGuid().ToString("N")[..8];
-        using var first = await PostWithKeyAsync("/v1/Services", key, ("FriendlyName", name));
-        using var second = await PostWithKeyAsync("/v1/Services", key, ("FriendlyName", name));
+        using var first = await Client.PostFormWithKeyAsync("/v1/Services", key, ("FriendlyName", name));
+        using var second = await Client.PostFormWithKeyAsync("/v1/Services", key, ("FriendlyName", name));
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
@@ -71,7 +71,7 @@ public sealed class ServiceApiTests(EngineFixture fixture)
         Assert.Equal("true", second.Headers.GetValues(IdempotencyFilter.ReplayedHeader).Single());
         Assert.Single(await AllServicesAsync(), s => (string?)s["friendly_name"] == name);
 
-        await PostWithKeyAsync("/v1/Services", key, ("FriendlyName", name + " again")).ExpectErrorAsync((HttpStatusCode)422, Errors.IdempotencyKeyReused);
+        await Client.PostFormWithKeyAsync("/v1/Services", key, ("FriendlyName", name + " again")).ExpectErrorAsync((HttpStatusCode)422, Errors.IdempotencyKeyReused);
         Assert.DoesNotContain(await AllServicesAsync(), s => (string?)s["friendly_name"] == name + " again");
 
         // A retry whose first answer was lost creates under the SID the key reserved, and finds the service there.
@@ -356,16 +356,6 @@ public sealed class ServiceApiTests(EngineFixture fixture)
         var mine = (await Client.GetAsync($"{prefix}/ParticipantConversations?Identity={identity}").ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray();
         Assert.Equal((string?)conversation["sid"], (string?)Assert.Single(mine)!["conversation_sid"]);
         Assert.Empty((await Client.GetAsync($"/v1/ParticipantConversations?Identity={identity}").ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray());
-    }
-
-    private async Task<HttpResponseMessage> PostWithKeyAsync(string path, string key, params (string Name, string Value)[] fields)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
-        {
-            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
-        };
-        request.Headers.TryAddWithoutValidation(IdempotencyFilter.Header, key);
-        return await Client.SendAsync(request);
     }
 
     private async Task<string> CreateServiceAsync() =>
