@@ -38,9 +38,12 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("UpdateConfiguration")]
     Task<AccountConfiguration> UpdateConfigurationAsync(UpdateAccountConfiguration update);
 
-    /// <summary>Creates a conversation service (<c>IS…</c>) of the account.</summary>
-    [Alias("CreateService")]
-    Task<ChatServiceSnapshot> CreateServiceAsync(string friendlyName);
+    /// <summary>
+    /// Creates a conversation service (<c>IS…</c>) of the account under <paramref name="serviceSid"/>
+    /// (new, or reserved by an idempotency key); a repeat finds the service there and answers with it.
+    /// </summary>
+    [Alias("CreateServiceWithSid")]
+    Task<ChatServiceSnapshot> CreateServiceAsync(string serviceSid, string friendlyName);
 
     /// <summary>The SIDs of the account's conversation services, oldest first; the default service among them.</summary>
     [Alias("ListServices")]

@@ -13,6 +13,10 @@ namespace ConversationEngine.Events;
 [Alias("ConversationEngine.ConversationEvent")]
 public sealed record ConversationEvent
 {
+    /// <summary>
+    /// The feed's key: the conversation's SID, or, for onUserAdded and onUserUpdated, which happen
+    /// outside any conversation, the user's (<c>US…</c>), whose own feed orders its events.
+    /// </summary>
     [Id(0)] public required string ConversationSid { get; init; }
     [Id(1)] public required long Sequence { get; init; }
 
@@ -55,6 +59,10 @@ public static class EventTypes
     public const string MessageUpdated = "onMessageUpdated";
     public const string MessageRemoved = "onMessageRemoved";
     public const string DeliveryUpdated = "onDeliveryUpdated";
+
+    /// <summary>User events: in the user's own feed, keyed by its <c>US…</c> SID (<see cref="ConversationEvent.ConversationSid"/>).</summary>
+    public const string UserAdded = "onUserAdded";
+    public const string UserUpdated = "onUserUpdated";
 }
 
 /// <summary>Who made a change, carried in Orleans' request context from the door it came through.</summary>

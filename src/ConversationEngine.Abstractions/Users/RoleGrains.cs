@@ -70,6 +70,13 @@ public interface IServiceRolesGrain : IGrainWithStringKey
     [Alias("List")]
     Task<Page<RoleSnapshot>> ListAsync(long start, int pageSize);
 
+    /// <summary>
+    /// Deletes every role, the defaults included, for good: the service is being deleted, and a
+    /// later call finds no roles (404) rather than making the defaults again. Deleting again changes nothing.
+    /// </summary>
+    [Alias("DeleteAll")]
+    Task DeleteAllAsync();
+
     /// <summary>Refuses (400) unless <paramref name="roleSid"/> names a role of this service of <paramref name="type"/>.</summary>
     [ReadOnly]
     [Alias("Check")]

@@ -99,6 +99,10 @@ public interface IUserDirectoryGrain : IGrainWithStringKey
     [Alias("Remove")]
     Task RemoveAsync(string userSid);
 
+    /// <summary>Forgets the list (the service is deleted, and its users with it).</summary>
+    [Alias("Clear")]
+    Task ClearAsync();
+
     /// <summary>Up to <paramref name="max"/> users from <paramref name="start"/> on.</summary>
     [ReadOnly]
     [Alias("Range")]

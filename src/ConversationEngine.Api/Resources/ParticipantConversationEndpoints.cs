@@ -47,7 +47,7 @@ public static class ParticipantConversationEndpoints
         return routes;
     }
 
-    public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<IResult> ListAsync(HttpRequest request, ServiceScope scope, ConversationLookup lookup, ResourceLinks links)
     {
         var paging = Paging.From(request, MaxPageSize);
         var (name, value) = (Form.Query(request, "Identity"), Form.Query(request, "Address")) switch
@@ -58,8 +58,7 @@ public static class ParticipantConversationEndpoints
         };
 
         // Page links under the path the request came by: a named service's lists page within that service.
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
-        var serviceSid = scope.ServiceSid;
+        var serviceSid = await lookup.ServiceSidAsync();
         var byIdentity = name == "Identity";
         var wanted = byIdentity ? value : Normalized(value);
         var index = lookup.Grains.GetGrain<IParticipantConversationsGrain>(byIdentity

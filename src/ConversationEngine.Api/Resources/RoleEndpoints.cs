@@ -36,11 +36,11 @@ public static class RoleEndpoints
         return routes;
     }
 
-    public static async Task<Created<RoleResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Created<RoleResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ServiceScope scope, ResourceLinks links)
     {
         var form = await Form.ReadAsync(request);
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
-        var role = await Roles(scope, lookup).CreateAsync(new CreateRole
+        var roles = await RolesAsync(lookup);
+        var role = await roles.CreateAsync(new CreateRole
         {
             Sid = IdempotencyReservation.Of(request)?.Sid(Sids.Role) ?? Sids.New(Sids.Role),
             FriendlyName = form.Value("FriendlyName"),
@@ -51,34 +51,33 @@ public static class RoleEndpoints
         return TypedResults.Created(resource.Url, resource);
     }
 
-    public static async Task<Ok<RoleResource>> FetchAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<RoleResource>> FetchAsync(string sid, ConversationLookup lookup, ServiceScope scope, ResourceLinks links)
     {
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
-        var role = await Roles(scope, lookup).GetAsync(sid) ?? throw Errors.Unknown("The resource");
+        var roles = await RolesAsync(lookup);
+        var role = await roles.GetAsync(sid) ?? throw Errors.Unknown("The resource");
         return TypedResults.Ok(Resource(role, scope, links));
     }
 
-    public static async Task<Ok<RoleResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<RoleResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ServiceScope scope, ResourceLinks links)
     {
         var form = await Form.ReadAsync(request);
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
-        var role = await Roles(scope, lookup).UpdateAsync(sid, form.Values("Permission"));
+        var roles = await RolesAsync(lookup);
+        var role = await roles.UpdateAsync(sid, form.Values("Permission"));
         return TypedResults.Ok(Resource(role, scope, links));
     }
 
-    public static async Task<NoContent> DeleteAsync(string sid, HttpRequest request, ConversationLookup lookup)
+    public static async Task<NoContent> DeleteAsync(string sid, ConversationLookup lookup)
     {
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
-        await Roles(scope, lookup).DeleteAsync(sid);
+        var roles = await RolesAsync(lookup);
+        await roles.DeleteAsync(sid);
         return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ServiceScope scope, ResourceLinks links)
     {
         var paging = Paging.From(request, MaxPageSize);
-
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
-        var page = await Roles(scope, lookup).ListAsync(paging.Position ?? 0, paging.PageSize);
+        var roles = await RolesAsync(lookup);
+        var page = await roles.ListAsync(paging.Position ?? 0, paging.PageSize);
         return TypedResults.Json(new Dictionary<string, object?>
         {
             ["roles"] = page.Items.Select(r => Resource(r, scope, links)).ToList(),
@@ -86,10 +85,11 @@ public static class RoleEndpoints
         }, TwilioJson.Options);
     }
 
-    private static IServiceRolesGrain Roles(ChatServiceScope scope, ConversationLookup lookup) =>
-        lookup.Grains.GetGrain<IServiceRolesGrain>(scope.ServiceSid);
+    /// <summary>The roles of the request's service (resolved once per request by <see cref="ConversationLookup"/>).</summary>
+    private static async Task<IServiceRolesGrain> RolesAsync(ConversationLookup lookup) =>
+        lookup.Grains.GetGrain<IServiceRolesGrain>(await lookup.ServiceSidAsync());
 
-    private static RoleResource Resource(RoleSnapshot role, ChatServiceScope scope, ResourceLinks links) => new(
+    private static RoleResource Resource(RoleSnapshot role, ServiceScope scope, ResourceLinks links) => new(
         role.Sid, links.AccountSid, role.ChatServiceSid, role.FriendlyName, role.Type, role.Permissions,
         role.DateCreated, role.DateUpdated, links.V1($"{scope.PathPrefix}/Roles/{role.Sid}"));
 }

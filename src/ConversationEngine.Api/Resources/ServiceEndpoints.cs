@@ -1,6 +1,7 @@
 using ConversationEngine.Accounts;
 using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
+using ConversationEngine.Users;
 using ConversationEngine.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -24,7 +25,7 @@ public static class ServiceEndpoints
     public static IEndpointRouteBuilder MapServiceEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Services").WithTags("Services");
-        group.MapPost("/", CreateAsync).WithName("CreateService");
+        group.MapPost("/", CreateAsync).WithName("CreateService").Idempotent();
         group.MapGet("/", ListAsync).WithName("ListService");
         group.MapGet("/{Sid}", FetchAsync).WithName("FetchService");
         group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteService");
@@ -40,7 +41,8 @@ public static class ServiceEndpoints
             throw Errors.Invalid("FriendlyName", $"must be at most {FriendlyNameLength} characters");
         }
 
-        var service = await Account(grains, links).CreateServiceAsync(friendlyName);
+        var sid = IdempotencyReservation.Of(request)?.Sid(Sids.ChatService) ?? Sids.New(Sids.ChatService);
+        var service = await Account(grains, links).CreateServiceAsync(sid, friendlyName);
         var resource = Resource(service, links);
         return TypedResults.Created(resource.Url, resource);
     }
@@ -62,8 +64,10 @@ public static class ServiceEndpoints
 
     /// <summary>
     /// Deletes the service's conversations (with their messages, participants and webhooks), then
-    /// its push bindings, notification settings, configuration and itself. The default service is refused before anything is deleted. A
-    /// failure midway leaves a service that can be deleted again.
+    /// its users (with their identities' claims), its roles, push bindings, notification settings,
+    /// configuration and itself. The default service is refused before anything is deleted. Each
+    /// step can be taken again, and the service goes last: a failure midway leaves a service that
+    /// can be deleted again.
     /// </summary>
     public static async Task<NoContent> DeleteAsync(string sid, IGrainFactory grains, ConversationLookup lookup, ResourceLinks links)
     {
@@ -87,6 +91,8 @@ public static class ServiceEndpoints
             start = page[^1].Position + 1;
         }
 
+        await DeleteUsersAsync(grains, sid);
+        await grains.GetGrain<IServiceRolesGrain>(sid).DeleteAllAsync();
         await grains.GetGrain<Push.IPushBindingsGrain>(sid).ClearAsync();
         await grains.GetGrain<Push.INotificationConfigurationGrain>(sid).ClearAsync();
         await Account(grains, links).DeleteServiceAsync(sid);
@@ -102,6 +108,37 @@ public static class ServiceEndpoints
         }
 
         await grains.GetGrain<IConversationWebhooksGrain>(conversationSid).ClearAsync();
+    }
+
+    /// <summary>
+    /// The service's users, a batch at a time from the head of its list (each leaves the list as it
+    /// goes), then the list itself.
+    /// </summary>
+    private static async Task DeleteUsersAsync(IGrainFactory grains, string serviceSid)
+    {
+        var directory = grains.GetGrain<IUserDirectoryGrain>(serviceSid);
+        for (var batch = await directory.RangeAsync(0, DeleteBatch); batch.Count > 0; batch = await directory.RangeAsync(0, DeleteBatch))
+        {
+            await Task.WhenAll(batch.Select(e => DeleteUserAsync(grains, serviceSid, e.UserSid)));
+        }
+
+        await directory.ClearAsync();
+    }
+
+    /// <summary>
+    /// The identity's claim first, while the user still says which identity it is: should a later
+    /// step fail, the next attempt finds the user and its list entry and finishes them.
+    /// </summary>
+    private static async Task DeleteUserAsync(IGrainFactory grains, string serviceSid, string userSid)
+    {
+        var user = grains.GetGrain<IUserGrain>(userSid);
+        if (await user.GetAsync() is { } existing)
+        {
+            await grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(serviceSid, existing.Identity)).ReleaseAsync(userSid);
+            await user.DeleteAsync();
+        }
+
+        await grains.GetGrain<IUserDirectoryGrain>(serviceSid).RemoveAsync(userSid);
     }
 
     private static IAccountGrain Account(IGrainFactory grains, ResourceLinks links) => grains.GetGrain<IAccountGrain>(links.AccountSid);

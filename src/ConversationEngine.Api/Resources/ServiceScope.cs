@@ -18,6 +18,9 @@ public sealed class ServiceScope
     /// <summary>The service the path names, or null on the short form.</summary>
     public string? NamedServiceSid { get; private set; }
 
+    /// <summary>What the resources' URLs hang under after <c>/v1</c>: <c>/Services/{ChatServiceSid}</c>, or nothing on the short form.</summary>
+    public string PathPrefix => NamedServiceSid is { } sid ? "/Services/" + sid : "";
+
     internal void Enter(string? namedServiceSid) => (Scoped, NamedServiceSid) = (true, namedServiceSid);
 
     /// <summary>

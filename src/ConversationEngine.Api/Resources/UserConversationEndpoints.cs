@@ -54,18 +54,18 @@ public static class UserConversationEndpoints
         return routes;
     }
 
-    public static async Task<Ok<UserConversationResource>> FetchAsync(string userSid, string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<UserConversationResource>> FetchAsync(string userSid, string conversationSid, ConversationLookup lookup, ServiceScope scope, ResourceLinks links)
     {
-        var (scope, user) = await UserAsync(userSid, request, lookup);
+        var user = await UserAsync(userSid, lookup);
         var (_, state) = await ReadStateAsync(user, conversationSid, lookup);
         return TypedResults.Ok(Resource(state, user, scope, links));
     }
 
-    public static async Task<Ok<UserConversationResource>> UpdateAsync(string userSid, string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
+    public static async Task<Ok<UserConversationResource>> UpdateAsync(string userSid, string conversationSid, HttpRequest request, ConversationLookup lookup, ServiceScope scope, ResourceLinks links, PreActionGate gate)
     {
         var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
-        var (scope, user) = await UserAsync(userSid, request, lookup);
+        var user = await UserAsync(userSid, lookup);
         var (grain, state) = await ReadStateAsync(user, conversationSid, lookup);
         var level = form.Value("NotificationLevel");
         if (level is not (null or "default" or "muted"))
@@ -92,19 +92,19 @@ public static class UserConversationEndpoints
     public static async Task<NoContent> DeleteAsync(string userSid, string conversationSid, HttpRequest request, ConversationLookup lookup, PreActionGate gate)
     {
         var hooks = WebhookHeader.Apply(request);
-        var (_, user) = await UserAsync(userSid, request, lookup);
+        var user = await UserAsync(userSid, lookup);
         var (grain, state) = await ReadStateAsync(user, conversationSid, lookup);
         await gate.AskAsync(request, hooks, PreActionEvents.ParticipantRemove, state.Participant.ChatServiceSid, () => PreActionEvents.ParticipantChangeParameters(state.Participant));
         await grain.RemoveParticipantAsync(state.Participant.Sid);
         return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> ListAsync(string userSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<IResult> ListAsync(string userSid, HttpRequest request, ConversationLookup lookup, ServiceScope scope, ResourceLinks links)
     {
         var paging = Paging.From(request, MaxPageSize);
 
-        var (scope, user) = await UserAsync(userSid, request, lookup);
-        var index = lookup.Grains.GetGrain<IParticipantConversationsGrain>(IndexKeys.ParticipantIdentity(scope.ServiceSid, user.Identity));
+        var user = await UserAsync(userSid, lookup);
+        var index = lookup.Grains.GetGrain<IParticipantConversationsGrain>(IndexKeys.ParticipantIdentity(user.ChatServiceSid, user.Identity));
 
         var (found, next, previous) = await ParticipantIndexPages.ReadAsync(index, paging,
             async e => await ResolveAsync(lookup, index, e, user.Identity) is { } state ? Resource(state, user, scope, links) : null);
@@ -132,13 +132,13 @@ public static class UserConversationEndpoints
     }
 
     /// <summary>The user the path names, by SID or identity, in the request's service; 404 when there is none.</summary>
-    private static async Task<(ChatServiceScope Scope, UserSnapshot User)> UserAsync(string sidOrIdentity, HttpRequest request, ConversationLookup lookup)
+    private static async Task<UserSnapshot> UserAsync(string sidOrIdentity, ConversationLookup lookup)
     {
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var serviceSid = await lookup.ServiceSidAsync();
         var user = Sids.IsValid(sidOrIdentity, Sids.User)
             ? await lookup.Grains.GetGrain<IUserGrain>(sidOrIdentity).GetAsync()
-            : await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(scope.ServiceSid, sidOrIdentity)).GetUserAsync();
-        return user is not null && user.ChatServiceSid == scope.ServiceSid ? (scope, user) : throw Errors.Unknown("The resource");
+            : await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(serviceSid, sidOrIdentity)).GetUserAsync();
+        return user is not null && user.ChatServiceSid == serviceSid ? user : throw Errors.Unknown("The resource");
     }
 
     /// <summary>The conversation the path names (SID or unique name) and the user's participant in it; 404 when the user is not in it.</summary>
@@ -150,7 +150,7 @@ public static class UserConversationEndpoints
             : throw Errors.Unknown("The resource");
     }
 
-    private static UserConversationResource Resource(ParticipantReadState state, UserSnapshot user, ChatServiceScope scope, ResourceLinks links)
+    private static UserConversationResource Resource(ParticipantReadState state, UserSnapshot user, ServiceScope scope, ResourceLinks links)
     {
         var (c, p) = (state.Conversation, state.Participant);
         var conversation = links.Conversation(c);

@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Events;
 using ConversationEngine.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -44,21 +45,21 @@ public static class UserEndpoints
         return routes;
     }
 
-    public static async Task<Created<UserResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Created<UserResource>> CreateAsync(HttpRequest request, ConversationLookup lookup, ServiceScope scope, ResourceLinks links)
     {
         WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
+        var serviceSid = await lookup.ServiceSidAsync();
         var identity = form.Value("Identity");
         if (string.IsNullOrEmpty(identity))
         {
             throw Errors.Missing("Identity");
         }
 
-        var user = await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(scope.ServiceSid, identity)).CreateAsync(identity, new CreateUser
+        var user = await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(serviceSid, identity)).CreateAsync(identity, new CreateUser
         {
             Sid = IdempotencyReservation.Of(request)?.Sid(Sids.User) ?? Sids.New(Sids.User),
-            ChatServiceSid = scope.ServiceSid,
+            ChatServiceSid = serviceSid,
             FriendlyName = form.Value("FriendlyName"),
             Attributes = form.Value("Attributes"),
             RoleSid = form.Value("RoleSid"),
@@ -67,47 +68,50 @@ public static class UserEndpoints
         return TypedResults.Created(resource.Url, resource);
     }
 
-    public static async Task<Ok<UserResource>> FetchAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<UserResource>> FetchAsync(string sid, ConversationLookup lookup, ServiceScope scope, ResourceLinks links)
     {
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
-        return TypedResults.Ok(Resource(await ExistingAsync(sid, scope, lookup), scope, links));
+        var serviceSid = await lookup.ServiceSidAsync();
+        return TypedResults.Ok(Resource(await ExistingAsync(sid, serviceSid, lookup), scope, links));
     }
 
-    public static async Task<Ok<UserResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<UserResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ServiceScope scope, ResourceLinks links, PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
-        var existing = await ExistingAsync(sid, scope, lookup);
-        var user = await lookup.Grains.GetGrain<IUserGrain>(existing.Sid).UpdateAsync(new UpdateUser
+        var serviceSid = await lookup.ServiceSidAsync();
+        var existing = await ExistingAsync(sid, serviceSid, lookup);
+        var update = new UpdateUser
         {
             FriendlyName = form.Value("FriendlyName"),
             Attributes = form.Value("Attributes"),
             RoleSid = form.Value("RoleSid"),
-        });
+        };
+
+        // onUserUpdate may refuse the update (403 / 20403); Twilio names no user field it may modify.
+        await gate.AskAsync(request, hooks, PreActionEvents.UserUpdate, serviceSid, () => PreActionEvents.UserUpdateParameters(existing, update));
+        var user = await lookup.Grains.GetGrain<IUserGrain>(existing.Sid).UpdateAsync(update);
         return TypedResults.Ok(Resource(user, scope, links));
     }
 
     public static async Task<NoContent> DeleteAsync(string sid, HttpRequest request, ConversationLookup lookup)
     {
         WebhookHeader.Apply(request);
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
-        var existing = await ExistingAsync(sid, scope, lookup);
+        var serviceSid = await lookup.ServiceSidAsync();
+        var existing = await ExistingAsync(sid, serviceSid, lookup);
 
         // The user first: should a later step fail, the identity's claim and the list entry point
         // at no user, which both treat as absent.
         await lookup.Grains.GetGrain<IUserGrain>(existing.Sid).DeleteAsync();
-        await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(scope.ServiceSid, existing.Identity)).ReleaseAsync(existing.Sid);
-        await lookup.Grains.GetGrain<IUserDirectoryGrain>(scope.ServiceSid).RemoveAsync(existing.Sid);
+        await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(serviceSid, existing.Identity)).ReleaseAsync(existing.Sid);
+        await lookup.Grains.GetGrain<IUserDirectoryGrain>(serviceSid).RemoveAsync(existing.Sid);
         return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<IResult> ListAsync(HttpRequest request, ConversationLookup lookup, ServiceScope scope, ResourceLinks links)
     {
         var paging = Paging.From(request, MaxPageSize);
-
-        var scope = await ChatServiceScope.OfAsync(request, lookup);
-        var directory = lookup.Grains.GetGrain<IUserDirectoryGrain>(scope.ServiceSid);
+        var serviceSid = await lookup.ServiceSidAsync();
+        var directory = lookup.Grains.GetGrain<IUserDirectoryGrain>(serviceSid);
         var entries = await directory.RangeAsync(paging.Position ?? 0, paging.PageSize + 1);
         var users = await Task.WhenAll(entries.Take(paging.PageSize).Select(e => lookup.Grains.GetGrain<IUserGrain>(e.UserSid).GetAsync()));
         var next = entries.Count > paging.PageSize ? entries[paging.PageSize].Position : (long?)null;
@@ -116,21 +120,21 @@ public static class UserEndpoints
         // A read returns null reachability in Twilio whatever the service's setting.
         return TypedResults.Json(new Dictionary<string, object?>
         {
-            ["users"] = users.OfType<UserSnapshot>().Where(u => u.ChatServiceSid == scope.ServiceSid).Select(u => Resource(u, scope, links)).ToList(),
+            ["users"] = users.OfType<UserSnapshot>().Where(u => u.ChatServiceSid == serviceSid).Select(u => Resource(u, scope, links)).ToList(),
             ["meta"] = paging.Meta("users", links.V1(scope.PathPrefix + "/Users"), null, next, previous),
         }, TwilioJson.Options);
     }
 
     /// <summary>The user the path names, by SID or identity; 404 when there is none in the service.</summary>
-    private static async Task<UserSnapshot> ExistingAsync(string sidOrIdentity, ChatServiceScope scope, ConversationLookup lookup)
+    private static async Task<UserSnapshot> ExistingAsync(string sidOrIdentity, string serviceSid, ConversationLookup lookup)
     {
         var user = Sids.IsValid(sidOrIdentity, Sids.User)
             ? await lookup.Grains.GetGrain<IUserGrain>(sidOrIdentity).GetAsync()
-            : await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(scope.ServiceSid, sidOrIdentity)).GetUserAsync();
-        return user is not null && user.ChatServiceSid == scope.ServiceSid ? user : throw Errors.Unknown("The resource");
+            : await lookup.Grains.GetGrain<IUserIdentityGrain>(UserKeys.Identity(serviceSid, sidOrIdentity)).GetUserAsync();
+        return user is not null && user.ChatServiceSid == serviceSid ? user : throw Errors.Unknown("The resource");
     }
 
-    private static UserResource Resource(UserSnapshot user, ChatServiceScope scope, ResourceLinks links)
+    private static UserResource Resource(UserSnapshot user, ServiceScope scope, ResourceLinks links)
     {
         var url = links.V1($"{scope.PathPrefix}/Users/{user.Sid}");
         return new UserResource(

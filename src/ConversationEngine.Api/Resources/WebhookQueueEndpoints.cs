@@ -5,8 +5,8 @@ namespace ConversationEngine.Api.Resources;
 
 /// <summary>
 /// The operator's view of Conversations webhook delivery (not part of Twilio's API): each target's
-/// queue of a conversation's events — how far it got, what it is retrying and why, what it gave
-/// up on — and replay from a sequence number.
+/// queue of a conversation's events, or of a user's (<c>US…</c>: its own feed) — how far it got,
+/// what it is retrying and why, what it gave up on — and replay from a sequence number.
 /// </summary>
 public static class WebhookQueueEndpoints
 {
@@ -21,12 +21,12 @@ public static class WebhookQueueEndpoints
     /// <summary>The queues of the conversation's current targets (account, service, its scoped webhooks).</summary>
     public static async Task<IResult> ListAsync(string conversationSid, ConversationLookup lookup, ResourceLinks links)
     {
-        var (grain, conversation) = await lookup.ExistingAsync(conversationSid);
-        var queues = await lookup.Grains.GetGrain<IEventFanOutGrain>(grain.GetPrimaryKeyString()).QueuesAsync(conversation.ChatServiceSid);
+        var (key, chatServiceSid) = await FeedAsync(conversationSid, lookup);
+        var queues = await lookup.Grains.GetGrain<IEventFanOutGrain>(key).QueuesAsync(chatServiceSid);
         var statuses = await Task.WhenAll(queues.Select(q => lookup.Grains.GetGrain<IWebhookQueueGrain>(q).StatusAsync()));
         return TypedResults.Json(new Dictionary<string, object?>
         {
-            ["conversation_sid"] = conversation.Sid,
+            [Sids.IsValid(key, Sids.User) ? "user_sid" : "conversation_sid"] = key,
             ["queues"] = statuses.Select(s => Queue(s, links)).ToList(),
         }, TwilioJson.Options);
     }
@@ -41,13 +41,26 @@ public static class WebhookQueueEndpoints
             throw Errors.Invalid("Sequence", "must be 1 or more");
         }
 
-        var (grain, conversation) = await lookup.ExistingAsync(conversationSid);
-        var key = (await lookup.Grains.GetGrain<IEventFanOutGrain>(grain.GetPrimaryKeyString()).QueuesAsync(conversation.ChatServiceSid))
+        var (feed, chatServiceSid) = await FeedAsync(conversationSid, lookup);
+        var key = (await lookup.Grains.GetGrain<IEventFanOutGrain>(feed).QueuesAsync(chatServiceSid))
             .FirstOrDefault(q => WebhookTargets.ParseQueueKey(q).TargetId == target)
             ?? throw Errors.Unknown("The resource");
         var queue = lookup.Grains.GetGrain<IWebhookQueueGrain>(key);
         await queue.ReplayAsync(sequence);
         return TypedResults.Json(Queue(await queue.StatusAsync(), links), TwilioJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>The feed the path names: a user's by its <c>US…</c> SID, else a conversation's (by SID or unique name); 404 when there is none.</summary>
+    private static async Task<(string Key, string ChatServiceSid)> FeedAsync(string sid, ConversationLookup lookup)
+    {
+        if (Sids.IsValid(sid, Sids.User))
+        {
+            var user = await lookup.Grains.GetGrain<Users.IUserGrain>(sid).GetAsync() ?? throw Errors.Unknown("The resource");
+            return (user.Sid, user.ChatServiceSid);
+        }
+
+        var (grain, conversation) = await lookup.ExistingAsync(sid);
+        return (grain.GetPrimaryKeyString(), conversation.ChatServiceSid);
     }
 
     private static Dictionary<string, object?> Queue(WebhookQueueStatus s, ResourceLinks links) => new()

@@ -74,12 +74,16 @@ public sealed class AccountGrain(
         return updated;
     }
 
-    public async Task<ChatServiceSnapshot> CreateServiceAsync(string friendlyName)
+    public async Task<ChatServiceSnapshot> CreateServiceAsync(string serviceSid, string friendlyName)
     {
         // The default service comes first, so the list starts with it.
         await GetConfigurationAsync();
-        var serviceSid = Sids.New(Sids.ChatService);
         var service = await grains.GetGrain<IChatServiceGrain>(serviceSid).InitializeAsync(friendlyName);
+        if (store.State.Services.Contains(serviceSid))
+        {
+            return service;
+        }
+
         store.State.Services.Add(serviceSid);
         await store.WriteOrRevertAsync(() => store.State.Services.Remove(serviceSid));
         return service;

@@ -25,8 +25,8 @@ public sealed partial class ConversationGrain(
     ILogger<ConversationGrain> logger,
     IMessageLogStore? table = null) : Grain, IConversationGrain, IRemindable, IIncomingGrainCallFilter
 {
-    /// <summary>The sequence number the conversation's next event gets.</summary>
-    private long nextSequence = 1;
+    /// <summary>The conversation's event feed; kept across a deletion, as the feed outlives the conversation.</summary>
+    private EventFeed? feed;
 
     /// <summary>The conversation's entry in the list as far as this activation knows; null when unknown.</summary>
     private ListedConversation? listed;
@@ -45,6 +45,8 @@ public sealed partial class ConversationGrain(
     private ConversationSnapshot? admitting;
 
     private ConversationGrainState State => store.State;
+
+    private EventFeed Feed => feed ??= new EventFeed(events, grains, Sid, logger);
 
     private string Sid => this.GetPrimaryKeyString();
 
@@ -67,7 +69,7 @@ public sealed partial class ConversationGrain(
 
             // The feed goes on after the last event stored or carried by the state; what the
             // state still carries is moved into the feed now.
-            nextSequence = Math.Max(await events.HighestAsync(Sid), State.PendingEvents.Select(e => e.Sequence).DefaultIfEmpty().Max()) + 1;
+            await Feed.OpenAsync(State.PendingEvents);
             await FlushEventsAsync();
 
             // A crash between a stored change and its list entry is mended here.
@@ -195,7 +197,11 @@ public sealed partial class ConversationGrain(
         var now = Now();
         if (Draft(command, now) is not { } requested)
         {
-            return Timers.Snapshot();
+            // A retry finds what its first attempt made: a conversation, or a failure (closed, or
+            // still initializing when the close could not be stored), which it reports again.
+            return State.CreationFailed || State.Header!.State == ConversationStates.Initializing
+                ? throw CreationFailed()
+                : Timers.Snapshot();
         }
 
         var header = requested with { State = ConversationStates.Initializing };
@@ -247,9 +253,7 @@ public sealed partial class ConversationGrain(
         {
             LogCreationFailed(logger, failure, Sid);
             await CloseFailedCreationAsync(admitted.Select(a => a.Participant).ToList());
-            throw Errors.Failed(
-                Errors.ConversationWithParticipantsFailed,
-                $"Conversation {Sid} could not be created with its participants; it was moved to closed and everything it held was released");
+            throw CreationFailed();
         }
 
         if (requested.State == ConversationStates.Closed)
@@ -306,11 +310,11 @@ public sealed partial class ConversationGrain(
     {
         var header = State.Header!;
         var closed = header with { State = ConversationStates.Closed, UniqueName = null, DateUpdated = Now() };
-        State.Header = closed;
+        (State.Header, State.CreationFailed) = (closed, true);
         try
         {
             await SaveAsync(
-                new PendingChange(() => State.Header = header),
+                new PendingChange(() => (State.Header, State.CreationFailed) = (header, false)),
                 changes: [NewEvent(EventTypes.ConversationUpdated, EventParameters.Conversation(closed)), .. StateEvents(header, closed, "API")]);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -321,6 +325,10 @@ public sealed partial class ConversationGrain(
 
         await GiveBackAsync(header, [.. claimed, .. State.Participants]);
     }
+
+    private EngineException CreationFailed() => Errors.Failed(
+        Errors.ConversationWithParticipantsFailed,
+        $"Conversation {Sid} could not be created with its participants; it was moved to closed and everything it held was released");
 
     /// <summary>
     /// Releases the header's unique name and the participants' pairs. A key left behind by a
@@ -386,8 +394,8 @@ public sealed partial class ConversationGrain(
 
         // The feed outlives the conversation: its last event says it is gone.
         await FlushEventsAsync();
-        await AppendEventsAsync([NewEvent(EventTypes.ConversationRemoved, EventParameters.Conversation(header, Now()))]);
-        Notify(header.ChatServiceSid);
+        await Feed.AppendAsync([NewEvent(EventTypes.ConversationRemoved, EventParameters.Conversation(header, Now()))]);
+        Feed.Notify(header.ChatServiceSid);
 
         await Log.ClearAsync(messages => DeliveryOrders.ForgetAsync(grains, messages));
         await Timers.RemoveAsync();
@@ -467,7 +475,7 @@ public sealed partial class ConversationGrain(
             return message;
         }
 
-        Notify(header.ChatServiceSid);
+        Feed.Notify(header.ChatServiceSid);
 
         // The page holds the message, and activation recovers the activity time from it, so only
         // waking an inactive conversation needs a write here.
@@ -500,7 +508,7 @@ public sealed partial class ConversationGrain(
         var current = await Log.FindAsync(messageSid) ?? throw MessageNotFound(messageSid);
         var updated = Drafts.UpdatedMessage(current, command, State.Participants, Now());
         await Log.ReplaceAsync(updated, NewEvent(EventTypes.MessageUpdated, EventParameters.MessageChanged(updated)));
-        Notify(updated.ChatServiceSid);
+        Feed.Notify(updated.ChatServiceSid);
         return updated;
     }
 
@@ -510,7 +518,7 @@ public sealed partial class ConversationGrain(
         var message = await Log.FindAsync(messageSid) ?? throw MessageNotFound(messageSid);
         await DeliveryOrders.ForgetAsync(grains, [message]);
         await Log.RemoveAsync(message, NewEvent(EventTypes.MessageRemoved, EventParameters.MessageChanged(message, Now())));
-        Notify(message.ChatServiceSid);
+        Feed.Notify(message.ChatServiceSid);
     }
 
     public Task<Page<MessageSnapshot>> ListMessagesAsync(long? start, bool descending, int pageSize)
@@ -610,7 +618,7 @@ public sealed partial class ConversationGrain(
         {
             ConversationSid = Sid,
             ChatServiceSid = State.Header?.ChatServiceSid ?? "",
-            Sequence = nextSequence++,
+            Sequence = Feed.Take(),
             Type = type,
             Date = time.GetUtcNow(),
             Source = origin.Source,
@@ -629,58 +637,8 @@ public sealed partial class ConversationGrain(
         }
     }
 
-    /// <summary>
-    /// Moves the events the stored state carries into the feed and tells its readers. Failing, they
-    /// stay in the state: the next write or activation moves them.
-    /// </summary>
-    private async Task FlushEventsAsync()
-    {
-        if (State.PendingEvents.Count == 0)
-        {
-            return;
-        }
-
-        var pending = State.PendingEvents.ToList();
-        try
-        {
-            await AppendEventsAsync(pending);
-            State.PendingEvents.RemoveAll(pending.Contains);
-            Notify(State.Header?.ChatServiceSid);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogEventsBehind(logger, e, Sid);
-        }
-    }
-
-    /// <summary>
-    /// Stores events in the feed. A number another activation of this conversation took meanwhile
-    /// (a membership change let two run) is handed out again after the feed's end, so the event is
-    /// still announced, later.
-    /// </summary>
-    private async Task AppendEventsAsync(IReadOnlyList<ConversationEvent> changes)
-    {
-        var taken = await events.AppendAsync(changes);
-        if (taken.Count == 0)
-        {
-            return;
-        }
-
-        nextSequence = Math.Max(nextSequence, await events.HighestAsync(Sid) + 1);
-        if ((await events.AppendAsync(taken.Select(e => e with { Sequence = nextSequence++ }).ToList())).Count > 0)
-        {
-            throw Errors.Contended($"Events of {Sid}");
-        }
-    }
-
-    /// <summary>Tells the feed's readers that events up to the last handed out exist (one-way: nobody waits).</summary>
-    private void Notify(string? chatServiceSid)
-    {
-        if (chatServiceSid is not null)
-        {
-            grains.GetGrain<IEventFanOutGrain>(Sid).NotifyAsync(chatServiceSid, nextSequence - 1).Ignore();
-        }
-    }
+    /// <summary>Moves the events the stored state carries into the feed (<see cref="EventFeed.FlushAsync"/>).</summary>
+    private Task FlushEventsAsync() => Feed.FlushAsync(State.PendingEvents, State.Header?.ChatServiceSid);
 
     public async Task RecordDeliveryAsync(DeliveryReceipt receipt)
     {
@@ -696,8 +654,8 @@ public sealed partial class ConversationGrain(
             WebhookEnabled = true,
             DedupeKey = receipt.Sid + ":" + status,
         };
-        await AppendEventsAsync([change]);
-        Notify(header.ChatServiceSid);
+        await Feed.AppendAsync([change]);
+        Feed.Notify(header.ChatServiceSid);
     }
 
     /// <summary>The list entry the stored state calls for.</summary>
@@ -752,9 +710,6 @@ public sealed partial class ConversationGrain(
             LogListBehind(logger, e, Sid);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Events of conversation {ConversationSid} are stored with it but not yet in its feed; the next write or activation moves them")]
-    private static partial void LogEventsBehind(ILogger logger, Exception exception, string conversationSid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The participant-conversation index is behind conversation {ConversationSid}; it is mended on its next change or activation")]
     private static partial void LogIndexBehind(ILogger logger, Exception exception, string conversationSid);

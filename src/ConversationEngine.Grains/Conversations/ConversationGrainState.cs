@@ -47,6 +47,12 @@ public sealed class ConversationGrainState
     /// should that fail); a later write drops them.
     /// </summary>
     [Id(9)] public List<ParticipantIndexChange> PendingIndexChanges { get; set; } = [];
+
+    /// <summary>
+    /// A ConversationWithParticipants that failed part-way and was closed: a retry of it (the same
+    /// idempotency key, so the same SID) answers with the same failure, never with the closed conversation.
+    /// </summary>
+    [Id(10)] public bool CreationFailed { get; set; }
 }
 
 /// <summary>One entry of an identity's or address's conversation index to add, or to drop.</summary>

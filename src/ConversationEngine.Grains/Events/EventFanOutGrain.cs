@@ -7,15 +7,20 @@ namespace ConversationEngine.Events;
 /// <summary>
 /// Tells each post-event target's queue of a conversation that its feed grew. The targets (the
 /// account's and the service's post-event URL, the conversation's scoped webhooks) are read on
-/// every notification, so a target set up a moment ago gets the very next event.
+/// every notification, so a target set up a moment ago gets the very next event. A user's feed
+/// (<c>US…</c>) fans out the same way, to the account's and the service's targets.
 /// </summary>
 [StatelessWorker]
 public sealed class EventFanOutGrain(IGrainFactory grains, IOptions<WebhookDeliveryOptions> options) : Grain, IEventFanOutGrain
 {
     public async Task NotifyAsync(string chatServiceSid, long sequence)
     {
-        // Agents' live streams first: a one-way hint, whatever the webhook targets do.
-        grains.GetGrain<Live.IConversationLiveGrain>(this.GetPrimaryKeyString()).NotifyAsync(sequence).Ignore();
+        // A conversation's agents' live streams first: a one-way hint, whatever the webhook targets do.
+        if (Sids.IsValid(this.GetPrimaryKeyString(), Sids.Conversation))
+        {
+            grains.GetGrain<Live.IConversationLiveGrain>(this.GetPrimaryKeyString()).NotifyAsync(sequence).Ignore();
+        }
+
         foreach (var queue in await QueuesAsync(chatServiceSid))
         {
             await grains.GetGrain<IWebhookQueueGrain>(queue).NotifyAsync(sequence);
@@ -49,7 +54,7 @@ public static class WebhookTargets
     {
         var account = accountSid is null ? Task.FromResult<WebhookTarget?>(null) : grains.GetGrain<IWebhookConfigurationGrain>(accountSid).PostTargetAsync();
         var service = grains.GetGrain<IWebhookConfigurationGrain>(chatServiceSid).PostTargetAsync();
-        var scoped = grains.GetGrain<IConversationWebhooksGrain>(conversationSid).TargetsAsync();
+        var scoped = ScopedTargetsAsync(grains, conversationSid);
         await Task.WhenAll(account, service, scoped);
         return [.. new[] { await account, await service }.OfType<WebhookTarget>(), .. await scoped];
     }
@@ -59,6 +64,12 @@ public static class WebhookTargets
     {
         Account => accountSid is null ? null : await grains.GetGrain<IWebhookConfigurationGrain>(accountSid).PostTargetAsync(),
         Service => await grains.GetGrain<IWebhookConfigurationGrain>(chatServiceSid).PostTargetAsync(),
-        _ => (await grains.GetGrain<IConversationWebhooksGrain>(conversationSid).TargetsAsync()).FirstOrDefault(t => t.Id == targetId),
+        _ => (await ScopedTargetsAsync(grains, conversationSid)).FirstOrDefault(t => t.Id == targetId),
     };
+
+    /// <summary>A conversation's scoped webhooks; a user's feed (<c>US…</c>) has none, only the account's and service's targets.</summary>
+    private static Task<IReadOnlyList<WebhookTarget>> ScopedTargetsAsync(IGrainFactory grains, string feedKey) =>
+        Sids.IsValid(feedKey, Sids.Conversation)
+            ? grains.GetGrain<IConversationWebhooksGrain>(feedKey).TargetsAsync()
+            : Task.FromResult<IReadOnlyList<WebhookTarget>>([]);
 }

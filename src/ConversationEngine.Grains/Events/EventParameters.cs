@@ -100,6 +100,29 @@ public static class EventParameters
             .Add("DateUpdated", r.DateUpdated)
             .List;
 
+    /// <summary>
+    /// onUserAdded and onUserUpdated (with DateUpdated). Twilio's onUserUpdated also carries the
+    /// user's online and notifiable flags; the engine has no presence or push, so they are null
+    /// and, like every value not set, left out.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> User(Users.UserSnapshot u, string type)
+    {
+        var list = new Parameters()
+            .Add("ChatServiceSid", u.ChatServiceSid)
+            .Add("UserSid", u.Sid)
+            .Add("DateCreated", u.DateCreated);
+        if (type == EventTypes.UserUpdated)
+        {
+            list.Add("DateUpdated", u.DateUpdated);
+        }
+
+        return list.Add("Identity", u.Identity)
+            .Add("RoleSid", u.RoleSid)
+            .Add("Attributes", u.Attributes)
+            .Add("FriendlyName", u.FriendlyName)
+            .List;
+    }
+
     /// <summary>Twilio's webhook date form: ISO 8601 in UTC with milliseconds.</summary>
     public static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 

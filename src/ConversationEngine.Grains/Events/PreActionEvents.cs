@@ -20,6 +20,7 @@ public static class PreActionEvents
     public const string ParticipantAdd = "onParticipantAdd";
     public const string ParticipantUpdate = "onParticipantUpdate";
     public const string ParticipantRemove = "onParticipantRemove";
+    public const string UserUpdate = "onUserUpdate";
 
     public static List<KeyValuePair<string, string>> MessageAddParameters(string conversationSid, AddMessage m) => Pairs(
         ("ConversationSid", conversationSid),
@@ -92,6 +93,21 @@ public static class PreActionEvents
             DateCreated = update.DateCreated ?? current.DateCreated,
             DateUpdated = update.DateUpdated ?? current.DateUpdated,
         }, update is null ? ParticipantRemove : ParticipantUpdate));
+
+    /// <summary>
+    /// onUserUpdate: the user with the requested changes laid over it, by Twilio's table (ChatServiceSid,
+    /// UserSid, DateUpdated, Identity, RoleSid, Attributes, FriendlyName). Twilio names no field a
+    /// hook's answer may modify for users: it may only let the update through or refuse it.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> UserUpdateParameters(Users.UserSnapshot current, Users.UpdateUser update) => Pairs(
+        ("ChatServiceSid", current.ChatServiceSid),
+        ("UserSid", current.Sid),
+        ("DateUpdated", EventParameters.Date(current.DateUpdated)),
+        ("Identity", current.Identity),
+        ("RoleSid", update.RoleSid ?? current.RoleSid),
+        ("Attributes", update.Attributes ?? current.Attributes),
+        ("FriendlyName", update.FriendlyName ?? current.FriendlyName),
+        ("Source", EventOrigin.Current.Source));
 
     /// <summary>A conversation created with what the hooks modified (friendly_name).</summary>
     public static CreateConversation Apply(PreActionDecision decision, CreateConversation command)

@@ -10,6 +10,9 @@ public sealed class ServiceRolesState
 
     /// <summary>In creation order, which is the list order.</summary>
     [Id(1)] public List<RoleSnapshot> Roles { get; set; } = [];
+
+    /// <summary>The service was deleted: its roles are gone and are not made again.</summary>
+    [Id(2)] public bool Deleted { get; set; }
 }
 
 public sealed class ServiceRolesGrain(
@@ -110,10 +113,29 @@ public sealed class ServiceRolesGrain(
         }
     }
 
+    public async Task DeleteAllAsync()
+    {
+        if (store.State.Deleted)
+        {
+            return;
+        }
+
+        // A marker, not a cleared record: a call racing the service's deletion finds nothing
+        // rather than making the default roles of a service that is gone.
+        var previous = store.State;
+        store.State = new ServiceRolesState { Deleted = true };
+        await WriteAsync(() => store.State = previous);
+    }
+
     private RoleSnapshot? Find(string roleSid) => store.State.Roles.Find(r => r.Sid == roleSid);
 
     private async Task EnsureDefaultsAsync()
     {
+        if (store.State.Deleted)
+        {
+            throw Errors.Unknown($"Conversation Service {ServiceSid}");
+        }
+
         if (store.State.Defaults is not null)
         {
             return;

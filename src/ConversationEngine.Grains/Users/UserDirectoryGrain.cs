@@ -57,6 +57,12 @@ public sealed class UserDirectoryGrain(
         }
     }
 
+    public async Task ClearAsync()
+    {
+        await store.ClearStateAsync();
+        store.State = new UserDirectoryState();
+    }
+
     public Task<IReadOnlyList<UserEntry>> RangeAsync(long start, int max) =>
         Task.FromResult<IReadOnlyList<UserEntry>>(store.State.Entries
             .Where(e => e.Key >= start)

@@ -1,4 +1,6 @@
+using ConversationEngine.Events;
 using ConversationEngine.Rules;
+using Microsoft.Extensions.Logging;
 
 namespace ConversationEngine.Users;
 
@@ -7,13 +9,39 @@ namespace ConversationEngine.Users;
 public sealed class UserGrainState
 {
     [Id(0)] public UserSnapshot? User { get; set; }
+
+    /// <summary>
+    /// Events of changes this state carries (onUserAdded, onUserUpdated), written with it and moved
+    /// into the user's feed right after, as a conversation's are; a later write or activation drops them.
+    /// </summary>
+    [Id(1)] public List<ConversationEvent> PendingEvents { get; set; } = [];
 }
 
+/// <summary>
+/// A user. Its changes are events of its own feed (keyed by its SID, as a conversation's feed is by
+/// the conversation's), so user webhooks go through the same fan-out, queues and retries as the
+/// conversations' events, in order per user.
+/// </summary>
 public sealed class UserGrain(
     [PersistentState("user", "store")] IPersistentState<UserGrainState> store,
     IGrainFactory grains,
-    TimeProvider time) : Grain, IUserGrain
+    IEventStore events,
+    TimeProvider time,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
 {
+    private EventFeed? feed;
+
+    private EventFeed Feed => feed ??= new EventFeed(events, grains, this.GetPrimaryKeyString(), logger);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (store.State.User is not null || store.State.PendingEvents.Count > 0)
+        {
+            await Feed.OpenAsync(store.State.PendingEvents);
+            await Feed.FlushAsync(store.State.PendingEvents, store.State.User?.ChatServiceSid);
+        }
+    }
+
     public async Task<UserSnapshot> CreateAsync(UserSnapshot user)
     {
         if (store.State.User is { } existing)
@@ -21,8 +49,7 @@ public sealed class UserGrain(
             return existing;
         }
 
-        store.State.User = user;
-        await store.WriteStateAsync();
+        await SaveAsync(user, null, NewEvent(EventTypes.UserAdded, user));
         return user;
     }
 
@@ -44,17 +71,7 @@ public sealed class UserGrain(
             RoleSid = roleSid ?? current.RoleSid,
             DateUpdated = time.UtcNowToSecond(),
         };
-        store.State.User = updated;
-        try
-        {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            store.State.User = current;
-            throw;
-        }
-
+        await SaveAsync(updated, current, NewEvent(EventTypes.UserUpdated, updated));
         return updated;
     }
 
@@ -63,11 +80,49 @@ public sealed class UserGrain(
         var user = store.State.User;
         if (user is not null)
         {
+            // Events still carried go to the feed first: they happened.
+            await Feed.FlushAsync(store.State.PendingEvents, user.ChatServiceSid);
             await store.ClearStateAsync();
             store.State = new UserGrainState();
         }
 
         return user;
+    }
+
+    /// <summary>Writes the user with the event of the change, then moves the event into the feed.</summary>
+    private async Task SaveAsync(UserSnapshot user, UserSnapshot? previous, ConversationEvent change)
+    {
+        store.State.User = user;
+        store.State.PendingEvents.Add(change);
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            store.State.User = previous;
+            store.State.PendingEvents.Remove(change);
+            throw;
+        }
+
+        await Feed.FlushAsync(store.State.PendingEvents, user.ChatServiceSid);
+    }
+
+    /// <summary>The next event of the user's feed, from whoever made the change (the request context says).</summary>
+    private ConversationEvent NewEvent(string type, UserSnapshot user)
+    {
+        var origin = EventOrigin.Current;
+        return new ConversationEvent
+        {
+            ConversationSid = user.Sid,
+            ChatServiceSid = user.ChatServiceSid,
+            Sequence = Feed.Take(),
+            Type = type,
+            Date = time.GetUtcNow(),
+            Source = origin.Source,
+            WebhookEnabled = origin.WebhookEnabled,
+            Parameters = EventParameters.User(user, type),
+        };
     }
 }
 

@@ -271,6 +271,36 @@ public sealed partial class ConversationWithParticipantsTests(EngineFixture fixt
     }
 
     /// <summary>
+    /// The failed create retried with its <c>Idempotency-Key</c> (a 500 is no outcome, so the retry
+    /// runs again under the SID the key reserved): it finds the closed conversation of its first
+    /// attempt and answers the same 50427, never a 201 with that conversation.
+    /// </summary>
+    [Fact]
+    public async Task Failed_create_retried_with_its_idempotency_key_answers_50427_again()
+    {
+        var faults = new StorageFaults { Fails = state => state is ConversationGrainState { Header: { State: ConversationStates.Initializing, FriendlyName: Marker }, Participants.Count: >= 2 } };
+        await using var host = await EngineHost.StartAsync(services: faults.Install);
+        var key = "cwp-retry-" + Guid.NewGuid().ToString("N");
+        (string, string)[] form =
+        [
+            ("FriendlyName", Marker),
+            ("Participant", ParticipantJson.Binding(Numbers.NextUs(), Proxy)),
+            ("Participant", ParticipantJson.Binding(Numbers.NextUs(), Proxy)),
+        ];
+
+        var failed = await host.Client.PostFormWithKeyAsync(Path, key, form).ExpectErrorAsync(HttpStatusCode.InternalServerError, 50427);
+        var sid = ConversationSid().Match((string)failed["message"]!).Value;
+
+        var retried = await host.Client.PostFormWithKeyAsync(Path, key, form).ExpectErrorAsync(HttpStatusCode.InternalServerError, 50427);
+        Assert.Equal(sid, ConversationSid().Match((string)retried["message"]!).Value);
+
+        // Storage healthy again changes nothing: the first attempt's outcome stands.
+        faults.Fails = null;
+        await host.Client.PostFormWithKeyAsync(Path, key, form).ExpectErrorAsync(HttpStatusCode.InternalServerError, 50427);
+        Assert.Equal("closed", (string?)(await host.Client.GetAsync($"/v1/Conversations/{sid}").ExpectAsync(HttpStatusCode.OK))["state"]);
+    }
+
+    /// <summary>
     /// A crash part-way, as storage sees it: the participant's write failed and so did the close, so
     /// the conversation is stored initializing. Its next activation closes it.
     /// </summary>

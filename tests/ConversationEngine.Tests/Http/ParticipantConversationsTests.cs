@@ -36,7 +36,9 @@ public sealed class ParticipantConversationsTests(EngineFixture fixture)
         Assert.Matches("^IS[0-9a-f]{32}$", (string?)item["chat_service_sid"]);
         Assert.Equal((string?)participant["sid"], (string?)item["participant_sid"]);
         Assert.Equal(identity, (string?)item["participant_identity"]);
-        Assert.True(item.AsObject().ContainsKey("participant_user_sid"));
+        var user = await Client.GetAsync($"/v1/Users/{identity}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Matches("^US[0-9a-f]{32}$", (string?)user["sid"]);
+        Assert.All(items, i => Assert.Equal((string?)user["sid"], (string?)i!["participant_user_sid"]));
         Assert.Null(item["participant_messaging_binding"]);
         Assert.Equal(unique, (string?)item["conversation_unique_name"]);
         Assert.Equal("First", (string?)item["conversation_friendly_name"]);
@@ -76,7 +78,38 @@ public sealed class ParticipantConversationsTests(EngineFixture fixture)
         Assert.Equal(SecondProxy, (string?)binding["proxy_address"]);
         Assert.Equal("sms", (string?)binding["type"]);
         Assert.Null(items[1]!["participant_identity"]);
+        Assert.All(items, i => Assert.Null((string?)i!["participant_user_sid"]));
+        Assert.True(items[0]!.AsObject().ContainsKey("participant_user_sid"));
         Assert.StartsWith($"{fixture.Host.BaseUrl}/v1/ParticipantConversations?Address=%2B1555", (string?)body["meta"]!["url"], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Every way a chat participant comes about links it to its identity's user, made on first use:
+    /// added alone, in a ConversationWithParticipants, renamed by an update; the entry names that user.
+    /// </summary>
+    [Fact]
+    public async Task Chat_participants_link_to_their_user_made_on_first_use_and_the_entry_names_it()
+    {
+        var (alone, bulk, renamed) = ("pc-alone-" + Guid.NewGuid().ToString("N"), "pc-bulk-" + Guid.NewGuid().ToString("N"), "pc-renamed-" + Guid.NewGuid().ToString("N"));
+        var conversation = await NewConversationAsync();
+        var participant = (string)(await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("Identity", alone)).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        await Client.PostFormAsync("/v1/ConversationWithParticipants", ("Participant", $$"""{"identity": "{{bulk}}"}""")).ExpectAsync(HttpStatusCode.Created);
+        var other = await NewConversationAsync();
+        var toRename = (string)(await Client.PostFormAsync($"/v1/Conversations/{other}/Participants", ("Identity", "pc-before-" + Guid.NewGuid().ToString("N"))).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        await Client.PostFormAsync($"/v1/Conversations/{other}/Participants/{toRename}", ("Identity", renamed)).ExpectAsync(HttpStatusCode.OK);
+
+        foreach (var identity in new[] { alone, bulk, renamed })
+        {
+            var user = await Client.GetAsync($"/v1/Users/{identity}").ExpectAsync(HttpStatusCode.OK);
+            var entry = Assert.Single((await Client.GetAsync($"/v1/ParticipantConversations?Identity={identity}").ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray())!;
+            Assert.Equal((string?)user["sid"], (string?)entry["participant_user_sid"]);
+        }
+
+        // A user deleted since leaves its participants without one.
+        await Client.DeleteAsync($"/v1/Users/{alone}").ExpectAsync(HttpStatusCode.NoContent);
+        var orphan = Assert.Single((await Client.GetAsync($"/v1/ParticipantConversations?Identity={alone}").ExpectAsync(HttpStatusCode.OK))["conversations"]!.AsArray())!;
+        Assert.Equal(participant, (string?)orphan["participant_sid"]);
+        Assert.Null((string?)orphan["participant_user_sid"]);
     }
 
     [Fact]

@@ -33,7 +33,8 @@ public sealed class PreActionHookTests : IAsyncLifetime
         loud = host.CreateClient(EngineHost.AccountSid, EngineHost.AuthToken);
         loud.DefaultRequestHeaders.Add("X-Twilio-Webhook-Enabled", "true");
         await host.Client.PostFormAsync("/v1/Configuration/Webhooks",
-            [("PreWebhookUrl", receiver.Url("/pre")), ("Method", "POST"), ("Target", "webhook"), .. PreActions.Select(e => ("Filters", e))]).ExpectAsync(HttpStatusCode.OK);
+            [("PreWebhookUrl", receiver.Url("/pre")), ("Method", "POST"), ("Target", "webhook"), .. PreActions.Select(e => ("Filters", e)), ("Filters", "onUserUpdate")])
+            .ExpectAsync(HttpStatusCode.OK);
     }
 
     public async Task DisposeAsync()
@@ -241,6 +242,40 @@ public sealed class PreActionHookTests : IAsyncLifetime
         await host.Client.DeleteAsync($"/v1/Conversations/{sid}").ExpectAsync(HttpStatusCode.NoContent);
 
         Assert.Empty(receiver.Requests);
+    }
+
+    /// <summary>
+    /// onUserUpdate is asked before a user update with Twilio's parameters (the requested changes laid
+    /// over the user); a 4xx or 5xx refuses it (403 / 20403, nothing changes), {} lets it through;
+    /// creating a user (REST or a participant's identity) asks nothing, as Twilio has no onUserAdd.
+    /// </summary>
+    [Fact]
+    public async Task A_user_update_asks_on_user_update_which_may_refuse_it()
+    {
+        var user = await loud.PostFormAsync("/v1/Users", ("Identity", "hooked-user"), ("FriendlyName", "before"), ("Attributes", """{"a":1}""")).ExpectAsync(HttpStatusCode.Created);
+        var (sid, service) = ((string)user["sid"]!, (string)user["chat_service_sid"]!);
+        Assert.Empty(receiver.Requests);
+
+        receiver.Answer("/pre", new ReceiverAnswer(403));
+        await loud.PostFormAsync($"/v1/Users/{sid}", ("FriendlyName", "after")).ExpectErrorAsync(HttpStatusCode.Forbidden, 20403);
+        var refused = await AskedAsync(1, "onUserUpdate");
+        Assert.Equal(
+            ["EventType", "AccountSid", "ChatServiceSid", "UserSid", "DateUpdated", "Identity", "RoleSid", "Attributes", "FriendlyName", "Source"],
+            refused.Parameters.Select(p => p.Key).Distinct());
+        Assert.Equal((service, sid, "hooked-user", (string)user["role_sid"]!, """{"a":1}""", "after", "API"),
+            (refused.Values("ChatServiceSid").Single(), refused.Values("UserSid").Single(), refused.Values("Identity").Single(), refused.Values("RoleSid").Single(),
+             refused.Values("Attributes").Single(), refused.Values("FriendlyName").Single(), refused.Values("Source").Single()));
+        AssertDate((string)user["date_updated"]!, refused.Values("DateUpdated"));
+        var stored = await host.Client.GetAsync($"/v1/Users/{sid}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("before", (string?)user["date_updated"]), ((string?)stored["friendly_name"], (string?)stored["date_updated"]));
+
+        // Without the header nobody is asked; with it and {} the update goes through.
+        await host.Client.PostFormAsync($"/v1/Users/{sid}", ("Attributes", """{"a":2}""")).ExpectAsync(HttpStatusCode.OK);
+        receiver.Answer("/pre", new ReceiverAnswer(200, "{}", "application/json"));
+        var updated = await loud.PostFormAsync($"/v1/Users/{sid}", ("FriendlyName", "after")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("after", (string?)updated["friendly_name"]);
+        Assert.Equal(["""{"a":2}"""], (await AskedAsync(2, "onUserUpdate")).Values("Attributes"));
+        Assert.Equal(2, receiver.Requests.Count);
     }
 
     /// <summary>Twilio's webhook date form of a resource's date: the same second, with milliseconds.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
 using ConversationEngine.Indexes;
 using ConversationEngine.Tests.Support;
@@ -53,6 +54,31 @@ public sealed class ServiceApiTests(EngineFixture fixture)
         Assert.DoesNotContain(await AllServicesAsync(), s => (string?)s["sid"] == sid);
         await Client.GetAsync($"/v1/Services/{sid}/Configuration").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
         await Client.GetAsync($"/v1/Services/{sid}/Conversations").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+    }
+
+    [Fact]
+    public async Task Same_idempotency_key_answers_the_same_service_and_creates_one_and_another_request_with_it_is_422()
+    {
+        var key = "service-" + Guid.NewGuid().ToString("N");
+        var name = "once " + Guid.NewGuid().ToString("N")[..8];
+        using var first = await Client.PostFormWithKeyAsync("/v1/Services", key, ("FriendlyName", name));
+        using var second = await Client.PostFormWithKeyAsync("/v1/Services", key, ("FriendlyName", name));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        var body = await first.Content.ReadAsStringAsync();
+        Assert.Equal(body, await second.Content.ReadAsStringAsync());
+        Assert.Equal("true", second.Headers.GetValues(IdempotencyFilter.ReplayedHeader).Single());
+        Assert.Single(await AllServicesAsync(), s => (string?)s["friendly_name"] == name);
+
+        await Client.PostFormWithKeyAsync("/v1/Services", key, ("FriendlyName", name + " again")).ExpectErrorAsync((HttpStatusCode)422, Errors.IdempotencyKeyReused);
+        Assert.DoesNotContain(await AllServicesAsync(), s => (string?)s["friendly_name"] == name + " again");
+
+        // A retry whose first answer was lost creates under the SID the key reserved, and finds the service there.
+        var sid = (string)JsonNode.Parse(body)!["sid"]!;
+        var account = fixture.Host.Services.GetRequiredService<IGrainFactory>().GetGrain<Accounts.IAccountGrain>(EngineHost.AccountSid);
+        Assert.Equal(name, (await account.CreateServiceAsync(sid, "another name")).FriendlyName);
+        Assert.Single(await account.ListServicesAsync(), s => s == sid);
     }
 
     [Fact]
@@ -222,6 +248,92 @@ public sealed class ServiceApiTests(EngineFixture fixture)
         Assert.Null((await grains.GetGrain<IWebhookConfigurationGrain>(service).GetAsync()).PostWebhookUrl);
         await Client.GetAsync($"/v1/Services/{service}/Configuration/Webhooks").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
         await Client.GetAsync($"/v1/Services/{service}/Conversations/{name}-0").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+    }
+
+    [Fact]
+    public async Task Deleting_a_service_deletes_its_roles_and_users_and_a_new_service_sees_none_of_them()
+    {
+        var service = await CreateServiceAsync();
+        var (role, users, identities) = await PopulateAsync(Client, service);
+
+        await Client.DeleteAsync($"/v1/Services/{service}").ExpectAsync(HttpStatusCode.NoContent);
+
+        await AssertUsersAndRolesGoneAsync(Client, fixture.Host.Services.GetRequiredService<IGrainFactory>(), service, role, users, identities);
+    }
+
+    /// <summary>
+    /// The deletion fails part-way through the users (their list refuses the write after the first
+    /// user and its identity's claim are gone): the service is still there, and deleting it again
+    /// finishes the users, the roles and the rest.
+    /// </summary>
+    [Fact]
+    public async Task Service_deletion_that_failed_among_its_users_finishes_when_repeated()
+    {
+        var faults = new StorageFaults();
+        await using var host = await EngineHost.StartAsync(services: faults.Install);
+        var service = (string)(await host.Client.PostFormAsync("/v1/Services", ("FriendlyName", "half")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        var (role, users, identities) = await PopulateAsync(host.Client, service);
+
+        faults.Fails = state => state is Users.UserDirectoryState;
+        using (var failed = await host.Client.DeleteAsync($"/v1/Services/{service}"))
+        {
+            Assert.False(failed.IsSuccessStatusCode);
+        }
+
+        await host.Client.GetAsync($"/v1/Services/{service}").ExpectAsync(HttpStatusCode.OK);
+        faults.Fails = null;
+        await host.Client.DeleteAsync($"/v1/Services/{service}").ExpectAsync(HttpStatusCode.NoContent);
+
+        await AssertUsersAndRolesGoneAsync(host.Client, host.Grains, service, role, users, identities);
+    }
+
+    /// <summary>A custom role, a user made by REST, one made for a chat participant, and a conversation holding both.</summary>
+    private static async Task<(string Role, string[] Users, string[] Identities)> PopulateAsync(HttpClient client, string service)
+    {
+        var prefix = $"/v1/Services/{service}";
+        var role = (string)(await client.PostFormAsync($"{prefix}/Roles", ("FriendlyName", "doomed"), ("Type", "service"), ("Permission", "editOwnUserInfo"))
+            .ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        var identities = new[] { "doomed-rest-" + Guid.NewGuid().ToString("N")[..8], "doomed-chat-" + Guid.NewGuid().ToString("N")[..8] };
+        await client.PostFormAsync($"{prefix}/Users", ("Identity", identities[0]), ("RoleSid", role)).ExpectAsync(HttpStatusCode.Created);
+        var conversation = (string)(await client.PostFormAsync($"{prefix}/Conversations").ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        foreach (var identity in identities)
+        {
+            await client.PostFormAsync($"{prefix}/Conversations/{conversation}/Participants", ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        var users = new string[identities.Length];
+        for (var i = 0; i < identities.Length; i++)
+        {
+            users[i] = (string)(await client.GetAsync($"{prefix}/Users/{identities[i]}").ExpectAsync(HttpStatusCode.OK))["sid"]!;
+        }
+
+        return (role, users, identities);
+    }
+
+    private static async Task AssertUsersAndRolesGoneAsync(HttpClient client, IGrainFactory grains, string service, string role, string[] users, string[] identities)
+    {
+        for (var i = 0; i < users.Length; i++)
+        {
+            Assert.Null(await grains.GetGrain<Users.IUserGrain>(users[i]).GetAsync());
+            Assert.Null(await grains.GetGrain<Users.IUserIdentityGrain>(Users.UserKeys.Identity(service, identities[i])).GetUserAsync());
+            await client.GetAsync($"/v1/Services/{service}/Users/{users[i]}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+            await client.GetAsync($"/v1/Users/{users[i]}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+        }
+
+        Assert.Empty(await grains.GetGrain<Users.IUserDirectoryGrain>(service).RangeAsync(0, 10));
+        var roles = grains.GetGrain<Users.IServiceRolesGrain>(service);
+        Assert.Equal(20404, (await Assert.ThrowsAsync<EngineException>(() => roles.GetAsync(role))).Code);
+        await client.GetAsync($"/v1/Services/{service}/Roles/{role}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+
+        // A new service starts with its own roles and no users; the old SIDs and identities are unknown to it.
+        var fresh = (string)(await client.PostFormAsync("/v1/Services", ("FriendlyName", "fresh")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        await client.GetAsync($"/v1/Services/{fresh}/Roles/{role}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+        Assert.Equal(4, (await client.GetAsync($"/v1/Services/{fresh}/Roles").ExpectAsync(HttpStatusCode.OK))["roles"]!.AsArray().Count);
+        Assert.Empty((await client.GetAsync($"/v1/Services/{fresh}/Users").ExpectAsync(HttpStatusCode.OK))["users"]!.AsArray());
+        foreach (var identity in identities)
+        {
+            await client.GetAsync($"/v1/Services/{fresh}/Users/{identity}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+        }
     }
 
     [Fact]

@@ -150,26 +150,16 @@ public sealed class UserApiTests(EngineFixture fixture)
     {
         var identity = Identity("retry");
         var key = Guid.NewGuid().ToString("N");
-        var first = await PostWithKeyAsync("/v1/Users", key, ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
-        var second = await PostWithKeyAsync("/v1/Users", key, ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
+        var first = await Client.PostFormWithKeyAsync("/v1/Users", key, ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
+        var second = await Client.PostFormWithKeyAsync("/v1/Users", key, ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
         Assert.Equal((string?)first["sid"], (string?)second["sid"]);
 
         var roleKey = Guid.NewGuid().ToString("N");
-        var role = await PostWithKeyAsync("/v1/Roles", roleKey, ("FriendlyName", "retried"), ("Type", "conversation"), ("Permission", "sendMessage"))
+        var role = await Client.PostFormWithKeyAsync("/v1/Roles", roleKey, ("FriendlyName", "retried"), ("Type", "conversation"), ("Permission", "sendMessage"))
             .ExpectAsync(HttpStatusCode.Created);
-        var again = await PostWithKeyAsync("/v1/Roles", roleKey, ("FriendlyName", "retried"), ("Type", "conversation"), ("Permission", "sendMessage"))
+        var again = await Client.PostFormWithKeyAsync("/v1/Roles", roleKey, ("FriendlyName", "retried"), ("Type", "conversation"), ("Permission", "sendMessage"))
             .ExpectAsync(HttpStatusCode.Created);
         Assert.Equal((string?)role["sid"], (string?)again["sid"]);
-    }
-
-    private async Task<HttpResponseMessage> PostWithKeyAsync(string path, string key, params (string Name, string Value)[] fields)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
-        {
-            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
-        };
-        request.Headers.TryAddWithoutValidation(IdempotencyFilter.Header, key);
-        return await Client.SendAsync(request);
     }
 
     private static string Identity(string purpose) => $"user-{purpose}-{Guid.NewGuid():N}";

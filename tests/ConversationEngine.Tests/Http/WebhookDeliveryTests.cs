@@ -93,6 +93,61 @@ public abstract class WebhookDeliveryScenarios : IAsyncLifetime
         Assert.DoesNotContain(receiver.Requests, r => r.Values("ConversationSid").Contains(quiet));
     }
 
+    /// <summary>
+    /// Users made by REST or for a chat participant's identity, and updated: onUserAdded and
+    /// onUserUpdated with Twilio's parameters, through the same queues as conversation events
+    /// (the user's own feed, so its token names the user), and nothing without the header.
+    /// </summary>
+    protected async Task User_events_arrive_with_twilio_parameters_for_rest_and_participant_made_usersAsync()
+    {
+        await ConfigureAccountAsync("/users", ["onUserAdded", "onUserUpdated"]);
+        var service = (string)(await host.Client.GetAsync("/v1/Configuration").ExpectAsync(HttpStatusCode.OK))["default_chat_service_sid"]!;
+        var created = await loud.PostFormAsync("/v1/Users", ("Identity", "user-webhooks"), ("FriendlyName", "Ada"), ("Attributes", """{"tier":"gold"}"""))
+            .ExpectAsync(HttpStatusCode.Created);
+        var user = (string)created["sid"]!;
+        var updated = await loud.PostFormAsync($"/v1/Users/{user}", ("FriendlyName", "Ada L.")).ExpectAsync(HttpStatusCode.OK);
+        await host.Client.PostFormAsync("/v1/Users", ("Identity", "user-quiet")).ExpectAsync(HttpStatusCode.Created);
+        var conversation = await CreateConversationAsync(webhooks: true);
+        await loud.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("Identity", "user-by-participant")).ExpectAsync(HttpStatusCode.Created);
+        var participantUser = (string)(await host.Client.GetAsync("/v1/Users/user-by-participant").ExpectAsync(HttpStatusCode.OK))["sid"]!;
+
+        var received = await receiver.ReceivedAsync("/users", 3);
+        Assert.Equal(["onUserAdded", "onUserUpdated", "onUserAdded"], received.Take(3).Select(r => r.Values("EventType").Single()));
+        Assert.All(received, r =>
+        {
+            Assert.True(r.IsValidFor(EngineHost.AuthToken));
+            Assert.Equal([EngineHost.AccountSid], r.Values("AccountSid"));
+            Assert.Equal([service], r.Values("ChatServiceSid"));
+            Assert.Equal(["API"], r.Values("Source"));
+            Assert.Empty(r.Values("ConversationSid"));
+        });
+
+        var added = received[0];
+        Assert.Equal(
+            ["AccountSid", "EventType", "Source", "RetryCount", "ChatServiceSid", "UserSid", "DateCreated", "Identity", "RoleSid", "Attributes", "FriendlyName"],
+            added.Form.Select(p => p.Key).Distinct());
+        Assert.Equal((user, "user-webhooks", "Ada", """{"tier":"gold"}""", (string)created["role_sid"]!),
+            (added.Values("UserSid").Single(), added.Values("Identity").Single(), added.Values("FriendlyName").Single(), added.Values("Attributes").Single(), added.Values("RoleSid").Single()));
+        Assert.Equal($"{user}-1-account", added.Header("I-Twilio-Idempotency-Token"));
+
+        var changed = received[1];
+        Assert.Equal(["Ada L."], changed.Values("FriendlyName"));
+        Assert.Single(changed.Values("DateCreated"));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$", Assert.Single(changed.Values("DateUpdated")));
+        Assert.Equal((string)updated["date_updated"]!, Assert.Single(changed.Values("DateUpdated")).Replace(".000Z", "Z", StringComparison.Ordinal));
+        Assert.Equal($"{user}-2-account", changed.Header("I-Twilio-Idempotency-Token"));
+
+        Assert.Equal([participantUser], received[2].Values("UserSid"));
+        Assert.Equal(["user-by-participant"], received[2].Values("Identity"));
+
+        await Task.Delay(500);
+        Assert.DoesNotContain(receiver.Requests, r => r.Values("Identity").Contains("user-quiet"));
+
+        // The operator API shows the user's queues as it shows a conversation's.
+        await UntilAsync(async () => (long)(await QueueAsync(user))["delivered_through"]! == 2, TimeSpan.FromSeconds(10));
+        Assert.Equal("account", (string?)(await QueueAsync(user))["target"]);
+    }
+
     protected async Task A_thousand_events_of_fifty_conversations_arrive_in_each_conversations_order_without_gapsAsync()
     {
         await ConfigureAccountAsync("/many", ["onMessageAdded"]);
@@ -308,6 +363,9 @@ public sealed class WebhookDeliveryTests : WebhookDeliveryScenarios
     public Task Rest_changes_with_the_header_arrive_signed_in_order_with_twilio_parameters_and_without_it_nothing() => Rest_changes_with_the_header_arrive_signed_in_order_with_twilio_parameters_and_without_it_nothingAsync();
 
     [Fact]
+    public Task User_events_arrive_with_twilio_parameters_for_rest_and_participant_made_users() => User_events_arrive_with_twilio_parameters_for_rest_and_participant_made_usersAsync();
+
+    [Fact]
     public Task A_thousand_events_of_fifty_conversations_arrive_in_each_conversations_order_without_gaps() => A_thousand_events_of_fifty_conversations_arrive_in_each_conversations_order_without_gapsAsync();
 
     [Fact]
@@ -346,6 +404,9 @@ public sealed class PostgresWebhookDeliveryTests : WebhookDeliveryScenarios
 
     [PostgresFact]
     public Task Rest_changes_with_the_header_arrive_signed_in_order_with_twilio_parameters_and_without_it_nothing() => Rest_changes_with_the_header_arrive_signed_in_order_with_twilio_parameters_and_without_it_nothingAsync();
+
+    [PostgresFact]
+    public Task User_events_arrive_with_twilio_parameters_for_rest_and_participant_made_users() => User_events_arrive_with_twilio_parameters_for_rest_and_participant_made_usersAsync();
 
     [PostgresFact]
     public Task A_thousand_events_of_fifty_conversations_arrive_in_each_conversations_order_without_gaps() => A_thousand_events_of_fifty_conversations_arrive_in_each_conversations_order_without_gapsAsync();

@@ -156,6 +156,17 @@ public static class TwilioHttp
     public static Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string path, params (string Name, string Value)[] fields) =>
         client.PostAsync(path, new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))));
 
+    /// <summary>A form post with an <c>Idempotency-Key</c> header.</summary>
+    public static async Task<HttpResponseMessage> PostFormWithKeyAsync(this HttpClient client, string path, string idempotencyKey, params (string Name, string Value)[] fields)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
+        };
+        request.Headers.TryAddWithoutValidation(Api.Http.IdempotencyFilter.Header, idempotencyKey);
+        return await client.SendAsync(request);
+    }
+
     public static async Task<JsonObject> JsonAsync(this HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
