@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ConversationEngine.Conversations;
 using ConversationEngine.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConversationEngine.Tests.Http;
 
@@ -174,6 +175,28 @@ public sealed class TransferTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task A_system_message_the_log_refused_after_the_write_is_appended_by_the_next_activation_at_its_index()
+    {
+        var appends = new FailingAppends();
+        await using var host = await EngineHost.StartAsync(services: appends.Install);
+        var client = host.Client;
+        var conversation = (string)(await client.PostFormAsync("/v1/Conversations", ("FriendlyName", "mended")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        await client.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("Identity", "ana")).ExpectAsync(HttpStatusCode.Created);
+
+        // The transfer is stored with its message; only the log's copy failed, so it happened.
+        appends.Fails = message => message.Author == "system";
+        var transfer = await client.PostFormAsync($"/engine/v1/Conversations/{conversation}/Transfer", ("From", "ana"), ("To", "bo")).ExpectAsync(HttpStatusCode.OK);
+        appends.Fails = null;
+        Assert.Equal(1, appends.Refused);
+
+        var messages = (await client.GetAsync($"/v1/Conversations/{conversation}/Messages").ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray();
+        var recorded = Assert.Single(messages)!;
+        Assert.Equal(((string?)transfer["message_sid"], 0), ((string?)recorded["sid"], (int)recorded["index"]!));
+        var next = await client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Author", "bo"), ("Body", "hi")).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(1, (int)next["index"]!);
+    }
+
+    [Fact]
     public async Task Reopen_makes_a_new_conversation_with_the_same_chat_and_sms_participants_and_a_message_naming_the_old_one()
     {
         var service = await NewServiceAsync();
@@ -266,4 +289,40 @@ public sealed class TransferTests(EngineFixture fixture)
     private async Task<Dictionary<string, string>> RolesAsync(string service) =>
         (await Account.GetAsync($"/v1/Services/{service}/Roles").ExpectAsync(HttpStatusCode.OK))["roles"]!.AsArray()
             .ToDictionary(r => (string)r!["friendly_name"]!, r => (string)r!["sid"]!);
+
+    /// <summary>Message appends that fail on demand (the log's store refusing them); everything else goes through.</summary>
+    private sealed class FailingAppends
+    {
+        public Func<MessageSnapshot, bool>? Fails { get; set; }
+
+        public int Refused { get; private set; }
+
+        public void Install(IServiceCollection services)
+        {
+            var original = services.Last(d => d.ServiceType == typeof(IMessageLogStore));
+            services.Remove(original);
+            services.AddSingleton<IMessageLogStore>(s => new Store(this, (IMessageLogStore)original.ImplementationFactory!(s)));
+        }
+
+        private sealed class Store(FailingAppends faults, IMessageLogStore inner) : IMessageLogStore
+        {
+            public Task AppendAsync(MessageSnapshot message, Events.ConversationEvent? added = null) =>
+                faults.Fails?.Invoke(message) == true
+                    ? throw new InvalidOperationException($"Injected: the message table refused append {++faults.Refused}")
+                    : inner.AppendAsync(message, added);
+
+            public Task<MessageSnapshot?> GetAsync(string conversationSid, long index) => inner.GetAsync(conversationSid, index);
+
+            public Task<IReadOnlyList<MessageSnapshot>> RangeAsync(string conversationSid, long first, long last, bool descending, int max) =>
+                inner.RangeAsync(conversationSid, first, last, descending, max);
+
+            public Task<long> HighestIndexAsync(string conversationSid, long known) => inner.HighestIndexAsync(conversationSid, known);
+
+            public Task ReplaceAsync(MessageSnapshot message, Events.ConversationEvent? change = null) => inner.ReplaceAsync(message, change);
+
+            public Task RemoveAsync(string conversationSid, long index, Events.ConversationEvent? change = null) => inner.RemoveAsync(conversationSid, index, change);
+
+            public Task ClearAsync(string conversationSid) => inner.ClearAsync(conversationSid);
+        }
+    }
 }
