@@ -1,5 +1,6 @@
 using ConversationEngine.Api.Http;
 using ConversationEngine.Conversations;
+using ConversationEngine.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
@@ -46,19 +47,31 @@ public static class HandoverEndpoints
         return routes;
     }
 
-    public static async Task<Ok<TransferResource>> TransferAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    /// <summary>
+    /// With <c>X-Twilio-Webhook-Enabled: true</c> the pre-action hooks are asked first, as for the
+    /// three writes a transfer is made of: onParticipantAdd (the receiver), onParticipantRemove (the
+    /// giver) and onMessageAdd (the system message, whose <c>body</c> a hook may change); any refusal
+    /// refuses the transfer (403 / 20403) with nothing changed.
+    /// </summary>
+    public static async Task<Ok<TransferResource>> TransferAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
         var grain = await lookup.GrainAsync(conversationSid);
-        var outcome = await grain.TransferAsync(new TransferConversation
+        var command = new TransferConversation
         {
             From = form.Value("From"),
             To = form.Value("To"),
             RoleSid = form.Value("RoleSid"),
             Body = form.Value("Body"),
             Reservation = IdempotencyReservation.Of(request)?.Digits,
-        });
+        };
+        if (hooks)
+        {
+            command = await AskHooksAsync(request, gate, grain, command);
+        }
+
+        var outcome = await grain.TransferAsync(command);
         var conversation = outcome.Conversation;
         return TypedResults.Ok(new TransferResource(
             links.AccountSid, conversation.ChatServiceSid, conversation.Sid, outcome.From, outcome.To, outcome.ParticipantSid, outcome.RemovedParticipantSid,
@@ -71,9 +84,9 @@ public static class HandoverEndpoints
     /// roles and attributes, bindings with their proxy addresses), and a first system message naming
     /// the closed one. A pair another open conversation holds now refuses it all (409 / 50416).
     /// </summary>
-    public static async Task<Created<ConversationResource>> ReopenAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Created<ConversationResource>> ReopenAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
     {
-        WebhookHeader.Apply(request);
+        var hooks = WebhookHeader.Apply(request);
         var (grain, closed) = await lookup.ExistingAsync(conversationSid);
         if (closed.State != ConversationStates.Closed)
         {
@@ -98,23 +111,25 @@ public static class HandoverEndpoints
 
         var configuration = await lookup.ConfigurationAsync();
         var reservation = IdempotencyReservation.Of(request);
+        var command = new CreateConversation
+        {
+            ChatServiceSid = closed.ChatServiceSid,
+            FriendlyName = closed.FriendlyName,
+            Attributes = closed.Attributes,
+            MessagingServiceSid = closed.MessagingServiceSid,
+            InactiveTimer = configuration.DefaultInactiveTimer,
+            ClosedTimer = configuration.DefaultClosedTimer,
+            Reserved = reservation is not null,
+        };
+
+        // As any create: onConversationAdd may refuse it or change its friendly name.
+        var decision = await gate.AskAsync(request, hooks, PreActionEvents.ConversationAdd, command.ChatServiceSid, () => PreActionEvents.ConversationAddParameters(command));
         var sid = reservation?.Sid(Sids.Conversation) ?? Sids.New(Sids.Conversation);
         var reopened = lookup.Grains.GetGrain<IConversationGrain>(sid);
         ConversationSnapshot conversation;
         try
         {
-            conversation = await reopened.CreateWithParticipantsAsync(
-                new CreateConversation
-                {
-                    ChatServiceSid = closed.ChatServiceSid,
-                    FriendlyName = closed.FriendlyName,
-                    Attributes = closed.Attributes,
-                    MessagingServiceSid = closed.MessagingServiceSid,
-                    InactiveTimer = configuration.DefaultInactiveTimer,
-                    ClosedTimer = configuration.DefaultClosedTimer,
-                    Reserved = reservation is not null,
-                },
-                participants);
+            conversation = await reopened.CreateWithParticipantsAsync(PreActionEvents.Apply(decision, command), participants);
         }
         catch (EngineException inUse) when (inUse.Code == Errors.BulkBindingInUse)
         {
@@ -129,6 +144,22 @@ public static class HandoverEndpoints
         });
         var resource = links.Conversation(await reopened.GetAsync() ?? conversation);
         return TypedResults.Created(resource.Url, resource);
+    }
+
+    private static async Task<TransferConversation> AskHooksAsync(HttpRequest request, PreActionGate gate, IConversationGrain grain, TransferConversation command)
+    {
+        var conversation = await grain.GetAsync() ?? throw Errors.Unknown("The resource");
+        var service = conversation.ChatServiceSid;
+        await gate.AskAsync(request, true, PreActionEvents.ParticipantAdd, service,
+            () => PreActionEvents.ParticipantAddParameters(conversation.Sid, new AddParticipant { Identity = command.To, RoleSid = command.RoleSid }));
+        if (command.From is { } from && await grain.GetParticipantAsync(from) is { Identity: not null } leaving && leaving.Identity == from)
+        {
+            await gate.AskAsync(request, true, PreActionEvents.ParticipantRemove, service, () => PreActionEvents.ParticipantChangeParameters(leaving));
+        }
+
+        var notice = new AddMessage { Body = command.Body ?? $"Conversation transferred from {command.From} to {command.To}" };
+        var decision = await gate.AskAsync(request, true, PreActionEvents.MessageAdd, service, () => PreActionEvents.MessageAddParameters(conversation.Sid, notice));
+        return command with { Body = PreActionEvents.Apply(decision, notice).Body };
     }
 
     private static string ReopenedAttributes(string closedSid) =>

@@ -197,6 +197,33 @@ public sealed class TransferTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task Pre_action_hooks_are_asked_as_for_its_three_writes_and_may_refuse_it_or_change_its_message()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var host = await EngineHost.StartAsync();
+        using var loud = host.CreateClient(EngineHost.AccountSid, EngineHost.AuthToken);
+        loud.DefaultRequestHeaders.Add("X-Twilio-Webhook-Enabled", "true");
+        await host.Client.PostFormAsync("/v1/Configuration/Webhooks",
+            ("PreWebhookUrl", receiver.Url("/pre")), ("Method", "POST"), ("Target", "webhook"),
+            ("Filters", "onParticipantAdd"), ("Filters", "onParticipantRemove"), ("Filters", "onMessageAdd")).ExpectAsync(HttpStatusCode.OK);
+        var conversation = (string)(await host.Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "hooked")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        await host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("Identity", "ana")).ExpectAsync(HttpStatusCode.Created);
+        var path = $"/engine/v1/Conversations/{conversation}/Transfer";
+
+        receiver.Answer("/pre", new ReceiverAnswer(403, "", "text/plain"));
+        await loud.PostFormAsync(path, ("From", "ana"), ("To", "bo")).ExpectErrorAsync(HttpStatusCode.Forbidden, 20403);
+        var participants = (await host.Client.GetAsync($"/v1/Conversations/{conversation}/Participants").ExpectAsync(HttpStatusCode.OK))["participants"]!.AsArray();
+        Assert.Equal(["ana"], participants.Select(p => (string?)p!["identity"]));
+
+        receiver.Answer("/pre", new ReceiverAnswer(200, """{"body":"Bo is here now"}""", "application/json"));
+        await loud.PostFormAsync(path, ("From", "ana"), ("To", "bo")).ExpectAsync(HttpStatusCode.OK);
+        var message = Assert.Single((await host.Client.GetAsync($"/v1/Conversations/{conversation}/Messages").ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray())!;
+        Assert.Equal(("Bo is here now", "system"), ((string?)message["body"], (string?)message["author"]));
+        var asked = receiver.Requests.Where(r => r.Values("EventType").Count > 0).Select(r => r.Values("EventType")[0]).ToList();
+        Assert.Equal(["onParticipantAdd", "onParticipantAdd", "onParticipantRemove", "onMessageAdd"], asked);
+    }
+
+    [Fact]
     public async Task Reopen_makes_a_new_conversation_with_the_same_chat_and_sms_participants_and_a_message_naming_the_old_one()
     {
         var service = await NewServiceAsync();
