@@ -33,8 +33,10 @@ public sealed partial class ConversationGrain
         var prepared = await ParticipantUsers.PrepareAsync(grains, header.ChatServiceSid, new AddParticipant { Identity = to, RoleSid = command.RoleSid });
         var now = Now();
 
-        // A chat participant claims no pair: admitting one changes nothing until it is placed.
-        var (joining, admission) = await Roster.AdmitAsync(prepared, header, State.Participants, now);
+        // Admitted as if the giver had left (the count stays); a chat participant claims no pair,
+        // so admitting one changes nothing until it is placed.
+        var staying = State.Participants.FindAll(p => p.Sid != leaving.Sid);
+        var (joining, admission) = await Roster.AdmitAsync(prepared, header, staying, now);
         var message = Drafts.NewMessage(
             new AddMessage
             {
@@ -84,7 +86,6 @@ public sealed partial class ConversationGrain
                 NewEvent(EventTypes.MessageAdded, EventParameters.MessageAdded(message, current), message.Body),
                 .. StateEvents(previous.Header!, current, "EVENT"),
             ]);
-        await Timers.ScheduleAsync();
         return new TransferOutcome
         {
             Conversation = Timers.Snapshot(),
@@ -107,6 +108,18 @@ public sealed partial class ConversationGrain
         var message = Drafts.NewMessage(command with { Author = null, MediaSids = null, MediaItems = null, ContentSid = null }, header, Log.NextIndex, State.Participants, Now());
         await Log.AppendAsync(message, NewEvent(EventTypes.MessageAdded, EventParameters.MessageAdded(message, header), message.Body));
         Notify(header.ChatServiceSid);
+
+        // Activity as any message: an inactive conversation wakes, the timers restart.
+        var wakes = header.State == ConversationStates.Inactive;
+        Timers.MarkActivity(Now());
+        if (wakes)
+        {
+            await SaveAsync(new PendingChange(() => { }), changes: [.. StateEvents(header, State.Header!, "EVENT")]);
+        }
+        else if (State.InactiveTimer is not null || State.ClosedTimer is not null)
+        {
+            await TouchListAsync();
+        }
         return message;
     }
 
