@@ -113,6 +113,23 @@ public sealed class TransferTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task A_rerun_under_the_same_reservation_finds_its_transfer_instead_of_refusing_it()
+    {
+        var conversation = await NewConversationAsync();
+        await Account.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("Identity", "ana")).ExpectAsync(HttpStatusCode.Created);
+        var grain = Host.Grains.GetGrain<IConversationGrain>(conversation);
+        var command = new TransferConversation { From = "ana", To = "bo", Reservation = Guid.NewGuid().ToString("N") };
+
+        // The first attempt's answer was lost (a 504, a dead front end): the key's rerun runs again.
+        var first = await grain.TransferAsync(command);
+        var rerun = await grain.TransferAsync(command);
+
+        Assert.Equal((first.Message.Sid, first.ParticipantSid, first.RemovedParticipantSid, "ana", "bo"),
+            (rerun.Message.Sid, rerun.ParticipantSid, rerun.RemovedParticipantSid, rerun.From, rerun.To));
+        Assert.Single((await Account.GetAsync($"/v1/Conversations/{conversation}/Messages").ExpectAsync(HttpStatusCode.OK))["messages"]!.AsArray());
+    }
+
+    [Fact]
     public async Task A_user_transfers_only_with_add_and_leave_or_remove_permissions_and_never_with_a_role()
     {
         var service = await NewServiceAsync();
