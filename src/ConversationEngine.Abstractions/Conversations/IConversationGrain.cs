@@ -101,6 +101,21 @@ public interface IConversationGrain : IGrainWithStringKey
     [ReadOnly]
     [Alias("ListMessages")]
     Task<Page<MessageSnapshot>> ListMessagesAsync(long? start, bool descending, int pageSize);
+
+    /// <summary>
+    /// Hands the conversation from one chat participant to another identity (an engine extension):
+    /// the receiver joins, the giver leaves, a system message records it, with their three events,
+    /// in one state write; a refusal or a failed write leaves the conversation as it was.
+    /// </summary>
+    [Alias("Transfer")]
+    Task<TransferOutcome> TransferAsync(TransferConversation command);
+
+    /// <summary>
+    /// A system message that records something about the conversation (author <c>system</c>) and is
+    /// sent to no channel participant; a reserved one already there is answered as it is.
+    /// </summary>
+    [Alias("AddNotice")]
+    Task<MessageSnapshot> AddNoticeAsync(AddMessage command);
 }
 
 /// <summary>

@@ -60,6 +60,7 @@ public static class OperatorEndpoints
         group.MapGet("/ContactChannels/{Scope}/{Address}", FetchContactAsync).WithName("FetchContactChannel");
         group.MapGet("/Deliveries/{ConversationSid}/{MessageSid}", FetchDeliveryAsync).WithName("FetchMessageDelivery");
         group.MapGet("/Sandbox/Messages", ListSandboxAsync).WithName("ListSandboxMessages");
+        routes.MapHandoverEndpoints();
         return routes;
     }
 

@@ -55,6 +55,8 @@ public sealed partial class UserAccessFilter(IGrainFactory grains, ConversationL
         ["ListParticipantConversation"] = c => c.OwnParticipantConversationsAsync(),
         ["FetchRole"] = _ => Task.CompletedTask,
         ["ListRole"] = _ => Task.CompletedTask,
+        ["CreateConversationTransfer"] = c => c.TransferAsync(),
+        ["CreateConversationReopen"] = c => c.ReopenAsync(),
     };
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -182,6 +184,27 @@ internal sealed class UserAccessCheck(UserCaller caller, HttpRequest request, IG
         await MemberAsync();
         var target = await TargetParticipantAsync();
         await ConversationPermissionAsync(target.Sid == self!.Sid ? "leaveConversation" : "removeParticipant");
+    }
+
+    /// <summary>
+    /// A transfer (an engine extension) adds the receiver and removes the giver: a member with
+    /// <c>addParticipant</c> and, handing over itself, <c>leaveConversation</c>, else <c>removeParticipant</c>.
+    /// </summary>
+    public async Task TransferAsync()
+    {
+        Refuse("RoleSid");
+        var leaving = string.Equals(form.Value("From"), caller.Identity, StringComparison.Ordinal);
+        await ConversationPermissionAsync("addParticipant", leaving ? "leaveConversation" : "removeParticipant");
+    }
+
+    /// <summary>
+    /// Reopening a closed conversation as a new one (an engine extension): the user was a participant
+    /// of it (a closed conversation keeps its participants) and may create conversations.
+    /// </summary>
+    public async Task ReopenAsync()
+    {
+        await MemberAsync();
+        await ServicePermissionAsync("createConversation");
     }
 
     /// <summary>

@@ -65,6 +65,7 @@ public sealed partial class ConversationGrain(
         if (State.Header is not null)
         {
             (log, var last) = await MessageLog.OpenAsync(grains, table, events, Sid, State, () => store.WriteStateAsync());
+            await AppendPendingMessageAsync();
             Timers.Appended(last);
 
             // The feed goes on after the last event stored or carried by the state; what the

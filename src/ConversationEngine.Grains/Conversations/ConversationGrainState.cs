@@ -53,6 +53,13 @@ public sealed class ConversationGrainState
     /// idempotency key, so the same SID) answers with the same failure, never with the closed conversation.
     /// </summary>
     [Id(10)] public bool CreationFailed { get; set; }
+
+    /// <summary>
+    /// A message stored with the change it records (a transfer's system message), appended to the
+    /// log right after the write and again on the next activation should that fail; once the log
+    /// holds it (its index is below the log's end) it is done, and a later write drops it.
+    /// </summary>
+    [Id(11)] public MessageSnapshot? PendingMessage { get; set; }
 }
 
 /// <summary>One entry of an identity's or address's conversation index to add, or to drop.</summary>

@@ -723,7 +723,7 @@ public sealed class TwilioCSharpLibraryTests(EngineFixture fixture) : IDisposabl
         Assert.Equal(first.ChatServiceSid, item.ChatServiceSid);
         Assert.Equal(chat.Sid, item.ParticipantSid);
         Assert.Equal(identity, item.ParticipantIdentity);
-        Assert.Null(item.ParticipantUserSid);
+        Assert.Matches("^US[0-9a-f]{32}$", item.ParticipantUserSid);
         Assert.Null(item.ParticipantMessagingBinding);
         Assert.Equal(first.UniqueName, item.ConversationUniqueName);
         Assert.Equal("one", item.ConversationFriendlyName);

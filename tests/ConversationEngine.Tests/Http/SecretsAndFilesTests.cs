@@ -17,6 +17,7 @@ public sealed class SecretsAndFilesTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => EngineHost.StartAsync(settings: new Dictionary<string, string?>
         {
             ["Engine:AllowWeakSecrets"] = "false",
+            ["Engine:ApiKeys:0:Secret"] = "short-api-key-secret",
         }));
 
         Assert.Contains(error.Failures, f => f.StartsWith("Engine:AuthToken is shorter than 32 characters", StringComparison.Ordinal));
