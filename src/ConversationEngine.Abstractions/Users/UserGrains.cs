@@ -53,6 +53,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("Update")]
     Task<UserSnapshot> UpdateAsync(UpdateUser update);
 
+    /// <summary>The user came online or went offline: an onUserUpdated event with <c>IsOnline</c> (nothing stored changes).</summary>
+    [Alias("Reachability")]
+    Task ReachabilityAsync(bool online);
+
     /// <summary>Deletes the user; returns what it was, or null when there was none.</summary>
     [Alias("Delete")]
     Task<UserSnapshot?> DeleteAsync();

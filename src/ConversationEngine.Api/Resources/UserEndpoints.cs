@@ -71,7 +71,8 @@ public static class UserEndpoints
     public static async Task<Ok<UserResource>> FetchAsync(string sid, ConversationLookup lookup, ServiceScope scope, ResourceLinks links)
     {
         var serviceSid = await lookup.ServiceSidAsync();
-        return TypedResults.Ok(Resource(await ExistingAsync(sid, serviceSid, lookup), scope, links));
+        var user = await ExistingAsync(sid, serviceSid, lookup);
+        return TypedResults.Ok(Resource(user, scope, links, await IsOnlineAsync(user, lookup)));
     }
 
     public static async Task<Ok<UserResource>> UpdateAsync(string sid, HttpRequest request, ConversationLookup lookup, ServiceScope scope, ResourceLinks links, PreActionGate gate)
@@ -90,7 +91,7 @@ public static class UserEndpoints
         // onUserUpdate may refuse the update (403 / 20403); Twilio names no user field it may modify.
         await gate.AskAsync(request, hooks, PreActionEvents.UserUpdate, serviceSid, () => PreActionEvents.UserUpdateParameters(existing, update));
         var user = await lookup.Grains.GetGrain<IUserGrain>(existing.Sid).UpdateAsync(update);
-        return TypedResults.Ok(Resource(user, scope, links));
+        return TypedResults.Ok(Resource(user, scope, links, await IsOnlineAsync(user, lookup)));
     }
 
     public static async Task<NoContent> DeleteAsync(string sid, HttpRequest request, ConversationLookup lookup)
@@ -134,12 +135,21 @@ public static class UserEndpoints
         return user is not null && user.ChatServiceSid == serviceSid ? user : throw Errors.Unknown("The resource");
     }
 
-    private static UserResource Resource(UserSnapshot user, ServiceScope scope, ResourceLinks links)
+    /// <summary>
+    /// Whether the user is connected to a live stream, in a service with ReachabilityEnabled; null
+    /// otherwise, and (as Twilio) in lists: only single-resource answers carry it.
+    /// </summary>
+    private static async Task<bool?> IsOnlineAsync(UserSnapshot user, ConversationLookup lookup) =>
+        (await lookup.Grains.GetGrain<Accounts.IChatServiceGrain>(user.ChatServiceSid).GetConfigurationAsync()).ReachabilityEnabled
+            ? await lookup.Grains.GetGrain<ConversationEngine.Live.IUserLiveGrain>(Indexes.IndexKeys.ParticipantIdentity(user.ChatServiceSid, user.Identity)).IsOnlineAsync()
+            : null;
+
+    private static UserResource Resource(UserSnapshot user, ServiceScope scope, ResourceLinks links, bool? isOnline = null)
     {
         var url = links.V1($"{scope.PathPrefix}/Users/{user.Sid}");
         return new UserResource(
             user.Sid, links.AccountSid, user.ChatServiceSid, user.RoleSid, user.Identity, user.FriendlyName, user.Attributes,
-            null, null, user.DateCreated, user.DateUpdated, url,
+            isOnline, null, user.DateCreated, user.DateUpdated, url,
             new Dictionary<string, string> { ["user_conversations"] = url + "/Conversations" });
     }
 }

@@ -102,10 +102,11 @@ public static class EventParameters
 
     /// <summary>
     /// onUserAdded and onUserUpdated (with DateUpdated). Twilio's onUserUpdated also carries the
-    /// user's online and notifiable flags; the engine has no presence or push, so they are null
-    /// and, like every value not set, left out.
+    /// user's online and notifiable flags: <c>IsOnline</c> when the change is the user's
+    /// reachability (services with ReachabilityEnabled); the engine has no push, so
+    /// <c>IsNotifiable</c> is null and, like every value not set, left out.
     /// </summary>
-    public static List<KeyValuePair<string, string>> User(Users.UserSnapshot u, string type)
+    public static List<KeyValuePair<string, string>> User(Users.UserSnapshot u, string type, bool? isOnline = null)
     {
         var list = new Parameters()
             .Add("ChatServiceSid", u.ChatServiceSid)
@@ -120,6 +121,7 @@ public static class EventParameters
             .Add("RoleSid", u.RoleSid)
             .Add("Attributes", u.Attributes)
             .Add("FriendlyName", u.FriendlyName)
+            .Add("IsOnline", isOnline is { } online ? (online ? "true" : "false") : null)
             .List;
     }
 

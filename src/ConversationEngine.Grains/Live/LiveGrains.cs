@@ -1,5 +1,7 @@
+using ConversationEngine.Accounts;
 using ConversationEngine.Events;
 using ConversationEngine.Indexes;
+using ConversationEngine.Users;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Utilities;
@@ -55,8 +57,9 @@ public sealed partial class ConversationLiveGrain(ILogger<ConversationLiveGrain>
 }
 
 /// <summary>
-/// A user's front ends and connection counts. Coming online or going offline is told to every
-/// conversation the user takes part in (read from its identity index), for their participants' streams.
+/// A user's front ends and connection counts. In a service with ReachabilityEnabled, coming online
+/// or going offline is told to every conversation the user takes part in (read from its identity
+/// index), for their participants' streams, and to the user, whose feed gets an onUserUpdated.
 /// </summary>
 [Reentrant]
 public sealed class UserLiveGrain(ILogger<UserLiveGrain> logger) : Grain, IUserLiveGrain
@@ -65,10 +68,15 @@ public sealed class UserLiveGrain(ILogger<UserLiveGrain> logger) : Grain, IUserL
     private readonly Dictionary<ILiveObserver, int> connections = [];
     private bool online;
     private string? identity;
+    private IGrainTimer? expiry;
 
     public async Task ConnectionsAsync(ILiveObserver observer, string identity, int count)
     {
         this.identity = identity;
+
+        // While online, look again every refresh period: a front end that died without saying so
+        // stops renewing, and its connections stop counting once it expires.
+        expiry ??= this.RegisterGrainTimer(AnnounceAsync, new GrainTimerCreationOptions(LiveSubscriptions.Refresh, LiveSubscriptions.Refresh) { KeepAlive = true });
         if (count > 0)
         {
             observers.Subscribe(observer, observer);
@@ -105,16 +113,33 @@ public sealed class UserLiveGrain(ILogger<UserLiveGrain> logger) : Grain, IUserL
     private async Task AnnounceAsync()
     {
         var now = await IsOnlineAsync();
+        if (!now)
+        {
+            expiry?.Dispose();
+            expiry = null;
+        }
+
         if (now == online)
         {
             return;
         }
 
         online = now;
+        var serviceSid = this.GetPrimaryKeyString()[..34];
+        if (identity is null || !(await GrainFactory.GetGrain<IChatServiceGrain>(serviceSid).GetConfigurationAsync()).ReachabilityEnabled)
+        {
+            return;
+        }
+
         var entries = await GrainFactory.GetGrain<IParticipantConversationsGrain>(this.GetPrimaryKeyString()).ListAsync(0, descending: false, int.MaxValue);
         foreach (var conversationSid in entries.Select(e => e.ConversationSid).Distinct())
         {
-            GrainFactory.GetGrain<IConversationLiveGrain>(conversationSid).ReachabilityAsync(identity!, now).Ignore();
+            GrainFactory.GetGrain<IConversationLiveGrain>(conversationSid).ReachabilityAsync(identity, now).Ignore();
+        }
+
+        if (await GrainFactory.GetGrain<IUserIdentityGrain>(UserKeys.Identity(serviceSid, identity)).GetUserAsync() is { } user)
+        {
+            await GrainFactory.GetGrain<IUserGrain>(user.Sid).ReachabilityAsync(now);
         }
     }
 }

@@ -75,6 +75,14 @@ public sealed class UserGrain(
         return updated;
     }
 
+    public async Task ReachabilityAsync(bool online)
+    {
+        if (store.State.User is { } user)
+        {
+            await SaveAsync(user, user, NewEvent(EventTypes.UserUpdated, user, online));
+        }
+    }
+
     public async Task<UserSnapshot?> DeleteAsync()
     {
         var user = store.State.User;
@@ -109,7 +117,7 @@ public sealed class UserGrain(
     }
 
     /// <summary>The next event of the user's feed, from whoever made the change (the request context says).</summary>
-    private ConversationEvent NewEvent(string type, UserSnapshot user)
+    private ConversationEvent NewEvent(string type, UserSnapshot user, bool? isOnline = null)
     {
         var origin = EventOrigin.Current;
         return new ConversationEvent
@@ -121,7 +129,7 @@ public sealed class UserGrain(
             Date = time.GetUtcNow(),
             Source = origin.Source,
             WebhookEnabled = origin.WebhookEnabled,
-            Parameters = EventParameters.User(user, type),
+            Parameters = EventParameters.User(user, type, isOnline),
         };
     }
 }

@@ -125,6 +125,51 @@ public sealed class LiveStreamTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task With_reachability_enabled_a_connected_user_is_online_for_the_api_the_stream_and_webhooks()
+    {
+        var (service, conversation) = await ConversationWithAsync("agent.ana", "agent.bo");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await Account.PostFormAsync($"/v1/Services/{service}/Configuration", ("ReachabilityEnabled", "true")).ExpectAsync(HttpStatusCode.OK);
+        await Account.PostFormAsync($"/v1/Services/{service}/Configuration/Webhooks",
+            ("PostWebhookUrl", receiver.Url("/presence")), ("Method", "POST"), ("Filters", "onUserUpdated")).ExpectAsync(HttpStatusCode.OK);
+        await using var bo = await LiveClient.ConnectAsync(Host.BaseUrl, AccessTokens.Mint("agent.bo", service));
+        await bo.NextAsync("ready");
+        var offline = await Account.GetAsync($"/v1/Services/{service}/Users/agent.ana").ExpectAsync(HttpStatusCode.OK);
+        Assert.False((bool?)offline["is_online"]);
+
+        var ana = await LiveClient.ConnectAsync(Host.BaseUrl, AccessTokens.Mint("agent.ana", service));
+        await ana.NextAsync("ready");
+        var online = await bo.NextAsync(f => (string?)f["type"] == "reachability" && (string?)f["identity"] == "agent.ana");
+        Assert.True((bool?)online["online"]);
+        Assert.Equal(conversation, (string?)online["conversation_sid"]);
+        Assert.True((bool?)(await Account.GetAsync($"/v1/Services/{service}/Users/agent.ana").ExpectAsync(HttpStatusCode.OK))["is_online"]);
+        var listed = await Account.GetAsync($"/v1/Services/{service}/Users").ExpectAsync(HttpStatusCode.OK);
+        Assert.All(listed["users"]!.AsArray(), u => Assert.Null((bool?)u!["is_online"]));
+
+        await ana.DisposeAsync();
+        var gone = await bo.NextAsync(f => (string?)f["type"] == "reachability" && (string?)f["identity"] == "agent.ana");
+        Assert.False((bool?)gone["online"]);
+        Assert.False((bool?)(await Account.GetAsync($"/v1/Services/{service}/Users/agent.ana").ExpectAsync(HttpStatusCode.OK))["is_online"]);
+
+        var webhooks = (await receiver.ReceivedAsync("/presence", 3)).Where(r => r.Values("Identity").SequenceEqual(["agent.ana"])).ToList();
+        Assert.Equal([["true"], ["false"]], webhooks.Select(r => r.Values("IsOnline")));
+        Assert.All(webhooks, r => Assert.Equal(["onUserUpdated"], r.Values("EventType")));
+    }
+
+    [Fact]
+    public async Task Without_reachability_enabled_is_online_is_null_and_nothing_is_announced()
+    {
+        var (service, _) = await ConversationWithAsync("agent.ana", "agent.bo");
+        await using var bo = await LiveClient.ConnectAsync(Host.BaseUrl, AccessTokens.Mint("agent.bo", service));
+        await bo.NextAsync("ready");
+        await using var ana = await LiveClient.ConnectAsync(Host.BaseUrl, AccessTokens.Mint("agent.ana", service));
+        await ana.NextAsync("ready");
+
+        Assert.DoesNotContain(await bo.DrainAsync(TimeSpan.FromMilliseconds(700)), f => (string?)f["type"] == "reachability");
+        Assert.Null((bool?)(await Account.GetAsync($"/v1/Services/{service}/Users/agent.ana").ExpectAsync(HttpStatusCode.OK))["is_online"]);
+    }
+
+    [Fact]
     public async Task Stream_needs_an_agents_token_and_a_websocket()
     {
         var (service, _) = await ConversationWithAsync("agent.ana");
