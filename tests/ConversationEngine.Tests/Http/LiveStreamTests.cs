@@ -170,6 +170,24 @@ public sealed class LiveStreamTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task Another_agents_read_horizon_delivery_and_state_changes_arrive_as_events()
+    {
+        var (service, conversation) = await ConversationWithAsync("agent.ana", "agent.bo");
+        await using var bo = await LiveClient.ConnectAsync(Host.BaseUrl, AccessTokens.Mint("agent.bo", service));
+        await bo.NextAsync("ready");
+        using var ana = Host.CreateUserClient(AccessTokens.Mint("agent.ana", service));
+        await ana.PostFormAsync($"/v1/Services/{service}/Conversations/{conversation}/Messages", ("Body", "hi")).ExpectAsync(HttpStatusCode.Created);
+
+        await ana.PostFormAsync($"/v1/Services/{service}/Users/agent.ana/Conversations/{conversation}", ("LastReadMessageIndex", "0")).ExpectAsync(HttpStatusCode.OK);
+        var read = await bo.NextAsync(f => (string?)f["event_type"] == "onParticipantUpdated" && (string?)f["data"]!["Identity"] == "agent.ana");
+        Assert.Equal("0", (string?)read["data"]!["LastReadMessageIndex"]);
+
+        await Account.PostFormAsync($"/v1/Services/{service}/Conversations/{conversation}", ("State", "closed")).ExpectAsync(HttpStatusCode.OK);
+        var closed = await bo.NextAsync(f => (string?)f["event_type"] == "onConversationStateUpdated");
+        Assert.Equal("closed", (string?)closed["data"]!["StateTo"]);
+    }
+
+    [Fact]
     public async Task Stream_needs_an_agents_token_and_a_websocket()
     {
         var (service, _) = await ConversationWithAsync("agent.ana");
