@@ -5,38 +5,14 @@
 // Exits non-zero, naming the step, when the engine answers anything the library cannot use.
 import assert from "node:assert/strict";
 import twilio from "twilio";
+import { digits, failure, complete } from "./support.mjs";
 
 const { ENGINE_URL, ACCOUNT_SID, AUTH_TOKEN } = process.env;
 const client = twilio(ACCOUNT_SID, AUTH_TOKEN);
 client.conversations.baseUrl = ENGINE_URL;
 const v1 = client.conversations.v1;
 const unique = `node-extras-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-const digits = (n) => String(Math.floor(Math.random() * 10 ** n)).padStart(n, "0");
-const isDate = (value) => value instanceof Date && !Number.isNaN(value.getTime());
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The RestException a call rejects with (asserted to be one), to read its status and code. */
-async function failure(call) {
-  try {
-    await call();
-  } catch (error) {
-    assert.ok(error instanceof twilio.RestException, `expected a RestException, got ${error}`);
-    return error;
-  }
-  assert.fail("the call succeeded where the engine should have refused it");
-}
-
-/** Asserts the engine answered every field the library reads (null is an answer; a missing field is not). */
-function complete(...instances) {
-  for (const instance of instances.flat()) {
-    for (const [field, value] of Object.entries(instance.toJSON())) {
-      assert.notEqual(value, undefined, `${instance.constructor.name}.${field} answered`);
-      if (field.startsWith("date")) {
-        assert.ok(value === null || isDate(value), `${instance.constructor.name}.${field} is a date`);
-      }
-    }
-  }
-}
 
 /** Polls until the check returns a value, for what the engine does after answering. */
 async function eventually(check, what) {

@@ -5,37 +5,13 @@
 // Exits non-zero, naming the step, when the engine answers anything the library cannot use.
 import assert from "node:assert/strict";
 import twilio from "twilio";
+import { digits, isDate, failure, complete } from "./support.mjs";
 
 const { ENGINE_URL, ACCOUNT_SID, AUTH_TOKEN } = process.env;
 const client = twilio(ACCOUNT_SID, AUTH_TOKEN);
 client.conversations.baseUrl = ENGINE_URL;
 const v1 = client.conversations.v1;
 const unique = `node-people-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-const digits = (n) => String(Math.floor(Math.random() * 10 ** n)).padStart(n, "0");
-const isDate = (value) => value instanceof Date && !Number.isNaN(value.getTime());
-
-/** The RestException a call rejects with (asserted to be one), to read its status and code. */
-async function failure(call) {
-  try {
-    await call();
-  } catch (error) {
-    assert.ok(error instanceof twilio.RestException, `expected a RestException, got ${error}`);
-    return error;
-  }
-  assert.fail("the call succeeded where the engine should have refused it");
-}
-
-/** Asserts the engine answered every field the library reads (null is an answer; a missing field is not). */
-function complete(...instances) {
-  for (const instance of instances.flat()) {
-    for (const [field, value] of Object.entries(instance.toJSON())) {
-      assert.notEqual(value, undefined, `${instance.constructor.name}.${field} answered`);
-      if (field.startsWith("date") || field.endsWith("DateCreated") || field.endsWith("DateUpdated")) {
-        assert.ok(value === null || (value instanceof Date && !Number.isNaN(value.getTime())), `${instance.constructor.name}.${field} is a date`);
-      }
-    }
-  }
-}
 
 const defaultService = (await v1.configuration().fetch()).defaultChatServiceSid;
 assert.match(defaultService, /^IS[0-9a-f]{32}$/);
