@@ -110,16 +110,7 @@ public sealed partial class ConversationGrain
         Feed.Notify(header.ChatServiceSid);
 
         // Activity as any message: an inactive conversation wakes, the timers restart.
-        var wakes = header.State == ConversationStates.Inactive;
-        Timers.MarkActivity(Now());
-        if (wakes)
-        {
-            await SaveAsync(new PendingChange(() => { }), changes: [.. StateEvents(header, State.Header!, "EVENT")]);
-        }
-        else if (State.InactiveTimer is not null || State.ClosedTimer is not null)
-        {
-            await TouchListAsync();
-        }
+        await MarkMessageActivityAsync(header);
         return message;
     }
 

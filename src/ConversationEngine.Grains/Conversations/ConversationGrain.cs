@@ -466,6 +466,24 @@ public sealed partial class ConversationGrain(
         return Task.FromResult(Page.Slice(State.Participants, start, pageSize));
     }
 
+    /// <summary>
+    /// A message was added: the timers restart. The log holds the message, and activation recovers
+    /// the activity time from it, so only waking an inactive conversation needs a write here.
+    /// </summary>
+    private async Task MarkMessageActivityAsync(ConversationSnapshot header)
+    {
+        var wakes = header.State == ConversationStates.Inactive;
+        Timers.MarkActivity(Now());
+        if (wakes)
+        {
+            await SaveAsync(new PendingChange(() => { }), changes: [.. StateEvents(header, State.Header!, "EVENT")]);
+        }
+        else if (State.InactiveTimer is not null || State.ClosedTimer is not null)
+        {
+            await TouchListAsync();
+        }
+    }
+
     public async Task<MessageSnapshot> AddMessageAsync(AddMessage command)
     {
         var header = await WritableAsync("add a message");
@@ -477,19 +495,7 @@ public sealed partial class ConversationGrain(
         }
 
         Feed.Notify(header.ChatServiceSid);
-
-        // The page holds the message, and activation recovers the activity time from it, so only
-        // waking an inactive conversation needs a write here.
-        var wakes = header.State == ConversationStates.Inactive;
-        Timers.MarkActivity(Now());
-        if (wakes)
-        {
-            await SaveAsync(new PendingChange(() => { }), changes: [.. StateEvents(header, State.Header!, "EVENT")]);
-        }
-        else if (State.InactiveTimer is not null || State.ClosedTimer is not null)
-        {
-            await TouchListAsync();
-        }
+        await MarkMessageActivityAsync(header);
 
         if (outbox is not null)
         {
