@@ -94,7 +94,8 @@ public sealed partial class LiveHub(IGrainFactory grains, IOptions<LiveOptions> 
         }
 
         await AnnounceConnectionsAsync(connection);
-        var current = await ConversationsOfAsync(connection.Caller.Identity, connection.UserKey);
+        var membership = await MembershipAsync(connection.Caller.Identity, connection.UserKey);
+        var current = membership.Where(m => m.Value).Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
         var feed = grains.GetGrain<IEventFeedGrain>(0);
         foreach (var conversationSid in current)
         {
@@ -103,7 +104,7 @@ public sealed partial class LiveHub(IGrainFactory grains, IOptions<LiveOptions> 
         }
 
         connection.Send(LiveFrames.Ready(connection.Caller.Identity, connection.Caller.ChatServiceSid, connection.Positions));
-        foreach (var gone in given.Keys.Where(sid => !current.Contains(sid)))
+        foreach (var gone in given.Keys.Where(sid => !membership.ContainsKey(sid)))
         {
             connection.Send(LiveFrames.Left(gone));
         }
@@ -182,13 +183,22 @@ public sealed partial class LiveHub(IGrainFactory grains, IOptions<LiveOptions> 
         }
     }
 
-    /// <summary>The conversations the identity takes part in now: its index, each entry checked against its conversation.</summary>
-    private async Task<HashSet<string>> ConversationsOfAsync(string identity, string userKey)
+    /// <summary>
+    /// Every conversation the identity takes part in now (its index, each entry checked against its
+    /// conversation), and whether it is open: closed ones are not followed (nothing but their
+    /// deletion can change them), so an agent's years of history cost nothing live.
+    /// </summary>
+    private async Task<Dictionary<string, bool>> MembershipAsync(string identity, string userKey)
     {
         var entries = await grains.GetGrain<IParticipantConversationsGrain>(userKey).ListAsync(0, descending: false, int.MaxValue);
-        var checks = entries.Select(e => e.ConversationSid).Distinct(StringComparer.Ordinal)
-            .Select(async sid => (Sid: sid, Participant: await grains.GetGrain<IConversationGrain>(sid).GetParticipantAsync(identity)));
-        return (await Task.WhenAll(checks)).Where(c => c.Participant is not null).Select(c => c.Sid).ToHashSet(StringComparer.Ordinal);
+        var checks = entries.Select(e => e.ConversationSid).Distinct(StringComparer.Ordinal).Select(async sid =>
+        {
+            var conversation = grains.GetGrain<IConversationGrain>(sid);
+            var participant = conversation.GetParticipantAsync(identity);
+            var state = (await conversation.GetAsync())?.State;
+            return (Sid: sid, Member: state is not null && await participant is not null, Open: state is not null && state != ConversationStates.Closed);
+        });
+        return (await Task.WhenAll(checks)).Where(c => c.Member).ToDictionary(c => c.Sid, c => c.Open, StringComparer.Ordinal);
     }
 
     private async Task AttachAsync(string conversationSid, LiveConnection connection, ILiveObserver observer)
@@ -454,17 +464,17 @@ public sealed partial class LiveHub(IGrainFactory grains, IOptions<LiveOptions> 
             {
                 var first = connections[0];
                 await AnnounceConnectionsAsync(first);
-                var current = await ConversationsOfAsync(first.Caller.Identity, userKey);
+                var membership = await MembershipAsync(first.Caller.Identity, userKey);
                 foreach (var connection in connections)
                 {
-                    foreach (var gone in connection.Positions.Keys.Where(sid => !current.Contains(sid)))
+                    foreach (var gone in connection.Positions.Keys.Where(sid => !membership.ContainsKey(sid)))
                     {
                         connection.Send(LiveFrames.Left(gone));
                         await DetachAsync(gone, connection);
                     }
                 }
 
-                foreach (var conversationSid in current)
+                foreach (var (conversationSid, _) in membership.Where(m => m.Value))
                 {
                     await Joined(userKey, conversationSid);
                 }
