@@ -20,6 +20,9 @@ public sealed class LiveOptions
 
     /// <summary>Connections one user may hold on one front end.</summary>
     public int MaxConnectionsPerUser { get; set; } = 10;
+
+    /// <summary>How often subscriptions are renewed and memberships looked at again (under the grains' 3-minute expiry).</summary>
+    public TimeSpan RefreshInterval { get; set; } = LiveSubscriptions.Refresh;
 }
 
 /// <summary>
@@ -34,6 +37,9 @@ public sealed partial class LiveHub(IGrainFactory grains, IOptions<LiveOptions> 
 
     private readonly ConcurrentDictionary<string, Follow> conversations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, List<LiveConnection>> users = new(StringComparer.Ordinal);
+
+    /// <summary>Per user: the identity index position the refresh has looked at up to (exclusive).</summary>
+    private readonly ConcurrentDictionary<string, long> indexSeen = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stopping = new();
     private ILiveObserver? reference;
@@ -149,6 +155,7 @@ public sealed partial class LiveHub(IGrainFactory grains, IOptions<LiveOptions> 
                 if (list.Count == 0)
                 {
                     users.TryRemove(connection.UserKey, out _);
+                    indexSeen.TryRemove(connection.UserKey, out _);
                 }
             }
         }
@@ -186,11 +193,22 @@ public sealed partial class LiveHub(IGrainFactory grains, IOptions<LiveOptions> 
     /// <summary>
     /// Every conversation the identity takes part in now (its index, each entry checked against its
     /// conversation), and whether it is open: closed ones are not followed (nothing but their
-    /// deletion can change them), so an agent's years of history cost nothing live.
+    /// deletion can change them). Read whole when a user connects; the refresh reads only what the
+    /// index added since.
     /// </summary>
     private async Task<Dictionary<string, bool>> MembershipAsync(string identity, string userKey)
     {
         var entries = await grains.GetGrain<IParticipantConversationsGrain>(userKey).ListAsync(0, descending: false, int.MaxValue);
+        if (entries.Count > 0)
+        {
+            indexSeen[userKey] = entries[^1].Position + 1;
+        }
+
+        return await MembershipAsync(identity, entries);
+    }
+
+    private async Task<Dictionary<string, bool>> MembershipAsync(string identity, IReadOnlyList<ParticipantConversationEntry> entries)
+    {
         var checks = entries.Select(e => e.ConversationSid).Distinct(StringComparer.Ordinal).Select(async sid =>
         {
             var conversation = grains.GetGrain<IConversationGrain>(sid);
@@ -464,19 +482,33 @@ public sealed partial class LiveHub(IGrainFactory grains, IOptions<LiveOptions> 
             {
                 var first = connections[0];
                 await AnnounceConnectionsAsync(first);
-                var membership = await MembershipAsync(first.Caller.Identity, userKey);
-                foreach (var connection in connections)
+                var identity = first.Caller.Identity;
+
+                // Leaves: only what is followed is checked. Joins: only index entries added since
+                // the last look (the index only appends), so history is never read again.
+                var followed = connections.SelectMany(c => c.Positions.Keys).ToHashSet(StringComparer.Ordinal);
+                var stillIn = await Task.WhenAll(followed.Select(async sid =>
+                    (Sid: sid, In: await grains.GetGrain<IConversationGrain>(sid).GetParticipantAsync(identity) is not null)));
+                foreach (var (gone, _) in stillIn.Where(c => !c.In))
                 {
-                    foreach (var gone in connection.Positions.Keys.Where(sid => !membership.ContainsKey(sid)))
+                    foreach (var connection in connections.Where(c => c.Follows(gone)))
                     {
                         connection.Send(LiveFrames.Left(gone));
                         await DetachAsync(gone, connection);
                     }
                 }
 
+                var seen = indexSeen.GetValueOrDefault(userKey);
+                var added = await grains.GetGrain<IParticipantConversationsGrain>(userKey).ListAsync(seen, descending: false, 1000);
+                var membership = await MembershipAsync(identity, added);
                 foreach (var (conversationSid, _) in membership.Where(m => m.Value))
                 {
                     await Joined(userKey, conversationSid);
+                }
+
+                if (added.Count > 0)
+                {
+                    indexSeen[userKey] = added[^1].Position + 1;
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -488,7 +520,7 @@ public sealed partial class LiveHub(IGrainFactory grains, IOptions<LiveOptions> 
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        refresh = new Timer(_ => _ = RefreshAsync(), null, LiveSubscriptions.Refresh, LiveSubscriptions.Refresh);
+        refresh = new Timer(_ => _ = RefreshAsync(), null, Options.RefreshInterval, Options.RefreshInterval);
         return Task.CompletedTask;
     }
 

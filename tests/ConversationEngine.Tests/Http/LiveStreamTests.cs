@@ -205,6 +205,39 @@ public sealed class LiveStreamTests(EngineFixture fixture)
         Assert.Contains("401", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Frequent_refreshes_deliver_nothing_twice_and_still_follow_joins_and_leaves()
+    {
+        await using var host = await EngineHost.StartAsync(settings: new Dictionary<string, string?> { ["Live:RefreshInterval"] = "00:00:00.300" });
+        var service = (string)(await host.Client.PostFormAsync("/v1/Services", ("FriendlyName", "refresh")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        var conversation = (string)(await host.Client.PostFormAsync($"/v1/Services/{service}/Conversations", ("FriendlyName", "a")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        await host.Client.PostFormAsync($"/v1/Services/{service}/Conversations/{conversation}/Participants", ("Identity", "agent.ana")).ExpectAsync(HttpStatusCode.Created);
+        await using var live = await LiveClient.ConnectAsync(host.BaseUrl, AccessTokens.Mint("agent.ana", service));
+        await live.NextAsync("ready");
+
+        for (var i = 0; i < 8; i++)
+        {
+            await host.Client.PostFormAsync($"/v1/Services/{service}/Conversations/{conversation}/Messages", ("Author", "customer"), ("Body", $"m{i}")).ExpectAsync(HttpStatusCode.Created);
+            await Task.Delay(150);
+        }
+
+        var second = (string)(await host.Client.PostFormAsync($"/v1/Services/{service}/Conversations", ("FriendlyName", "b")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        var participant = await host.Client.PostFormAsync($"/v1/Services/{service}/Conversations/{second}/Participants", ("Identity", "agent.ana")).ExpectAsync(HttpStatusCode.Created);
+        await live.NextAsync(f => (string?)f["type"] == "joined" && (string?)f["conversation_sid"] == second);
+        await host.Client.PostFormAsync($"/v1/Services/{service}/Conversations/{second}/Messages", ("Author", "customer"), ("Body", "in b")).ExpectAsync(HttpStatusCode.Created);
+        await live.NextAsync(f => (string?)f["data"]?["Body"] == "in b");
+        await host.Client.DeleteAsync($"/v1/Services/{service}/Conversations/{second}/Participants/{participant["sid"]}").ExpectAsync(HttpStatusCode.NoContent);
+        await live.NextAsync(f => (string?)f["type"] == "left" && (string?)f["conversation_sid"] == second);
+        await Task.Delay(1000);
+
+        var frames = live.Received;
+        var events = frames.Where(f => (string?)f["type"] == "event").Select(f => $"{f["conversation_sid"]}:{f["sequence"]}").ToList();
+        Assert.Equal(events.Distinct(), events);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"m{i}"), frames.Where(f => (string?)f["event_type"] == "onMessageAdded" && (string?)f["conversation_sid"] == conversation).Select(f => (string?)f["data"]!["Body"]));
+        Assert.Single(frames, f => (string?)f["type"] == "joined" && (string?)f["conversation_sid"] == second);
+        Assert.Single(frames, f => (string?)f["type"] == "left" && (string?)f["conversation_sid"] == second);
+    }
+
     private async Task PostMessageAsync(string service, string conversation, string author, string body) =>
         await Account.PostFormAsync($"/v1/Services/{service}/Conversations/{conversation}/Messages", ("Author", author), ("Body", body)).ExpectAsync(HttpStatusCode.Created);
 
