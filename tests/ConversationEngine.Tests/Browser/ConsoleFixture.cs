@@ -58,7 +58,31 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
     {
         var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, BaseURL = Host.BaseUrl });
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        var problems = new ConcurrentQueue<string>();
+        Problems[page] = problems;
+        page.PageError += (_, error) => problems.Enqueue("uncaught: " + error);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                problems.Enqueue("CSP: " + message.Text);
+            }
+        };
+        return page;
+    }
+
+    private ConcurrentDictionary<IPage, ConcurrentQueue<string>> Problems { get; } = new();
+
+    /// <summary>Closes the page's context, asserting its scripts threw nothing and the CSP refused nothing.</summary>
+    public async Task CloseAsync(params IPage[] pages)
+    {
+        foreach (var page in pages)
+        {
+            await page.Context.CloseAsync();
+            Problems.TryRemove(page, out var problems);
+            Assert.Empty(problems ?? []);
+        }
     }
 
     /// <summary>Opens the console and signs in with a pasted token; returns once the stream is live.</summary>

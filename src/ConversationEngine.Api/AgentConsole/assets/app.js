@@ -23,6 +23,8 @@ let current = null;
 let listLoaded = false;
 let lastTypingSent = 0;
 let typingTimer = null;
+/** Conversations being handed over by this agent: sid → receiving identity. */
+const transfers = new Map();
 
 // ---- sign-in ------------------------------------------------------------------------------
 
@@ -163,7 +165,7 @@ function removeConversation(sid, why) {
   renderList();
   if (current?.sid === sid) {
     closeView();
-    $('list-empty').textContent = why;
+    $('notice').textContent = why;
   }
 }
 
@@ -171,6 +173,7 @@ function renderList() {
   const list = $('conversation-list');
   const sorted = [...conversations.values()].sort((a, b) => b.activity - a.activity);
   const existing = new Map([...list.children].map(li => [li.dataset.sid, li]));
+  let position = 0;
   for (const entry of sorted) {
     let li = existing.get(entry.sid);
     existing.delete(entry.sid);
@@ -192,7 +195,13 @@ function renderList() {
     button.querySelector('.time').textContent = entry.activity ? new Date(entry.activity).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
     button.setAttribute('aria-current', String(current?.sid === entry.sid));
     button.setAttribute('aria-label', `${entry.name}${entry.unread ? `, ${entry.unread} unread` : ''}${entry.preview ? `. ${entry.preview}` : ''}`);
-    list.append(li); // moves it to its place in the order; focus stays on a moved button
+    const at = list.children[position++];
+    if (at !== li) {
+      // Only what is out of place moves; a moved button that had the focus gets it back.
+      const focused = li.contains(document.activeElement);
+      list.insertBefore(li, at ?? null);
+      if (focused) button.focus();
+    }
   }
   for (const li of existing.values()) li.remove();
   $('list-empty').hidden = conversations.size > 0;
@@ -204,6 +213,7 @@ async function openConversation(sid) {
   const entry = conversations.get(sid);
   if (!entry) return;
   current = { sid, messages: new Map(), next: null, receipts: new Map(), participants: [] };
+  $('notice').textContent = '';
   $('no-selection').hidden = true;
   $('conversation').hidden = false;
   $('app').classList.add('viewing');
@@ -413,11 +423,16 @@ $('transfer-form').addEventListener('submit', async e => {
   e.preventDefault();
   const to = $('transfer-to').value.trim();
   if (!current || !to) return;
+  const sid = current.sid;
+  // The stream's `left` may come before the answer: it reads the notice from here.
+  transfers.set(sid, to);
   try {
-    await api.transfer(current.sid, to);
+    await api.transfer(sid, to);
     $('transfer-to').value = '';
-    removeConversation(current.sid, `Transferred to ${to}.`);
+    removeConversation(sid, `Transferred to ${to}.`);
+    $('notice').textContent = `Transferred to ${to}.`;
   } catch (error) {
+    transfers.delete(sid);
     showError(error);
   }
 });
@@ -465,7 +480,7 @@ async function onFrame(frame) {
       await addConversation(sid);
       return;
     case 'left':
-      removeConversation(sid, 'You are no longer in that conversation.');
+      removeConversation(sid, transfers.has(sid) ? `Transferred to ${transfers.get(sid)}.` : 'You are no longer in that conversation.');
       return;
     case 'typing':
       if (current?.sid === sid && frame.identity !== api.identity) {
