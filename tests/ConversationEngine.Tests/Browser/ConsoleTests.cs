@@ -82,6 +82,33 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
     }
 
     [Fact]
+    public async Task Reply_to_a_contact_who_opted_out_shows_failed_with_twilios_error_code()
+    {
+        var agent = NewAgent();
+        var (conversation, customer) = await fixture.ConversationAsync("Opted out", agent);
+        using (var stop = await Host.PostSignedAsync(SignedWebhooks.MessagesPath,
+            SignedWebhooks.Inbound("SM" + Guid.NewGuid().ToString("N"), customer, ConsoleFixture.OurNumber, "STOP")))
+        {
+            Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
+        }
+
+        var page = await fixture.SignInAsync(agent);
+        await Item(page, conversation).GetByRole(AriaRole.Button).ClickAsync();
+        var box = page.GetByLabel("Message", new() { Exact = true });
+        await box.FillAsync("Your refund is done");
+        await box.PressAsync("Enter");
+
+        var delivery = page.Locator("#messages .message.mine .delivery");
+        await Assertions.Expect(delivery).ToHaveTextAsync("✗ failed (error 21610)", new() { Timeout = 15_000 });
+
+        // Shown again from the message's receipts when the conversation is opened afresh.
+        await page.ReloadAsync();
+        await Item(page, conversation).GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(delivery).ToHaveTextAsync("✗ failed (error 21610)");
+        await fixture.CloseAsync(page);
+    }
+
+    [Fact]
     public async Task Transfer_reaches_the_second_agent_live_and_a_refused_one_shows_why()
     {
         var giver = NewAgent();

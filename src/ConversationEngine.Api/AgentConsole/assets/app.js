@@ -329,7 +329,8 @@ function renderDelivery(messageSid) {
   }
   node.hidden = !state;
   node.dataset.state = state ?? '';
-  node.textContent = state ? `✓ ${text}` : '';
+  const mark = state === 'failed' || state === 'undelivered' ? '✗' : state === 'sending' ? '…' : '✓';
+  node.textContent = state ? `${mark} ${text}` : '';
   node.setAttribute('aria-label', `Delivery: ${text}`);
 }
 
