@@ -76,7 +76,7 @@ public static class ConsoleEndpoints
     /// <c>ChatServiceSid</c> (the account's default service otherwise); answers <c>{"token": …}</c>,
     /// an Access Token with a chat grant for an hour, signed with the first configured API key.
     /// </summary>
-    private static async Task<Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<TokenResponse>> DevelopmentTokenAsync(HttpRequest request, IOptions<ConsoleOptions> console, IOptions<EngineOptions> engine, IGrainFactory grains)
+    private static async Task<Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<TokenResponse>> DevelopmentTokenAsync(HttpRequest request, IOptions<ConsoleOptions> console, IOptions<EngineOptions> engine, IGrainFactory grains, TimeProvider clock)
     {
         if (!console.Value.DevelopmentSignIn)
         {
@@ -104,7 +104,7 @@ public static class ConsoleEndpoints
 
         var key = engine.Value.ApiKeys.FirstOrDefault() ?? throw new InvalidOperationException("No API key to sign tokens with (one is generated when Console:DevelopmentSignIn is set at start)");
         var token = new Token(engine.Value.AccountSid, key.Sid, key.Secret, identity: identity,
-            expiration: DateTime.UtcNow.AddHours(1),
+            expiration: clock.GetUtcNow().UtcDateTime.AddHours(1),
             grants: new HashSet<IGrant> { new ChatGrant { ServiceSid = service } });
         return TypedResults.Json(new TokenResponse(token.ToJwt()));
     }
