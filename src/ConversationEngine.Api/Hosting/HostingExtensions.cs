@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ConversationEngine.Api.AgentConsole;
 using ConversationEngine.Api.Http;
 using ConversationEngine.Api.Live;
 using ConversationEngine.Api.Resources;
@@ -25,7 +26,8 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddConversationEngine(this WebApplicationBuilder builder)
     {
         var engine = builder.Configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
-        Credentials.Complete(engine);
+        var console = builder.Configuration.GetSection(AgentConsole.ConsoleOptions.Section).Get<AgentConsole.ConsoleOptions>() ?? new AgentConsole.ConsoleOptions();
+        Credentials.Complete(engine, needsApiKey: console.DevelopmentSignIn);
         builder.Services.AddValidatedOptions<EngineOptions>(builder.Configuration.GetSection(EngineOptions.Section))
             .PostConfigure(o =>
             {
@@ -33,6 +35,12 @@ public static class HostingExtensions
                 if (string.IsNullOrEmpty(o.AuthToken))
                 {
                     o.AuthToken = engine.AuthToken;
+                }
+
+                // A key generated for the console's development sign-in (none configured).
+                if (o.ApiKeys.Count == 0)
+                {
+                    o.ApiKeys.AddRange(engine.ApiKeys);
                 }
             })
             .ValidateWith<EngineOptions, EngineOptionsValidator>();
@@ -114,6 +122,7 @@ public static class HostingExtensions
         services.AddValidatedOptions<Live.LiveOptions>().BindConfiguration(Live.LiveOptions.Section);
         services.TryAddSingleton<Live.LiveHub>();
         services.AddHostedService(s => s.GetRequiredService<Live.LiveHub>());
+        services.AddOptions<AgentConsole.ConsoleOptions>().BindConfiguration(AgentConsole.ConsoleOptions.Section);
         services.AddProblemDetails();
         services.AddValidatedOptions<FailedAuthOptions>().ValidateWith<FailedAuthOptions, FailedAuthOptionsValidator>();
         services.TryAddSingleton<FailedAuthenticationLimiter>();
@@ -139,6 +148,7 @@ public static class HostingExtensions
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription().AllowAnonymous();
         app.MapOpenApi();
         app.MapLiveEndpoints();
+        app.MapConsoleEndpoints();
         // Every resource checks a user caller's roles first (account credentials pass through).
         var api = app.MapGroup("").AddEndpointFilter<UserAccessFilter>();
         api.MapConfigurationEndpoints();
