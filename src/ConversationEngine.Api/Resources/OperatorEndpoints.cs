@@ -61,6 +61,7 @@ public static class OperatorEndpoints
         group.MapGet("/Deliveries/{ConversationSid}/{MessageSid}", FetchDeliveryAsync).WithName("FetchMessageDelivery");
         group.MapGet("/Sandbox/Messages", ListSandboxAsync).WithName("ListSandboxMessages");
         routes.MapHandoverEndpoints();
+        routes.MapConsentEndpoints();
         return routes;
     }
 

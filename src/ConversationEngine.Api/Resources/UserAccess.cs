@@ -57,6 +57,7 @@ public sealed partial class UserAccessFilter(IGrainFactory grains, ConversationL
         ["ListRole"] = _ => Task.CompletedTask,
         ["CreateConversationTransfer"] = c => c.TransferAsync(),
         ["CreateConversationReopen"] = c => c.ReopenAsync(),
+        ["FetchConversationParticipantConsent"] = c => c.MemberAsync(),
     };
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -73,6 +73,7 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
         Assert.Equal("Yes, it is on its way.\nAnything else?", (string?)sent["body"]);
         await Assertions.Expect(page.Locator("#participants")).ToContainTextAsync(customer);
         await Assertions.Expect(page.Locator("#participants")).ToContainTextAsync("sms");
+        await Assertions.Expect(page.Locator("#participants .consent")).ToHaveTextAsync("subscribed");
         await ConsoleFixture.ScreenshotAsync(page, "desktop-conversation");
 
         // The read horizon followed what was shown.
@@ -100,6 +101,7 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
 
         var delivery = page.Locator("#messages .message.mine .delivery");
         await Assertions.Expect(delivery).ToHaveTextAsync("✗ failed (error 21610)", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#participants .consent.opted-out")).ToHaveTextAsync("opted out (STOP)");
 
         // Shown again from the message's receipts when the conversation is opened afresh.
         await page.ReloadAsync();

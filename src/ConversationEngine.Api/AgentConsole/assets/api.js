@@ -86,6 +86,10 @@ export class Api {
 
   participants(sid) { return this.request('GET', `${this.servicePath}/Conversations/${sid}/Participants?PageSize=100`); }
 
+  consent(sid, participantSid) {
+    return this.request('GET', `/engine/v1/Services/${this.service}/Conversations/${sid}/Participants/${participantSid}/Consent`);
+  }
+
   transfer(sid, to) {
     return this.request('POST', `/engine/v1/Services/${this.service}/Conversations/${sid}/Transfer`, { From: this.identity, To: to });
   }

@@ -277,8 +277,25 @@ async function loadParticipants() {
     const item = el('li', {}, el('span', { className: 'channel' }, channel), who);
     if (p.identity === api.identity) item.append(' (you)');
     if (binding?.proxy_address) item.append(el('span', { className: 'hint' }, ` via ${binding.proxy_address}`));
+    if (binding?.address) showConsent(sid, p.sid, item);
     return item;
   }));
+}
+
+/** A messaging participant's consent: opted out (STOP…) or subscribed, and WhatsApp's open window. */
+async function showConsent(sid, participantSid, item) {
+  try {
+    const consent = await api.consent(sid, participantSid);
+    if (current?.sid !== sid || consent.opted_out === null) return;
+    const label = consent.opted_out ? `opted out${consent.last_keyword ? ` (${consent.last_keyword})` : ''}` : 'subscribed';
+    item.append(' ', el('span', { className: consent.opted_out ? 'consent opted-out' : 'consent' }, label));
+    if (consent.whatsapp_window_ends) {
+      const open = new Date(consent.whatsapp_window_ends) > new Date();
+      item.append(el('span', { className: 'hint' }, open ? ` · window open until ${new Date(consent.whatsapp_window_ends).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : ' · window closed (templates only)'));
+    }
+  } catch (error) {
+    // Consent is shown when it can be read; sending still applies it.
+  }
 }
 
 function addMessage(m) {
