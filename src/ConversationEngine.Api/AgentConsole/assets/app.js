@@ -275,6 +275,7 @@ async function loadParticipants() {
     const channel = binding?.type ?? 'chat';
     const who = p.identity ?? binding?.address ?? p.sid;
     const item = el('li', {}, el('span', { className: 'channel' }, channel), who);
+    if (p.identity) item.dataset.identity = p.identity;
     if (p.identity === api.identity) item.append(' (you)');
     if (binding?.proxy_address) item.append(el('span', { className: 'hint' }, ` via ${binding.proxy_address}`));
     if (binding?.address) showConsent(sid, p.sid, item);
@@ -505,6 +506,12 @@ async function onFrame(frame) {
         $('typing').textContent = `${frame.identity} is typing…`;
         clearTimeout(typingTimer);
         typingTimer = setTimeout(() => { $('typing').textContent = ''; }, TypingShownFor);
+      }
+      return;
+    case 'reachability':
+      if (current?.sid === sid) {
+        const item = [...$('participants').children].find(li => li.dataset.identity === frame.identity);
+        item?.classList.toggle('online', frame.online === true);
       }
       return;
     case 'event':
