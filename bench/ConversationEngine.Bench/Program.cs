@@ -68,7 +68,7 @@
 //     rate once settled against the rate before, whether every acknowledged message is stored, and
 //     for each refusal (503, 504, broken connection) how many were stored after all.
 //
-//   live [--agents 1000] [--per-agent 5] [--rate 200] [--warmup 10] [--duration 60] [--connections 16]
+//   live [--agents 1000] [--per-agent 5] [--rate 200] [--warmup 5] [--duration 60] [--connections 16]
 //        [--away 5000] [--connect-parallel 64] [--api PATH] [--out FILE] [--keep]
 //     The agents' live stream (/engine/v1/Stream) on one Release front end process (SQLite): --agents
 //     WebSocket clients in this process, each with its own Access Token (Twilio's C# library) and

@@ -64,6 +64,32 @@ internal sealed class LiveRun
         public ConcurrentDictionary<string, (int Conversation, long Sequence)> Accepted { get; } = new(StringComparer.Ordinal);
 
         public CellResult? Load { get; set; }
+
+        /// <summary>CPU over the whole phase (warm-up included).</summary>
+        public Cpu? Cpu { get; set; }
+
+        public double Seconds { get; set; }
+    }
+
+    /// <summary>CPU time so far, in seconds: the engine process, this process, and the whole machine (busy and all, from /proc/stat).</summary>
+    private sealed record Cpu(double Engine, double Bench, double MachineBusy, double MachineAll)
+    {
+        public static async Task<Cpu> ReadAsync(int engine)
+        {
+            var hertz = 100.0;
+            var stat = await File.ReadAllTextAsync($"/proc/{engine}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // After the command: state is field 3, utime 14 and stime 15 (1-based, of the whole line).
+            var engineSeconds = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / hertz;
+            var machine = (await File.ReadAllLinesAsync("/proc/stat"))[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            var idle = machine[3] + machine[4];
+            return new Cpu(engineSeconds, Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, (machine.Sum() - idle) / hertz, machine.Sum() / hertz);
+        }
+
+        public static Cpu operator -(Cpu a, Cpu b) => new(a.Engine - b.Engine, a.Bench - b.Bench, a.MachineBusy - b.MachineBusy, a.MachineAll - b.MachineAll);
+
+        public string Describe(double seconds, long messages) => Invariant(
+            $"engine {Engine / seconds:P0} of a core ({Engine * 1000 / messages:F2} ms CPU per message), bench {Bench / seconds:P0}, other processes {(MachineBusy - Engine - Bench) / seconds:P0}; machine busy {MachineBusy / MachineAll:P0} of {Environment.ProcessorCount} cores");
     }
 
     private sealed record Memory(long HeapBytes, long RssBytes)
@@ -104,7 +130,7 @@ internal sealed class LiveRun
 
         // Baseline: the same posts with no agent connected.
         Console.Write(Invariant($"{"baseline: posts, no agent connected",-44} "));
-        var baseline = await PostPhaseAsync(client, service, sids, "b");
+        var baseline = await PostPhaseAsync(client, service, sids, "b", engine.Id);
         Console.WriteLine(Invariant($"POST {baseline.Load!.Rate:F0}/s p50 {baseline.Load.P50:F1} ms p99 {baseline.Load.P99:F1} ms non-2xx {baseline.Load.Errors} late {baseline.Load.Behind}"));
         var baselineSent = SentToAnswered(baseline);
 
@@ -125,7 +151,7 @@ internal sealed class LiveRun
 
         // The live phase: the same posts with every agent connected.
         Console.Write(Invariant($"{"live: posts, every agent connected",-44} "));
-        var live = await PostPhaseAsync(client, service, sids, "l");
+        var live = await PostPhaseAsync(client, service, sids, "l", engine.Id);
         var liveExpected = live.Accepted.Count;
         await WaitForAsync(() => agents.Sum(a => a.Frames.Count(f => f.Body?.StartsWith('l') == true)) >= liveExpected, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -134,6 +160,13 @@ internal sealed class LiveRun
         var measured = liveFrames.Where(f => f.EventType == MessageAdded && Key(f.Body) is { } k && k >= firstMeasured && live.Sent[k] != 0).ToList();
         var endToEnd = Latencies.Of(measured.Select(f => Milliseconds(f.Received - live.Sent[Key(f.Body)!.Value])));
         var afterAnswer = Latencies.Of(measured.Where(f => live.Answered[Key(f.Body)!.Value] != 0).Select(f => Milliseconds(f.Received - live.Answered[Key(f.Body)!.Value])));
+        // The slowest 1 % of frames: how much of each was the POST (sent → answered) and how much came after the answer.
+        var tail = measured.Where(f => live.Answered[Key(f.Body)!.Value] != 0)
+            .Select(f => (Total: Milliseconds(f.Received - live.Sent[Key(f.Body)!.Value]), Post: Milliseconds(live.Answered[Key(f.Body)!.Value] - live.Sent[Key(f.Body)!.Value])))
+            .OrderByDescending(t => t.Total).Take(Math.Max(1, measured.Count / 100)).ToList();
+        var tailPost = Latencies.Of(tail.Select(t => t.Post));
+        var tailAfter = Latencies.Of(tail.Select(t => t.Total - t.Post));
+        var tailShare = tail.Sum(t => Math.Min(t.Post, t.Total)) / Math.Max(1e-9, tail.Sum(t => t.Total));
         var fromDate = Latencies.Of(measured.Select(f => (double)(f.ReceivedUnixMs - f.DateUnixMs)));
         var liveSent = SentToAnswered(live);
         var (liveCheck, liveFailed) = Check(agents, live, liveFrames, sids, "live", connection: 1);
@@ -198,6 +231,10 @@ internal sealed class LiveRun
         rows.Add(Invariant($"| ″{(liveFailed ? " **(check failed)**" : "")} | **POST sent → onMessageAdded frame read by the agent's client** ({endToEnd.Count} messages) | | **{endToEnd}** | | p99 {Ratio(endToEnd.P99, baselineSent.P99)} of the baseline POST |"));
         rows.Add(Invariant($"| ″ | POST answered → frame read (negative: the frame came first) | | {afterAnswer} | | |"));
         rows.Add(Invariant($"| ″ | the event's `date` (engine clock, ms) → frame read (wall clock) | | {fromDate} | | |"));
+        rows.Add(Invariant($"| ″ | the slowest 1 % of frames ({tail.Count}, from {(tail.Count > 0 ? tail[^1].Total : double.NaN):F1} ms): their POST sent → answered | | {tailPost} | | {tailShare:P0} of their time |"));
+        rows.Add(Invariant($"| ″ | ″ their POST answered → frame read | | {tailAfter} | | |"));
+        rows.Add(Invariant($"| CPU over each post phase (warm-up included) | baseline, no agent | | {baseline.Cpu!.Describe(baseline.Seconds, baseline.Accepted.Count)} | | 1 |"));
+        rows.Add(Invariant($"| ″ | live, {settings.Agents} agents | | {live.Cpu!.Describe(live.Seconds, live.Accepted.Count)} | | engine CPU {Ratio(live.Cpu.Engine / live.Accepted.Count, baseline.Cpu.Engine / baseline.Accepted.Count)} |"));
         rows.Add(Invariant($"| first connect, {settings.Agents} agents ({settings.ConnectParallel} at a time) | connect + hello → ready, per agent | | {readyLatencies} | {connectFailures} | |"));
         rows.Add(Invariant($"| ″ | all {settings.Agents} ready | | {connected:F0} ms | | 1 |"));
         rows.Add(Invariant($"| reconnect with positions, {settings.Agents} agents, {away.Accepted.Count} messages missed{(resumeFailed ? " **(check failed)**" : "")} | all ready | | {reconnectReady:F0} ms | {reconnectFailures} | {Ratio(reconnectReady, connected)} |"));
@@ -244,11 +281,15 @@ internal sealed class LiveRun
     private static Latencies SentToAnswered(Posts posts) =>
         Latencies.Of(Enumerable.Range(0, posts.Sent.Length).Where(i => posts.Sent[i] != 0 && posts.Answered[i] != 0).Select(i => Milliseconds(posts.Answered[i] - posts.Sent[i])));
 
-    private async Task<Posts> PostPhaseAsync(HttpClient client, string service, string[] sids, string prefix)
+    private async Task<Posts> PostPhaseAsync(HttpClient client, string service, string[] sids, string prefix, int engine)
     {
         var posts = new Posts((int)Math.Ceiling(settings.Rate * (settings.Warmup + settings.Duration).TotalSeconds) + settings.Connections + 1);
+        var before = await Cpu.ReadAsync(engine);
+        var clock = Stopwatch.StartNew();
         posts.Load = await LoadGenerator.OpenAsync(settings.Connections, settings.Rate, settings.Warmup, settings.Duration, async (_, sequence) =>
             (await PostMessageAsync(client, service, sids, prefix, sequence, posts)).Sid is not null);
+        posts.Seconds = clock.Elapsed.TotalSeconds;
+        posts.Cpu = await Cpu.ReadAsync(engine) - before;
         return posts;
     }
 
@@ -501,7 +542,7 @@ internal sealed class LiveRun
                 agents,
                 (int)arguments.Number("--per-agent", 5),
                 arguments.Number("--rate", 200),
-                TimeSpan.FromSeconds(arguments.Number("--warmup", 10)),
+                TimeSpan.FromSeconds(arguments.Number("--warmup", 5)),
                 TimeSpan.FromSeconds(arguments.Number("--duration", 60)),
                 (int)arguments.Number("--connections", 16),
                 (int)arguments.Number("--away", 5000),
