@@ -109,6 +109,7 @@ internal sealed class LiveRun
         var args = BenchArguments.EngineProcess(url, data, Account, AuthToken, postgres: null);
         args.AddRange(["--Engine:ApiKeys:0:Sid", KeySid, "--Engine:ApiKeys:0:Secret", KeySecret]);
         await using var engine = await ChildProcess.StartAsync(settings.ApiDll, args, url, Path.Combine(data, "engine.log"));
+        var engineUp = Stopwatch.GetTimestamp();
         using var client = Client(url, settings.Connections);
 
         // Set-up: a service, its users, the conversations, one agent (chat participant) in each.
@@ -166,6 +167,10 @@ internal sealed class LiveRun
             .OrderByDescending(t => t.Total).Take(Math.Max(1, measured.Count / 100)).ToList();
         var tailPost = Latencies.Of(tail.Select(t => t.Post));
         var tailAfter = Latencies.Of(tail.Select(t => t.Total - t.Post));
+        // When the slow frames came, in seconds since the engine answered /healthz (its hosted services, the live hub's minute timer among them, start then).
+        var slowSeconds = measured.Where(f => Milliseconds(f.Received - live.Sent[Key(f.Body)!.Value]) > 50)
+            .GroupBy(f => (int)(Milliseconds(live.Sent[Key(f.Body)!.Value] - engineUp) / 1000))
+            .OrderBy(g => g.Key).Select(g => Invariant($"{g.Key} s: {g.Count()}")).ToList();
         var tailShare = tail.Sum(t => Math.Min(t.Post, t.Total)) / Math.Max(1e-9, tail.Sum(t => t.Total));
         var fromDate = Latencies.Of(measured.Select(f => (double)(f.ReceivedUnixMs - f.DateUnixMs)));
         var liveSent = SentToAnswered(live);
@@ -246,6 +251,7 @@ internal sealed class LiveRun
         rows.Add(Invariant($"| ″ | every agent gone again (after the reconnect phase) | | {after} | | |"));
 
         notes.Add("live: " + liveCheck);
+        notes.Add(Invariant($"live: frames slower than 50 ms (POST sent → frame read) by the second their POST was sent, counted from the engine's /healthz answer (its hosted services start then, and the live hub's refresh runs every minute after): {(slowSeconds.Count == 0 ? "none" : string.Join(", ", slowSeconds))}."));
         notes.Add("reconnect: " + resumeCheck);
         notes.Add(Invariant($"reconnect: {away.Accepted.Count} of {settings.Away} messages accepted while every agent was away, posted in {awayPosted.TotalSeconds:F1} s ({settings.Connections} connections, as fast as answered) after every socket was aborted (no close handshake) and 2 s for the engine to notice."));
         notes.Add("frames other than ready/event: " + (others.Count == 0 ? "none" : string.Join(", ", others)) + ".");
