@@ -68,6 +68,20 @@
 //     rate once settled against the rate before, whether every acknowledged message is stored, and
 //     for each refusal (503, 504, broken connection) how many were stored after all.
 //
+//   live [--agents 1000] [--per-agent 5] [--rate 200] [--warmup 5] [--duration 60] [--connections 16]
+//        [--away 5000] [--connect-parallel 64] [--api PATH] [--out FILE] [--keep]
+//     The agents' live stream (/engine/v1/Stream) on one Release front end process (SQLite): --agents
+//     WebSocket clients in this process, each with its own Access Token (Twilio's C# library) and
+//     the agent of --per-agent conversations; messages posted over REST at --rate (open loop). POST
+//     sent → onMessageAdded frame read by the agent's client, every event checked (once, in order,
+//     gapless per conversation); the engine's managed heap (dotnet-gcdump, which needs
+//     `dotnet tool install -g dotnet-gcdump`) and working set per connected agent; every socket
+//     aborted, --away messages posted, every agent reconnected with its positions: time until all
+//     caught up, every missed event once. Baselines in the same run: the same posts before any
+//     agent connected, the first connect of every agent. Written to bench/results/live-<date>.md.
+//     Build first: dotnet build -c Release ConversationEngine.sln; then
+//     dotnet bench/ConversationEngine.Bench/bin/Release/net10.0/ConversationEngine.Bench.dll live
+//
 //   dotnet run -c Release --project bench/ConversationEngine.Bench -- append 100000 10000
 using System.Diagnostics;
 using System.Globalization;
@@ -99,6 +113,12 @@ if (mode == "webhooks")
 if (mode == "failover")
 {
     await ConversationEngine.Bench.Failover.FailoverRun.RunAsync(args[1..]);
+    return;
+}
+
+if (mode == "live")
+{
+    await ConversationEngine.Bench.Live.LiveRun.RunAsync(args[1..]);
     return;
 }
 

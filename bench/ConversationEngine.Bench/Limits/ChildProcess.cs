@@ -25,6 +25,9 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public string LogPath { get; }
 
+    /// <summary>The process id (the engine itself: <c>dotnet dll</c> runs the app in the host's process).</summary>
+    public int Id => process.Id;
+
     /// <summary>Starts <c>dotnet dll args</c> in the dll's folder (where its appsettings.json is) and waits for <c>/healthz</c>.</summary>
     public static async Task<ChildProcess> StartAsync(string dll, IEnumerable<string> args, Uri baseAddress, string logPath)
     {
