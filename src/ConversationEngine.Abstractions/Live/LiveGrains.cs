@@ -36,8 +36,9 @@ public interface ILiveObserver : IGrainObserver
 [Alias("ConversationEngine.IConversationLiveGrain")]
 public interface IConversationLiveGrain : IGrainWithStringKey
 {
+    /// <summary>Subscribes (or renews); returns the highest sequence this activation was told of (0: none yet).</summary>
     [Alias("Subscribe")]
-    Task SubscribeAsync(ILiveObserver observer);
+    Task<long> SubscribeAsync(ILiveObserver observer);
 
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(ILiveObserver observer);

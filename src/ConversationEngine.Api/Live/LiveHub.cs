@@ -265,6 +265,15 @@ public sealed partial class LiveHub(IGrainFactory grains, IOptions<LiveOptions> 
         }
     }
 
+    /// <summary>Whether a connection following the conversation here has not had everything up to <paramref name="sequence"/>.</summary>
+    private static bool Behind(Follow follow, long sequence)
+    {
+        lock (follow)
+        {
+            return follow.Connections.Any(c => c.Position(follow.ConversationSid) is { } position && position < sequence);
+        }
+    }
+
     /// <summary>Reads the conversation's feed after the lowest position of its connections here and hands each what it lacks; one pump at a time per conversation.</summary>
     private void Pump(Follow follow)
     {
@@ -451,8 +460,13 @@ public sealed partial class LiveHub(IGrainFactory grains, IOptions<LiveOptions> 
 
                 if (any)
                 {
-                    await grains.GetGrain<IConversationLiveGrain>(conversationSid).SubscribeAsync(observer);
-                    Pump(follow);
+                    // Pumped only when a hint may have been lost: the grain was told of more than
+                    // some connection here has, or it is a new activation that knows nothing.
+                    var notified = await grains.GetGrain<IConversationLiveGrain>(conversationSid).SubscribeAsync(observer);
+                    if (notified == 0 || Behind(follow, notified))
+                    {
+                        Pump(follow);
+                    }
                 }
                 else
                 {

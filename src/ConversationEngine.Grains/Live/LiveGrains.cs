@@ -22,10 +22,12 @@ public sealed partial class ConversationLiveGrain(ILogger<ConversationLiveGrain>
 {
     private readonly ObserverManager<ILiveObserver> observers = new(LiveSubscriptions.Expiry, logger);
 
-    public Task SubscribeAsync(ILiveObserver observer)
+    private long notified;
+
+    public Task<long> SubscribeAsync(ILiveObserver observer)
     {
         observers.Subscribe(observer, observer);
-        return Task.CompletedTask;
+        return Task.FromResult(notified);
     }
 
     public Task UnsubscribeAsync(ILiveObserver observer)
@@ -36,6 +38,7 @@ public sealed partial class ConversationLiveGrain(ILogger<ConversationLiveGrain>
 
     public Task NotifyAsync(long sequence)
     {
+        notified = Math.Max(notified, sequence);
         var conversationSid = this.GetPrimaryKeyString();
         observers.Notify(o => o.EventsAvailable(conversationSid, sequence));
         return Task.CompletedTask;
