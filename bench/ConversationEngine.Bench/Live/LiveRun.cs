@@ -482,20 +482,7 @@ internal sealed class LiveRun
         return json.RootElement.GetProperty("sid").GetString()!;
     }
 
-    private static HttpClient Client(Uri baseAddress, int connections)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = connections,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            UseCookies = false,
-            UseProxy = false,
-        };
-        var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes(Account + ":" + AuthToken)));
-        return client;
-    }
+    private static HttpClient Client(Uri baseAddress, int connections) => Limits.LimitsRun.Client(baseAddress, connections, Account, AuthToken);
 
     private static string Ratio(double value, double baseline) => double.IsFinite(value) && baseline > 0 ? Invariant($"{value / baseline:F2}") : "—";
 
