@@ -4,7 +4,8 @@ using ConversationEngine.Grains.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 if (args.Contains(HealthProbe.Command))
 {
-    return await HealthProbe.RunAsync(builder.Configuration);
+    // Docker's and compose's health check: ready (database and cluster answer), not merely alive.
+    return await HealthProbe.RunAsync(builder.Configuration, Readiness.Path);
 }
 
 builder.AddConversationEngine();

@@ -124,6 +124,9 @@ public static class HostingExtensions
         services.AddHostedService(s => s.GetRequiredService<Live.LiveHub>());
         services.AddOptions<AgentConsole.ConsoleOptions>().BindConfiguration(AgentConsole.ConsoleOptions.Section);
         services.AddProblemDetails();
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: [Readiness.Tag])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [Readiness.Tag]);
         services.AddValidatedOptions<FailedAuthOptions>().ValidateWith<FailedAuthOptions, FailedAuthOptionsValidator>();
         services.TryAddSingleton<FailedAuthenticationLimiter>();
         // Account credentials (Basic), or an agent's Access Token (X-Twilio-Token) acting as a user.
@@ -146,6 +149,15 @@ public static class HostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription().AllowAnonymous();
+        app.MapHealthChecks(Readiness.Path, new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(Readiness.Tag),
+            ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new
+            {
+                status = report.Status.ToString().ToLowerInvariant(),
+                checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString().ToLowerInvariant()),
+            }),
+        }).AllowAnonymous();
         app.MapOpenApi();
         app.MapLiveEndpoints();
         app.MapConsoleEndpoints();

@@ -10,12 +10,12 @@ public static class HealthProbe
 {
     public const string Command = "healthcheck";
 
-    /// <returns>0 when <c>/healthz</c> answers 2xx, 1 otherwise.</returns>
-    public static async Task<int> RunAsync(IConfiguration configuration)
+    /// <returns>0 when <paramref name="path"/> (<c>/healthz</c>, or the front end's readiness <c>/readyz</c>) answers 2xx, 1 otherwise.</returns>
+    public static async Task<int> RunAsync(IConfiguration configuration, string path = "/healthz")
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var listening = (configuration["Urls"] ?? "http://127.0.0.1:8080").Split(';')[0];
-        var uri = new UriBuilder(listening.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)) { Path = "/healthz" }.Uri;
+        var uri = new UriBuilder(listening.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)) { Path = path }.Uri;
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {

@@ -459,6 +459,48 @@ public sealed class PostgresHostTests
         Assert.DoesNotContain(log["messages"]!.AsArray(), m => (string?)m!["body"] == "while the database is gone");
     }
 
+    [PostgresFact]
+    public async Task Readiness_turns_unhealthy_while_the_database_is_gone_and_liveness_does_not()
+    {
+        var (relay, throughRelay) = TcpRelay.For(Postgres.Get());
+        await using var _ = relay;
+        var id = "ready-" + Guid.NewGuid().ToString("N")[..12];
+        await using var host = await EngineHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "PostgreSql",
+            ["Storage:ConnectionString"] = throughRelay,
+            ["Orleans:ClusterId"] = id,
+            ["Orleans:ServiceId"] = id,
+        });
+        using var anonymous = host.CreateClient();
+        var ready = await anonymous.GetAsync("/readyz").ExpectAsync(System.Net.HttpStatusCode.OK);
+        Assert.Equal("healthy", (string?)ready["status"]);
+        Assert.Equal("healthy", (string?)ready["checks"]!["storage"]);
+        Assert.Equal("healthy", (string?)ready["checks"]!["cluster"]);
+
+        relay.TakeDown();
+        using (var down = await anonymous.GetAsync("/readyz"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            var body = await down.Content.ReadAsStringAsync();
+            Assert.Contains("\"storage\":\"unhealthy\"", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("Password", body, StringComparison.OrdinalIgnoreCase);
+        }
+
+        await anonymous.GetAsync("/healthz").ExpectAsync(System.Net.HttpStatusCode.OK);
+
+        relay.BringBack();
+        await Eventually.ValueAsync(
+            async () =>
+            {
+                using var response = await anonymous.GetAsync("/readyz");
+                return response.StatusCode;
+            },
+            status => status == System.Net.HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30),
+            "readiness to come back with the database");
+    }
+
     [Fact]
     public async Task A_front_end_in_client_mode_without_postgres_refuses_to_start()
     {

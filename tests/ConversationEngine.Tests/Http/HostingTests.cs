@@ -5,6 +5,7 @@ using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Tests.Support;
 using ConversationEngine.Twilio.Messages;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,21 @@ namespace ConversationEngine.Tests.Http;
 
 public sealed class HostingTests
 {
+    [Fact]
+    public async Task The_embedded_host_is_ready_without_credentials_and_the_probe_command_checks_readiness()
+    {
+        await using var host = await EngineHost.StartAsync();
+        using var anonymous = host.CreateClient();
+
+        var ready = await anonymous.GetAsync("/readyz").ExpectAsync(System.Net.HttpStatusCode.OK);
+
+        Assert.Equal("healthy", (string?)ready["status"]);
+        Assert.Equal(["storage", "cluster"], ready["checks"]!.AsObject().Select(c => c.Key));
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Urls"] = host.BaseUrl }).Build();
+        Assert.Equal(0, await ConversationEngine.Grains.Hosting.HealthProbe.RunAsync(configuration, "/readyz"));
+    }
+
     [Fact]
     public async Task The_embedded_host_opens_no_client_gateway_unless_configured_and_listens_on_loopback_only()
     {
