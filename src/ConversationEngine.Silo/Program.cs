@@ -3,7 +3,7 @@
 //
 //   dotnet run --project src/ConversationEngine.Silo                  run a silo
 //   dotnet run --project src/ConversationEngine.Silo -- apply-schema  apply the PostgreSQL schema and exit
-//   ConversationEngine.Silo healthcheck                              exit 0 when this host's /healthz answers 2xx
+//   ConversationEngine.Silo healthcheck                              exit 0 when this host's /readyz answers 2xx
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
 using Orleans.Runtime;
@@ -11,7 +11,7 @@ using Orleans.Runtime;
 var builder = WebApplication.CreateBuilder(args);
 if (args.Contains(HealthProbe.Command))
 {
-    return await HealthProbe.RunAsync(builder.Configuration);
+    return await HealthProbe.RunAsync(builder.Configuration, "/readyz");
 }
 
 var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
@@ -77,6 +77,19 @@ app.MapGet("/healthz", (ILocalSiloDetails local, IClusterMembershipService membe
     var status = membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress);
     var body = new { status = status.ToString().ToLowerInvariant(), silo = local.SiloAddress.ToParsableString(), cluster = local.ClusterId };
     return status == SiloStatus.Active ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+});
+
+// Readiness: an active member whose database answers (what the image's health check asks).
+app.MapGet("/readyz", async (ILocalSiloDetails local, IClusterMembershipService membership, CancellationToken cancellation) =>
+{
+    var active = membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress) == SiloStatus.Active;
+    var database = await StorageProbe.AnswersAsync(postgres: true, storage.ConnectionString, cancellation);
+    var body = new
+    {
+        status = active && database ? "healthy" : "unhealthy",
+        checks = new { storage = database ? "healthy" : "unhealthy", cluster = active ? "healthy" : "unhealthy" },
+    };
+    return active && database ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
 });
 
 return await app.RunEngineAsync();

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -17,7 +16,7 @@ public static class Readiness
     public const string Path = "/readyz";
 
     /// <summary>How long each check may take before it counts as failed.</summary>
-    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan CheckTimeout = StorageProbe.Timeout;
 }
 
 /// <summary>The database the grains store into (SQLite file or PostgreSQL) answers a query.</summary>
@@ -26,24 +25,12 @@ public sealed class StorageHealthCheck(IConfiguration configuration, IOptions<En
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Readiness.CheckTimeout);
-        try
-        {
-            await using DbConnection connection = storage.IsPostgres
-                ? new Npgsql.NpgsqlConnection(storage.ConnectionString)
-                : new Microsoft.Data.Sqlite.SqliteConnection(SqliteSchema.BuildConnectionString(engine.Value.DatabasePath));
-            await connection.OpenAsync(timeout.Token);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT 1";
-            await command.ExecuteScalarAsync(timeout.Token);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception e) when (e is DbException or OperationCanceledException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException)
-        {
-            // The message only: a connection string never goes into a health answer.
-            return HealthCheckResult.Unhealthy("the database does not answer");
-        }
+        var connectionString = storage.IsPostgres ? storage.ConnectionString : SqliteSchema.BuildConnectionString(engine.Value.DatabasePath);
+
+        // The message only: a connection string never goes into a health answer.
+        return await StorageProbe.AnswersAsync(storage.IsPostgres, connectionString, cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("the database does not answer");
     }
 }
 

@@ -142,7 +142,7 @@ public sealed class EngineHost : IAsyncDisposable
         await app.DisposeAsync();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

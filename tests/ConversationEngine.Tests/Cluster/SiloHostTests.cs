@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using ConversationEngine.Tests.Support;
+
+namespace ConversationEngine.Tests.Cluster;
+
+/// <summary>The stand-alone silo as its image runs it: a real process whose readiness the health-check command asks.</summary>
+public sealed class SiloHostTests
+{
+    [PostgresFact]
+    public async Task A_standalone_silo_is_ready_once_active_with_its_database_and_the_healthcheck_command_says_so()
+    {
+        var silo = Path.Combine(SolutionRoot(), "src", "ConversationEngine.Silo", "bin", "Debug", "net10.0", "ConversationEngine.Silo.dll");
+        Assert.True(File.Exists(silo), $"the silo is built with the solution: {silo}");
+        var id = "silo-" + Guid.NewGuid().ToString("N")[..12];
+        var url = $"http://127.0.0.1:{EngineHost.FreePort()}";
+        var environment = new Dictionary<string, string>
+        {
+            ["Urls"] = url,
+            ["Storage__Provider"] = "PostgreSql",
+            ["Storage__ConnectionString"] = Postgres.Get(),
+            ["Orleans__ClusterId"] = id,
+            ["Orleans__ServiceId"] = id,
+            ["Orleans__AdvertisedIPAddress"] = "127.0.0.1",
+            ["Orleans__SiloPort"] = EngineHost.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = EngineHost.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Engine__AccountSid"] = EngineHost.AccountSid,
+            ["Engine__AuthToken"] = "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+            ["Engine__PublicBaseUrl"] = "http://127.0.0.1:5080",
+        };
+        using var process = Start(silo, [], environment);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            var ready = await Eventually.ValueAsync(
+                async () =>
+                {
+                    try
+                    {
+                        using var response = await client.GetAsync("/readyz");
+                        return response.StatusCode;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return HttpStatusCode.ServiceUnavailable;
+                    }
+                },
+                status => status == HttpStatusCode.OK,
+                TimeSpan.FromSeconds(60),
+                "the silo to be ready");
+            Assert.Equal(HttpStatusCode.OK, ready);
+            var body = await client.GetStringAsync("/readyz");
+            Assert.Contains("\"storage\":\"healthy\"", body, StringComparison.Ordinal);
+            Assert.Contains("\"cluster\":\"healthy\"", body, StringComparison.Ordinal);
+
+            using var probe = Start(silo, ["healthcheck"], new Dictionary<string, string> { ["Urls"] = url });
+            await probe.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, probe.ExitCode);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    private static Process Start(string dll, string[] arguments, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static string SolutionRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ConversationEngine.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("solution root not found");
+    }
+}
