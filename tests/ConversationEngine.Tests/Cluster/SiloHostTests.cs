@@ -11,7 +11,9 @@ public sealed class SiloHostTests
     [PostgresFact]
     public async Task A_standalone_silo_is_ready_once_active_with_its_database_and_the_healthcheck_command_says_so()
     {
-        var silo = Path.Combine(SolutionRoot(), "src", "ConversationEngine.Silo", "bin", "Debug", "net10.0", "ConversationEngine.Silo.dll");
+        // The silo is built in the tests' own configuration (bin/<Configuration>/<framework>/).
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var silo = Path.Combine(SolutionRoot(), "src", "ConversationEngine.Silo", "bin", output.Parent!.Name, output.Name, "ConversationEngine.Silo.dll");
         Assert.True(File.Exists(silo), $"the silo is built with the solution: {silo}");
         var id = "silo-" + Guid.NewGuid().ToString("N")[..12];
         var url = $"http://127.0.0.1:{EngineHost.FreePort()}";
