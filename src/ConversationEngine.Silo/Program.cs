@@ -63,7 +63,8 @@ builder.UseOrleans(silo => silo.AddConversationEngineSilo(
         delivery.AccountSid ??= accountSid;
         delivery.StatusCallbackUrl ??= publicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
     },
-    webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (accountSid, authToken)));
+    webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (accountSid, authToken))
+    .AddEngineDashboard(builder.Configuration));
 
 var app = builder.Build();
 if (weakToken is not null)
