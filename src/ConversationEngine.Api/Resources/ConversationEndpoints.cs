@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Conversations;
 using ConversationEngine.Events;
 using ConversationEngine.Webhooks;
@@ -20,11 +21,11 @@ public static class ConversationEndpoints
         foreach (var (scope, name) in ServiceScope.Twins(routes))
         {
             var group = scope.MapGroup("/Conversations").WithTags("Conversations");
-            group.MapPost("/", CreateAsync).WithName(name("CreateConversation")).Idempotent();
-            group.MapGet("/", ListAsync).WithName(name("ListConversation"));
-            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversation"));
-            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversation"));
-            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversation"));
+            group.MapPost("/", CreateAsync).WithName(name("CreateConversation")).Takes<CreateConversationRequest>().Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListConversation")).Takes<ListConversationRequest>().Lists<ConversationResource>("conversations");
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversation")).Takes<FetchConversationRequest>();
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversation")).Takes<UpdateConversationRequest>();
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversation")).Takes<DeleteConversationRequest>();
         }
 
         return routes;
