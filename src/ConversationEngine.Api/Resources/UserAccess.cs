@@ -152,7 +152,7 @@ internal sealed class UserAccessCheck(UserCaller caller, HttpRequest request, IG
 
     public async Task AddParticipantAsync()
     {
-        Refuse("RoleSid", "DateCreated", "DateUpdated", "LastReadMessageIndex", "LastReadTimestamp");
+        Refuse("RoleSid", "DateCreated", "DateUpdated");
         var identity = form.Value("Identity");
         if (string.Equals(identity, caller.Identity, StringComparison.Ordinal))
         {
