@@ -70,6 +70,7 @@ public static class OpenApiDocumentation
                 .WithNonce()
                 .DisableAgent()
                 .DisableMcp()
+                .HideDeveloperTools()
                 .AddPreferredSecuritySchemes([DocumentConventions.Basic]);
             options.Telemetry = false;
             options.ShowOperationId = true;

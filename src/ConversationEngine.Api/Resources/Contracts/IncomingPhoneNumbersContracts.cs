@@ -16,70 +16,70 @@ public sealed record UpdateIncomingPhoneNumberRequest
     [FromForm(Name = "AccountSid"), Description("The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the IncomingPhoneNumber resource to update. For more information, see [Exchanging Numbers Between Subaccounts](https://www.twilio.com/docs/iam/api/subaccounts#exchanging-numbers).")]
     public string? NewAccountSid { get; init; }
 
-    [FromForm(Name = "ApiVersion"), Description("The API version to use for incoming calls made to the phone number. The default is `2010-04-01`.")]
+    [FromForm(Name = "ApiVersion"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The API version to use for incoming calls made to the phone number. The default is `2010-04-01`.")]
     public string? ApiVersion { get; init; }
 
     [FromForm(Name = "FriendlyName"), Description("A descriptive string that you created to describe this phone number. It can be up to 64 characters long. By default, this is a formatted version of the phone number.")]
     public string? FriendlyName { get; init; }
 
-    [FromForm(Name = "SmsApplicationSid"), Description("The SID of the application that should handle SMS messages sent to the number. If an `sms_application_sid` is present, we ignore all of the `sms_*_url` urls and use those set on the application.")]
+    [FromForm(Name = "SmsApplicationSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the application that should handle SMS messages sent to the number. If an `sms_application_sid` is present, we ignore all of the `sms_*_url` urls and use those set on the application.")]
     public string? SmsApplicationSid { get; init; }
 
-    [FromForm(Name = "SmsFallbackMethod"), AllowedValues("GET", "POST"), Description("The HTTP method that we should use to call `sms_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
+    [FromForm(Name = "SmsFallbackMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method that we should use to call `sms_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
     public string? SmsFallbackMethod { get; init; }
 
-    [FromForm(Name = "SmsFallbackUrl"), Description("The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`.")]
+    [FromForm(Name = "SmsFallbackUrl"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`.")]
     public string? SmsFallbackUrl { get; init; }
 
-    [FromForm(Name = "SmsMethod"), AllowedValues("GET", "POST"), Description("The HTTP method that we should use to call `sms_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
+    [FromForm(Name = "SmsMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method that we should use to call `sms_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
     public string? SmsMethod { get; init; }
 
-    [FromForm(Name = "SmsUrl"), Description("The URL we should call when the phone number receives an incoming SMS message.")]
+    [FromForm(Name = "SmsUrl"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The URL we should call when the phone number receives an incoming SMS message.")]
     public string? SmsUrl { get; init; }
 
     [FromForm(Name = "StatusCallback"), Description("The URL we should call using the `status_callback_method` to send status information to your application.")]
     public string? StatusCallback { get; init; }
 
-    [FromForm(Name = "StatusCallbackMethod"), AllowedValues("GET", "POST"), Description("The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST` and defaults to `POST`.")]
+    [FromForm(Name = "StatusCallbackMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST` and defaults to `POST`.")]
     public string? StatusCallbackMethod { get; init; }
 
-    [FromForm(Name = "VoiceApplicationSid"), Description("The SID of the application we should use to handle phone calls to the phone number. If a `voice_application_sid` is present, we ignore all of the voice urls and use only those set on the application. Setting a `voice_application_sid` will automatically delete your `trunk_sid` and vice versa.")]
+    [FromForm(Name = "VoiceApplicationSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the application we should use to handle phone calls to the phone number. If a `voice_application_sid` is present, we ignore all of the voice urls and use only those set on the application. Setting a `voice_application_sid` will automatically delete your `trunk_sid` and vice versa.")]
     public string? VoiceApplicationSid { get; init; }
 
-    [FromForm(Name = "VoiceCallerIdLookup"), Description("Whether to lookup the caller's name from the CNAM database and post it to your app. Can be: `true` or `false` and defaults to `false`.")]
+    [FromForm(Name = "VoiceCallerIdLookup"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). Whether to lookup the caller's name from the CNAM database and post it to your app. Can be: `true` or `false` and defaults to `false`.")]
     public bool? VoiceCallerIdLookup { get; init; }
 
-    [FromForm(Name = "VoiceFallbackMethod"), AllowedValues("GET", "POST"), Description("The HTTP method that we should use to call `voice_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
+    [FromForm(Name = "VoiceFallbackMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method that we should use to call `voice_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
     public string? VoiceFallbackMethod { get; init; }
 
-    [FromForm(Name = "VoiceFallbackUrl"), Description("The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`.")]
+    [FromForm(Name = "VoiceFallbackUrl"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`.")]
     public string? VoiceFallbackUrl { get; init; }
 
-    [FromForm(Name = "VoiceMethod"), AllowedValues("GET", "POST"), Description("The HTTP method that we should use to call `voice_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
+    [FromForm(Name = "VoiceMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method that we should use to call `voice_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
     public string? VoiceMethod { get; init; }
 
-    [FromForm(Name = "VoiceUrl"), Description("The URL that we should call to answer a call to the phone number. The `voice_url` will not be called if a `voice_application_sid` or a `trunk_sid` is set.")]
+    [FromForm(Name = "VoiceUrl"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The URL that we should call to answer a call to the phone number. The `voice_url` will not be called if a `voice_application_sid` or a `trunk_sid` is set.")]
     public string? VoiceUrl { get; init; }
 
-    [FromForm(Name = "EmergencyStatus"), AllowedValues("Active", "Inactive"), Description("The parameter displays if emergency calling is enabled for this number. Active numbers may place emergency calls by dialing valid emergency numbers for the country.")]
+    [FromForm(Name = "EmergencyStatus"), AllowedValues("Active", "Inactive"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The parameter displays if emergency calling is enabled for this number. Active numbers may place emergency calls by dialing valid emergency numbers for the country.")]
     public string? EmergencyStatus { get; init; }
 
-    [FromForm(Name = "EmergencyAddressSid"), Description("The SID of the emergency address configuration to use for emergency calling from this phone number.")]
+    [FromForm(Name = "EmergencyAddressSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the emergency address configuration to use for emergency calling from this phone number.")]
     public string? EmergencyAddressSid { get; init; }
 
-    [FromForm(Name = "TrunkSid"), Description("The SID of the Trunk we should use to handle phone calls to the phone number. If a `trunk_sid` is present, we ignore all of the voice urls and voice applications and use only those set on the Trunk. Setting a `trunk_sid` will automatically delete your `voice_application_sid` and vice versa.")]
+    [FromForm(Name = "TrunkSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the Trunk we should use to handle phone calls to the phone number. If a `trunk_sid` is present, we ignore all of the voice urls and voice applications and use only those set on the Trunk. Setting a `trunk_sid` will automatically delete your `voice_application_sid` and vice versa.")]
     public string? TrunkSid { get; init; }
 
     [FromForm(Name = "VoiceReceiveMode"), AllowedValues("voice", "fax")]
     public string? VoiceReceiveMode { get; init; }
 
-    [FromForm(Name = "IdentitySid"), Description("The SID of the Identity resource that we should associate with the phone number. Some regions require an identity to meet local regulations.")]
+    [FromForm(Name = "IdentitySid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the Identity resource that we should associate with the phone number. Some regions require an identity to meet local regulations.")]
     public string? IdentitySid { get; init; }
 
-    [FromForm(Name = "AddressSid"), Description("The SID of the Address resource we should associate with the phone number. Some regions require addresses to meet local regulations.")]
+    [FromForm(Name = "AddressSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the Address resource we should associate with the phone number. Some regions require addresses to meet local regulations.")]
     public string? AddressSid { get; init; }
 
-    [FromForm(Name = "BundleSid"), Description("The SID of the Bundle resource that you associate with the phone number. Some regions require a Bundle to meet local Regulations.")]
+    [FromForm(Name = "BundleSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the Bundle resource that you associate with the phone number. Some regions require a Bundle to meet local Regulations.")]
     public string? BundleSid { get; init; }
 
     [FromForm(Name = "Capabilities"), Description("Engine extension: the channels this sender serves (sms, mms, whatsapp), repeated or comma-separated; the engine picks senders by them.")]
@@ -115,7 +115,7 @@ public sealed record ListIncomingPhoneNumberRequest
     [FromRoute(Name = "AccountSid"), Required, Description("The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the IncomingPhoneNumber resources to read.")]
     public string? AccountSid { get; init; }
 
-    [FromQuery(Name = "Beta"), Description("Whether to include phone numbers new to the Twilio platform. Can be: `true` or `false` and the default is `true`.")]
+    [FromQuery(Name = "Beta"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). Whether to include phone numbers new to the Twilio platform. Can be: `true` or `false` and the default is `true`.")]
     public bool? Beta { get; init; }
 
     [FromQuery(Name = "FriendlyName"), Description("A string that identifies the IncomingPhoneNumber resources to read.")]
@@ -124,7 +124,7 @@ public sealed record ListIncomingPhoneNumberRequest
     [FromQuery(Name = "PhoneNumber"), Description("The phone numbers of the IncomingPhoneNumber resources to read. You can specify partial numbers and use '*' as a wildcard for any digit.")]
     public string? PhoneNumber { get; init; }
 
-    [FromQuery(Name = "Origin"), Description("Whether to include phone numbers based on their origin. Can be: `twilio` or `hosted`. By default, phone numbers of all origin are included.")]
+    [FromQuery(Name = "Origin"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). Whether to include phone numbers based on their origin. Can be: `twilio` or `hosted`. By default, phone numbers of all origin are included.")]
     public string? Origin { get; init; }
 
     [FromQuery(Name = "PageSize"), Range(1, 1000), Description("How many resources to return in each list page. The default is 50, and the maximum is 1000.")]
@@ -143,76 +143,76 @@ public sealed record CreateIncomingPhoneNumberRequest
     [FromRoute(Name = "AccountSid"), Required, Description("The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that will create the resource.")]
     public string? AccountSid { get; init; }
 
-    [FromForm(Name = "ApiVersion"), Description("The API version to use for incoming calls made to the new phone number. The default is `2010-04-01`.")]
+    [FromForm(Name = "ApiVersion"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The API version to use for incoming calls made to the new phone number. The default is `2010-04-01`.")]
     public string? ApiVersion { get; init; }
 
     [FromForm(Name = "FriendlyName"), Description("A descriptive string that you created to describe the new phone number. It can be up to 64 characters long. By default, this is a formatted version of the new phone number.")]
     public string? FriendlyName { get; init; }
 
-    [FromForm(Name = "SmsApplicationSid"), Description("The SID of the application that should handle SMS messages sent to the new phone number. If an `sms_application_sid` is present, we ignore all of the `sms_*_url` urls and use those set on the application.")]
+    [FromForm(Name = "SmsApplicationSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the application that should handle SMS messages sent to the new phone number. If an `sms_application_sid` is present, we ignore all of the `sms_*_url` urls and use those set on the application.")]
     public string? SmsApplicationSid { get; init; }
 
-    [FromForm(Name = "SmsFallbackMethod"), AllowedValues("GET", "POST"), Description("The HTTP method that we should use to call `sms_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
+    [FromForm(Name = "SmsFallbackMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method that we should use to call `sms_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
     public string? SmsFallbackMethod { get; init; }
 
-    [FromForm(Name = "SmsFallbackUrl"), Description("The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`.")]
+    [FromForm(Name = "SmsFallbackUrl"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`.")]
     public string? SmsFallbackUrl { get; init; }
 
-    [FromForm(Name = "SmsMethod"), AllowedValues("GET", "POST"), Description("The HTTP method that we should use to call `sms_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
+    [FromForm(Name = "SmsMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method that we should use to call `sms_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
     public string? SmsMethod { get; init; }
 
-    [FromForm(Name = "SmsUrl"), Description("The URL we should call when the new phone number receives an incoming SMS message.")]
+    [FromForm(Name = "SmsUrl"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The URL we should call when the new phone number receives an incoming SMS message.")]
     public string? SmsUrl { get; init; }
 
     [FromForm(Name = "StatusCallback"), Description("The URL we should call using the `status_callback_method` to send status information to your application.")]
     public string? StatusCallback { get; init; }
 
-    [FromForm(Name = "StatusCallbackMethod"), AllowedValues("GET", "POST"), Description("The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST` and defaults to `POST`.")]
+    [FromForm(Name = "StatusCallbackMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST` and defaults to `POST`.")]
     public string? StatusCallbackMethod { get; init; }
 
-    [FromForm(Name = "VoiceApplicationSid"), Description("The SID of the application we should use to handle calls to the new phone number. If a `voice_application_sid` is present, we ignore all of the voice urls and use only those set on the application. Setting a `voice_application_sid` will automatically delete your `trunk_sid` and vice versa.")]
+    [FromForm(Name = "VoiceApplicationSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the application we should use to handle calls to the new phone number. If a `voice_application_sid` is present, we ignore all of the voice urls and use only those set on the application. Setting a `voice_application_sid` will automatically delete your `trunk_sid` and vice versa.")]
     public string? VoiceApplicationSid { get; init; }
 
-    [FromForm(Name = "VoiceCallerIdLookup"), Description("Whether to lookup the caller's name from the CNAM database and post it to your app. Can be: `true` or `false` and defaults to `false`.")]
+    [FromForm(Name = "VoiceCallerIdLookup"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). Whether to lookup the caller's name from the CNAM database and post it to your app. Can be: `true` or `false` and defaults to `false`.")]
     public bool? VoiceCallerIdLookup { get; init; }
 
-    [FromForm(Name = "VoiceFallbackMethod"), AllowedValues("GET", "POST"), Description("The HTTP method that we should use to call `voice_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
+    [FromForm(Name = "VoiceFallbackMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method that we should use to call `voice_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
     public string? VoiceFallbackMethod { get; init; }
 
-    [FromForm(Name = "VoiceFallbackUrl"), Description("The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`.")]
+    [FromForm(Name = "VoiceFallbackUrl"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`.")]
     public string? VoiceFallbackUrl { get; init; }
 
-    [FromForm(Name = "VoiceMethod"), AllowedValues("GET", "POST"), Description("The HTTP method that we should use to call `voice_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
+    [FromForm(Name = "VoiceMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method that we should use to call `voice_url`. Can be: `GET` or `POST` and defaults to `POST`.")]
     public string? VoiceMethod { get; init; }
 
-    [FromForm(Name = "VoiceUrl"), Description("The URL that we should call to answer a call to the new phone number. The `voice_url` will not be called if a `voice_application_sid` or a `trunk_sid` is set.")]
+    [FromForm(Name = "VoiceUrl"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The URL that we should call to answer a call to the new phone number. The `voice_url` will not be called if a `voice_application_sid` or a `trunk_sid` is set.")]
     public string? VoiceUrl { get; init; }
 
-    [FromForm(Name = "EmergencyStatus"), AllowedValues("Active", "Inactive"), Description("The parameter displays if emergency calling is enabled for this number. Active numbers may place emergency calls by dialing valid emergency numbers for the country.")]
+    [FromForm(Name = "EmergencyStatus"), AllowedValues("Active", "Inactive"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The parameter displays if emergency calling is enabled for this number. Active numbers may place emergency calls by dialing valid emergency numbers for the country.")]
     public string? EmergencyStatus { get; init; }
 
-    [FromForm(Name = "EmergencyAddressSid"), Description("The SID of the emergency address configuration to use for emergency calling from the new phone number.")]
+    [FromForm(Name = "EmergencyAddressSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the emergency address configuration to use for emergency calling from the new phone number.")]
     public string? EmergencyAddressSid { get; init; }
 
-    [FromForm(Name = "TrunkSid"), Description("The SID of the Trunk we should use to handle calls to the new phone number. If a `trunk_sid` is present, we ignore all of the voice urls and voice applications and use only those set on the Trunk. Setting a `trunk_sid` will automatically delete your `voice_application_sid` and vice versa.")]
+    [FromForm(Name = "TrunkSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the Trunk we should use to handle calls to the new phone number. If a `trunk_sid` is present, we ignore all of the voice urls and voice applications and use only those set on the Trunk. Setting a `trunk_sid` will automatically delete your `voice_application_sid` and vice versa.")]
     public string? TrunkSid { get; init; }
 
-    [FromForm(Name = "IdentitySid"), Description("The SID of the Identity resource that we should associate with the new phone number. Some regions require an identity to meet local regulations.")]
+    [FromForm(Name = "IdentitySid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the Identity resource that we should associate with the new phone number. Some regions require an identity to meet local regulations.")]
     public string? IdentitySid { get; init; }
 
-    [FromForm(Name = "AddressSid"), Description("The SID of the Address resource we should associate with the new phone number. Some regions require addresses to meet local regulations.")]
+    [FromForm(Name = "AddressSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the Address resource we should associate with the new phone number. Some regions require addresses to meet local regulations.")]
     public string? AddressSid { get; init; }
 
     [FromForm(Name = "VoiceReceiveMode"), AllowedValues("voice", "fax")]
     public string? VoiceReceiveMode { get; init; }
 
-    [FromForm(Name = "BundleSid"), Description("The SID of the Bundle resource that you associate with the phone number. Some regions require a Bundle to meet local Regulations.")]
+    [FromForm(Name = "BundleSid"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The SID of the Bundle resource that you associate with the phone number. Some regions require a Bundle to meet local Regulations.")]
     public string? BundleSid { get; init; }
 
     [FromForm(Name = "PhoneNumber"), Description("The phone number to purchase specified in [E.164](https://www.twilio.com/docs/glossary/what-e164) format. E.164 phone numbers consist of a + followed by the country code and subscriber number without punctuation characters. For example, +14155551234.")]
     public string? PhoneNumber { get; init; }
 
-    [FromForm(Name = "AreaCode"), Description("The desired area code for your new incoming phone number. Can be any three-digit, US or Canada area code. We will provision an available phone number within this area code for you. **You must provide an `area_code` or a `phone_number`.** (US and Canada only).")]
+    [FromForm(Name = "AreaCode"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The desired area code for your new incoming phone number. Can be any three-digit, US or Canada area code. We will provision an available phone number within this area code for you. **You must provide an `area_code` or a `phone_number`.** (US and Canada only).")]
     public string? AreaCode { get; init; }
 
     [FromForm(Name = "Capabilities"), Description("Engine extension: the channels this sender serves (sms, mms, whatsapp), repeated or comma-separated; the engine picks senders by them.")]

@@ -26,19 +26,19 @@ public sealed record UpdateShortCodeRequest
     [FromForm(Name = "FriendlyName"), Description("A descriptive string that you created to describe this resource. It can be up to 64 characters long. By default, the `FriendlyName` is the short code.")]
     public string? FriendlyName { get; init; }
 
-    [FromForm(Name = "ApiVersion"), Description("The API version to use to start a new TwiML session. Can be: `2010-04-01` or `2008-08-01`.")]
+    [FromForm(Name = "ApiVersion"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The API version to use to start a new TwiML session. Can be: `2010-04-01` or `2008-08-01`.")]
     public string? ApiVersion { get; init; }
 
-    [FromForm(Name = "SmsUrl"), Description("The URL we should call when receiving an incoming SMS message to this short code.")]
+    [FromForm(Name = "SmsUrl"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The URL we should call when receiving an incoming SMS message to this short code.")]
     public string? SmsUrl { get; init; }
 
-    [FromForm(Name = "SmsMethod"), AllowedValues("GET", "POST"), Description("The HTTP method we should use when calling the `sms_url`. Can be: `GET` or `POST`.")]
+    [FromForm(Name = "SmsMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method we should use when calling the `sms_url`. Can be: `GET` or `POST`.")]
     public string? SmsMethod { get; init; }
 
-    [FromForm(Name = "SmsFallbackUrl"), Description("The URL that we should call if an error occurs while retrieving or executing the TwiML from `sms_url`.")]
+    [FromForm(Name = "SmsFallbackUrl"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The URL that we should call if an error occurs while retrieving or executing the TwiML from `sms_url`.")]
     public string? SmsFallbackUrl { get; init; }
 
-    [FromForm(Name = "SmsFallbackMethod"), AllowedValues("GET", "POST"), Description("The HTTP method that we should use to call the `sms_fallback_url`. Can be: `GET` or `POST`.")]
+    [FromForm(Name = "SmsFallbackMethod"), AllowedValues("GET", "POST"), Description("Accepted for compatibility; not used by the engine (voice, addresses and webhooks stay in Twilio). The HTTP method that we should use to call the `sms_fallback_url`. Can be: `GET` or `POST`.")]
     public string? SmsFallbackMethod { get; init; }
 
     [FromForm(Name = "Mps"), Description("Engine extension: the sender's throughput in messages per second, which the engine's sending pace respects.")]
