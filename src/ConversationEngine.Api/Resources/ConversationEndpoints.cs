@@ -203,9 +203,12 @@ public static class ConversationEndpoints
 /// </summary>
 internal static class WebhookHeader
 {
+    public const string Header = "X-Twilio-Webhook-Enabled";
+
     public static bool Apply(HttpRequest request)
     {
-        var value = request.Headers["X-Twilio-Webhook-Enabled"].ToString();
+        RequestContract.Of(request.HttpContext)?.Require(Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Header, Header);
+        var value = request.Headers[Header].ToString();
         var enabled = value.Length switch
         {
             0 => false,

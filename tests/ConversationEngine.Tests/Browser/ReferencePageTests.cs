@@ -30,4 +30,25 @@ public sealed class ReferencePageTests(ConsoleFixture fixture)
         Assert.Empty(elsewhere);
         await fixture.CloseAsync(page);
     }
+
+    [Fact]
+    public async Task A_request_sent_from_the_reference_page_reaches_the_engine_with_the_typed_credentials()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/docs");
+        await Assertions.Expect(page.GetByText("ConversationEngine").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Username" }).First.FillAsync(Support.EngineHost.AccountSid);
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Password" }).First.FillAsync(Support.EngineHost.AuthToken);
+        await page.GetByText("Configuration", new() { Exact = true }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test Request" }).First.ClickAsync();
+        await ConsoleFixture.ScreenshotAsync(page, "api-reference-client");
+        var answer = page.WaitForResponseAsync(r => r.Url.Contains("/v1/Configuration", StringComparison.Ordinal) && r.Request.Method == "GET");
+        await page.Keyboard.PressAsync("Control+Enter");
+        var response = await answer;
+        await ConsoleFixture.ScreenshotAsync(page, "api-reference-answer");
+
+        Assert.Equal(200, response.Status);
+        Assert.Contains("default_chat_service_sid", await response.TextAsync(), StringComparison.Ordinal);
+        await fixture.CloseAsync(page);
+    }
 }

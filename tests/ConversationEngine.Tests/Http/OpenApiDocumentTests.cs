@@ -40,6 +40,10 @@ public sealed class OpenApiDocumentTests(EngineFixture fixture)
         ["CreateIncomingPhoneNumber form Mps"] = "The engine paces its sends per sender; Twilio meters throughput on its side.",
         ["UpdateIncomingPhoneNumber form Mps"] = "As for CreateIncomingPhoneNumber.",
         ["UpdateShortCode form Mps"] = "As for CreateIncomingPhoneNumber.",
+        ["UpdateUserConversation header X-Twilio-Webhook-Enabled"] = "The engine fires webhooks for a user's read horizon and notification level changes on request, as Twilio's other writes do.",
+        ["DeleteUserConversation header X-Twilio-Webhook-Enabled"] = "As UpdateUserConversation (leaving the conversation).",
+        ["UpdateServiceUserConversation header X-Twilio-Webhook-Enabled"] = "As UpdateUserConversation.",
+        ["DeleteServiceUserConversation header X-Twilio-Webhook-Enabled"] = "As UpdateUserConversation.",
     };
 
     /// <summary>

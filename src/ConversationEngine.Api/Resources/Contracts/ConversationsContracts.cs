@@ -143,6 +143,9 @@ public sealed record UpdateUserConversationRequest
 
     [FromForm(Name = "LastReadMessageIndex"), Description("The index of the last Message in the Conversation that the Participant has read.")]
     public int? LastReadMessageIndex { get; init; }
+
+    [FromHeader(Name = "X-Twilio-Webhook-Enabled"), AllowedValues("true", "false"), Description("Engine extension: with true, the change fires the pre- and post-action webhooks, as on Twilio's other writes.")]
+    public string? XTwilioWebhookEnabled { get; init; }
 }
 
 /// <summary>What <c>DeleteUserConversation</c> (DELETE <c>/v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}</c>) takes, as Twilio's OpenAPI document names it.</summary>
@@ -153,6 +156,9 @@ public sealed record DeleteUserConversationRequest
 
     [FromRoute(Name = "ConversationSid"), Required, Description("The unique SID identifier of the Conversation. This value can be either the `sid` or the `unique_name` of the [Conversation resource](https://www.twilio.com/docs/conversations/api/conversation-resource).")]
     public string? ConversationSid { get; init; }
+
+    [FromHeader(Name = "X-Twilio-Webhook-Enabled"), AllowedValues("true", "false"), Description("Engine extension: with true, the change fires the pre- and post-action webhooks, as on Twilio's other writes.")]
+    public string? XTwilioWebhookEnabled { get; init; }
 }
 
 /// <summary>What <c>FetchUserConversation</c> (GET <c>/v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}</c>) takes, as Twilio's OpenAPI document names it.</summary>
