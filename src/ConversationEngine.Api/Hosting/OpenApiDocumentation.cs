@@ -232,7 +232,12 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
         }
 
         var schema = element is null ? scalar : new OpenApiSchema { Type = JsonSchemaType.Array, Items = scalar };
-        schema.Description = parameter.Description;
+        if (parameter.Place == BindingSource.Form)
+        {
+            // A query or header parameter carries its description itself.
+            schema.Description = parameter.Description;
+        }
+
         return schema;
     }
 
@@ -292,7 +297,7 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
     private static IEnumerable<(string Status, string Description)> Failures(string method, RoutePattern route, RequestContract? contract, IList<object> metadata, bool anonymous)
     {
         var writes = !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method);
-        yield return ("400", "Invalid request: a malformed or refused parameter (20001, or the resource's own code such as 50353 for a taken unique name or 21481 for a bad PageToken).");
+        yield return ("400", "Invalid request: a malformed or refused parameter (20001, or the resource's own code, such as 50304 for Attributes that are not JSON or 21481 for a bad PageToken).");
         if (anonymous)
         {
             yield return ("403", "The X-Twilio-Signature header does not match the request.");
@@ -300,7 +305,7 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
         else
         {
             yield return ("401", "No or wrong credentials (20003), or an invalid access token (20101 to 20107).");
-            yield return ("403", "The access token's user lacks the role permission (50107), the parameter is for account credentials only, or a pre-action webhook refused the change.");
+            yield return ("403", "The access token's user lacks the role permission or sent a parameter only account credentials may send (50107), may not read the conversation (50531), or a pre-action webhook refused the change (20403).");
             yield return ("429", "Too many failed authentication attempts from this address or user name (20429); see Retry-After.");
         }
 
@@ -309,9 +314,9 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
             yield return ("404", "The resource, or one the path names, does not exist (20404).");
         }
 
-        if (writes && !anonymous)
+        if (HttpMethods.IsPost(method) && !anonymous)
         {
-            yield return ("409", "A conflict with the resource's state, such as a messaging binding another conversation holds (50416)" +
+            yield return ("409", "A conflict with existing resources, such as a taken unique name (50353), a messaging binding another conversation holds (50416), an identity already in the conversation (50433), a user that exists (50201) or a sender in a service (21710, 21712)" +
                 (metadata.OfType<IdempotentOperation>().Any() ? ", or a request with the same Idempotency-Key still being carried out (20409)." : "."));
         }
 

@@ -17,11 +17,13 @@ namespace ConversationEngine.Api.Http;
 public sealed class RequestContract
 {
     private static readonly ConcurrentDictionary<Type, RequestContract> Contracts = new();
+    private readonly HashSet<(string Place, string Name)> names;
 
     private RequestContract(Type type)
     {
         Type = type;
         Parameters = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(DeclaredParameter.Of).ToList();
+        names = Parameters.Select(p => (p.Place.Id, p.Name)).ToHashSet();
         var duplicate = Parameters.GroupBy(p => (p.Place, p.Name)).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -35,8 +37,7 @@ public sealed class RequestContract
 
     public static RequestContract Of(Type type) => Contracts.GetOrAdd(type, t => new RequestContract(t));
 
-    public bool Declares(BindingSource place, string name) =>
-        Parameters.Any(p => p.Place == place && string.Equals(p.Name, name, StringComparison.Ordinal));
+    public bool Declares(BindingSource place, string name) => names.Contains((place.Id, name));
 
     /// <summary>The contract of the endpoint serving <paramref name="context"/>, if it declares one.</summary>
     public static RequestContract? Of(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<RequestContract>();
