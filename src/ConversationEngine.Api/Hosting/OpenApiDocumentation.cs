@@ -121,13 +121,16 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
 
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
         var error = await SchemaReferenceAsync(typeof(TwilioError), document, context, cancellationToken);
-        foreach (var (status, description) in Failures(context.Description.HttpMethod ?? "GET", route, contract, metadata, anonymous))
+        foreach (var (status, name, description) in Failures(context.Description.HttpMethod ?? "GET", route, contract, metadata, anonymous))
         {
-            operation.Responses.TryAdd(status, new OpenApiResponse
+            // Each failure is described once, among the document's responses, and referenced.
+            document.Components!.Responses ??= new Dictionary<string, IOpenApiResponse>();
+            document.Components.Responses.TryAdd(name, new OpenApiResponse
             {
                 Description = description,
                 Content = new Dictionary<string, OpenApiMediaType> { [JsonContent] = new() { Schema = error } },
             });
+            operation.Responses.TryAdd(status, new OpenApiResponseReference(name, document));
         }
 
         if (!anonymous)
@@ -293,48 +296,51 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
         return new OpenApiSchemaReference(type.Name, document);
     }
 
-    /// <summary>The failures an operation can answer, each with Twilio's error body and the codes it carries.</summary>
-    private static IEnumerable<(string Status, string Description)> Failures(string method, RoutePattern route, RequestContract? contract, IList<object> metadata, bool anonymous)
+    /// <summary>The failures an operation can answer (status, response name, description), each with Twilio's error body and the codes it carries.</summary>
+    private static IEnumerable<(string Status, string Name, string Description)> Failures(string method, RoutePattern route, RequestContract? contract, IList<object> metadata, bool anonymous)
     {
         var writes = !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method);
-        yield return ("400", "Invalid request: a malformed or refused parameter (20001, or the resource's own code, such as 50304 for Attributes that are not JSON or 21481 for a bad PageToken).");
+        var idempotent = metadata.OfType<IdempotentOperation>().Any();
+        yield return ("400", "InvalidRequest", "Invalid request: a malformed or refused parameter (20001, or the resource's own code, such as 50304 for Attributes that are not JSON or 21481 for a bad PageToken).");
         if (anonymous)
         {
-            yield return ("403", "The X-Twilio-Signature header does not match the request.");
+            yield return ("403", "BadSignature", "The X-Twilio-Signature header does not match the request.");
         }
         else
         {
-            yield return ("401", "No or wrong credentials (20003), or an invalid access token (20101 to 20107).");
-            yield return ("403", "The access token's user lacks the role permission or sent a parameter only account credentials may send (50107), may not read the conversation (50531), or a pre-action webhook refused the change (20403).");
-            yield return ("429", "Too many failed authentication attempts from this address or user name (20429); see Retry-After.");
+            yield return ("401", "Unauthenticated", "No or wrong credentials (20003), or an invalid access token (20101 to 20107).");
+            yield return ("403", "Forbidden", "The access token's user lacks the role permission or sent a parameter only account credentials may send (50107), may not read the conversation (50531), or a pre-action webhook refused the change (20403).");
+            yield return ("429", "TooManyFailedAttempts", "Too many failed authentication attempts from this address or user name (20429); see Retry-After.");
         }
 
         if (route.Parameters.Count > 0)
         {
-            yield return ("404", "The resource, or one the path names, does not exist (20404).");
+            yield return ("404", "NotFound", "The resource, or one the path names, does not exist (20404).");
         }
 
         if (HttpMethods.IsPost(method) && !anonymous)
         {
-            yield return ("409", "A conflict with existing resources, such as a taken unique name (50353), a messaging binding another conversation holds (50416), an identity already in the conversation (50433), a user that exists (50201) or a sender in a service (21710, 21712)" +
-                (metadata.OfType<IdempotentOperation>().Any() ? ", or a request with the same Idempotency-Key still being carried out (20409)." : "."));
+            const string conflict = "A conflict with existing resources, such as a taken unique name (50353), a messaging binding another conversation holds (50416), an identity already in the conversation (50433), a user that exists (50201) or a sender in a service (21710, 21712)";
+            yield return idempotent
+                ? ("409", "ConflictOrKeyInUse", conflict + ", or a request with the same Idempotency-Key still being carried out (20409).")
+                : ("409", "Conflict", conflict + ".");
         }
 
         if (contract?.Parameters.Any(p => p.Place == BindingSource.Form) == true)
         {
-            yield return ("413", "The request body is too large (20413).");
-            yield return ("415", "The parameters are not sent as application/x-www-form-urlencoded (20001).");
+            yield return ("413", "PayloadTooLarge", "The request body is too large (20413).");
+            yield return ("415", "UnsupportedMediaType", "The parameters are not sent as application/x-www-form-urlencoded (20001).");
         }
 
-        if (metadata.OfType<IdempotentOperation>().Any())
+        if (idempotent)
         {
-            yield return ("422", "The Idempotency-Key was used with a different request (20422).");
+            yield return ("422", "IdempotencyKeyReused", "The Idempotency-Key was used with a different request (20422).");
         }
 
-        yield return ("503", "The engine cannot reach its cluster or database right now; retry the request (20500).");
+        yield return ("503", "Unavailable", "The engine cannot reach its cluster or database right now; retry the request (20500).");
         if (writes)
         {
-            yield return ("504", "The request timed out after it may have been carried out: read the resource back before repeating it (20500).");
+            yield return ("504", "OutcomeUnknown", "The request timed out after it may have been carried out: read the resource back before repeating it (20500).");
         }
     }
 }

@@ -137,7 +137,7 @@ public sealed class OpenApiDocumentTests(EngineFixture fixture)
                 problems.Add($"{id}: no described success answer");
             }
 
-            if (responses.Where(r => r.Key[0] is '4' or '5').Any(r => (string?)r.Value!["content"]?["application/json"]?["schema"]?["$ref"] != "#/components/schemas/TwilioError")
+            if (responses.Where(r => r.Key[0] is '4' or '5').Any(r => (string?)Resolve(document, r.Value!)["content"]?["application/json"]?["schema"]?["$ref"] != "#/components/schemas/TwilioError")
                 || !responses.ContainsKey("400") || !responses.ContainsKey("503"))
             {
                 problems.Add($"{id}: failures without Twilio's error body");

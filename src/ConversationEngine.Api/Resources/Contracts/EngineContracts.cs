@@ -104,7 +104,7 @@ public sealed record ReplayWebhookQueueRequest
     [FromRoute(Name = "Target"), Required, Description("The queue's target, as ListWebhookQueues names it.")]
     public string? Target { get; init; }
 
-    [FromForm(Name = "Sequence"), Required, Range(1, long.MaxValue), Description("The first event to deliver again; failed ones included.")]
+    [FromForm(Name = "Sequence"), Required, Description("The first event to deliver again (1 or more); failed ones included.")]
     public long? Sequence { get; init; }
 }
 
