@@ -101,7 +101,7 @@ public static class HostingExtensions
     public static IServiceCollection AddConversationEngineApi(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o => TwilioJson.Configure(o.SerializerOptions));
-        services.AddOpenApi();
+        services.AddEngineOpenApi();
         // Per request: the conversation service its path acts in decides what is found and how URLs read.
         services.AddScoped<ServiceScope>();
         services.AddScoped<ResourceLinks>();
@@ -162,7 +162,7 @@ public static class HostingExtensions
                 checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString().ToLowerInvariant()),
             }),
         }).AllowAnonymous();
-        app.MapOpenApi();
+        app.MapEngineOpenApi();
         app.MapLiveEndpoints();
         app.MapConsoleEndpoints();
         app.MapEngineDashboard();

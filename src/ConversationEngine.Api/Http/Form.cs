@@ -1,24 +1,26 @@
 using System.Globalization;
 using ConversationEngine.Rules;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Primitives;
 
 namespace ConversationEngine.Api.Http;
 
 /// <summary>
 /// A request's form-encoded parameters (Twilio's PascalCase names), with typed readers that refuse
-/// malformed values with Twilio's 400 body instead of failing later.
+/// malformed values with Twilio's 400 body instead of failing later. On an operation that declares a
+/// <see cref="RequestContract"/>, asking for a name it does not declare throws: what the handlers read
+/// and what the OpenAPI document says they take stay the same.
 /// </summary>
-public sealed class Form(IFormCollection values)
+public sealed class Form(IFormCollection values, RequestContract? contract = null)
 {
-    private static readonly Form Empty = new(FormCollection.Empty);
-
     public static async Task<Form> ReadAsync(HttpRequest request)
     {
+        var contract = RequestContract.Of(request.HttpContext);
         if (request.HasFormContentType)
         {
             try
             {
-                return new Form(await request.ReadFormAsync(request.HttpContext.RequestAborted));
+                return new Form(await request.ReadFormAsync(request.HttpContext.RequestAborted), contract);
             }
             catch (InvalidDataException error)
             {
@@ -32,23 +34,23 @@ public sealed class Form(IFormCollection values)
 
         if (request.ContentLength is null or 0 && !request.Headers.ContainsKey("Transfer-Encoding"))
         {
-            return Empty;
+            return new Form(FormCollection.Empty, contract);
         }
 
         throw new EngineException(ErrorKind.UnsupportedMediaType, Errors.InvalidParameter, "Request parameters must be sent as application/x-www-form-urlencoded");
     }
 
-    public bool Has(string name) => values.ContainsKey(name);
+    public bool Has(string name) => values.ContainsKey(Declared(name));
 
     /// <summary>Every name/value pair as sent (a repeated name once per value).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Pairs() =>
         values.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))).ToList();
 
     public string? Value(string name) =>
-        values.TryGetValue(name, out var value) && value.Count > 0 ? value[^1] : null;
+        values.TryGetValue(Declared(name), out var value) && value.Count > 0 ? value[^1] : null;
 
     public IReadOnlyList<string> Values(string name) =>
-        values.TryGetValue(name, out var value) ? value.OfType<string>().ToList() : [];
+        values.TryGetValue(Declared(name), out var value) ? value.OfType<string>().ToList() : [];
 
     public DateTimeOffset? Date(string name) => ParseDate(name, Value(name));
 
@@ -111,5 +113,18 @@ public sealed class Form(IFormCollection values)
 
     /// <summary>Query-string parameter of the same kind, for list filters.</summary>
     public static string? Query(HttpRequest request, string name) =>
-        request.Query.TryGetValue(name, out StringValues value) && value.Count > 0 ? value[^1] : null;
+        QueryValues(request, name) is { Count: > 0 } value ? value[^1] : null;
+
+    /// <summary>Every value of a repeated query-string parameter.</summary>
+    public static StringValues QueryValues(HttpRequest request, string name)
+    {
+        RequestContract.Of(request.HttpContext)?.Require(BindingSource.Query, name);
+        return request.Query.TryGetValue(name, out var value) ? value : StringValues.Empty;
+    }
+
+    private string Declared(string name)
+    {
+        contract?.Require(BindingSource.Form, name);
+        return name;
+    }
 }

@@ -235,6 +235,17 @@ public sealed record IdempotencyReservation(string Digits, bool Rerun)
 
 public static class IdempotencyEndpoints
 {
-    /// <summary>The endpoint creates: it honours <c>Idempotency-Key</c>.</summary>
-    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) => builder.AddEndpointFilter<IdempotencyFilter>();
+    /// <summary>The endpoint creates: it honours <c>Idempotency-Key</c> (and its OpenAPI operation says so).</summary>
+    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter<IdempotencyFilter>().WithMetadata(IdempotentOperation.Instance);
+}
+
+/// <summary>Endpoint metadata: the operation honours <c>Idempotency-Key</c>.</summary>
+public sealed class IdempotentOperation
+{
+    public static readonly IdempotentOperation Instance = new();
+
+    private IdempotentOperation()
+    {
+    }
 }

@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Inbound;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,11 +14,11 @@ public static class AddressConfigurationEndpoints
     public static IEndpointRouteBuilder MapAddressConfigurationEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Configuration/Addresses").WithTags("Address configurations");
-        group.MapPost("/", CreateAsync).WithName("CreateConfigurationAddress").Idempotent();
-        group.MapGet("/", ListAsync).WithName("ListConfigurationAddress");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConfigurationAddress");
-        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConfigurationAddress");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteConfigurationAddress");
+        group.MapPost("/", CreateAsync).WithName("CreateConfigurationAddress").Takes<CreateConfigurationAddressRequest>().Idempotent();
+        group.MapGet("/", ListAsync).WithName("ListConfigurationAddress").Takes<ListConfigurationAddressRequest>().Lists<AddressConfigurationResource>("address_configurations");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchConfigurationAddress").Takes<FetchConfigurationAddressRequest>();
+        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateConfigurationAddress").Takes<UpdateConfigurationAddressRequest>();
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteConfigurationAddress").Takes<DeleteConfigurationAddressRequest>();
         return routes;
     }
 

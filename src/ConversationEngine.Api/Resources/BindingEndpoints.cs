@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Push;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -18,9 +19,9 @@ public static class BindingEndpoints
     public static IEndpointRouteBuilder MapBindingEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Services/{ChatServiceSid}/Bindings").WithTags("Bindings");
-        group.MapGet("/", ListAsync).WithName("ListServiceBinding");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchServiceBinding");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteServiceBinding");
+        group.MapGet("/", ListAsync).WithName("ListServiceBinding").Takes<ListServiceBindingRequest>().Lists<BindingResource>("bindings");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchServiceBinding").Takes<FetchServiceBindingRequest>();
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteServiceBinding").Takes<DeleteServiceBindingRequest>();
         return routes;
     }
 
@@ -40,13 +41,13 @@ public static class BindingEndpoints
     {
         var paging = Paging.From(request, MaxPageSize);
 
-        var types = request.Query["BindingType"].OfType<string>().ToList();
+        var types = Form.QueryValues(request, "BindingType").OfType<string>().ToList();
         if (types.Find(t => !BindingTypes.Contains(t)) is { } unknown)
         {
             throw Errors.Invalid("BindingType", $"'{unknown}' is not one of {string.Join(", ", BindingTypes)}");
         }
 
-        var identities = request.Query["Identity"].OfType<string>().ToList();
+        var identities = Form.QueryValues(request, "Identity").OfType<string>().ToList();
         var bindings = await BindingsAsync(chatServiceSid, lookup);
         var page = await bindings.ListAsync(types, identities, paging.Position ?? 0, paging.PageSize);
         var filters = types.Select(t => KeyValuePair.Create("BindingType", t))

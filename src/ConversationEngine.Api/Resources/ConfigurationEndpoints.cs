@@ -1,5 +1,6 @@
 using ConversationEngine.Accounts;
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,10 +16,10 @@ public static class ConfigurationEndpoints
     {
         var account = routes.MapGroup("/v1/Configuration").WithTags("Configuration");
         account.MapGet("/", FetchAsync).WithName("FetchConfiguration");
-        account.MapPost("/", UpdateAsync).WithName("UpdateConfiguration");
+        account.MapPost("/", UpdateAsync).WithName("UpdateConfiguration").Takes<UpdateConfigurationRequest>();
         var service = routes.MapGroup("/v1/Services/{ChatServiceSid}/Configuration").WithTags("Configuration");
         service.MapGet("/", FetchServiceAsync).WithName("FetchServiceConfiguration");
-        service.MapPost("/", UpdateServiceAsync).WithName("UpdateServiceConfiguration");
+        service.MapPost("/", UpdateServiceAsync).WithName("UpdateServiceConfiguration").Takes<UpdateServiceConfigurationRequest>();
         return routes;
     }
 

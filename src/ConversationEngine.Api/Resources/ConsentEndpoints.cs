@@ -1,3 +1,5 @@
+using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Contacts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -38,7 +40,7 @@ public static class ConsentEndpoints
         foreach (var (scope, service) in twins)
         {
             scope.MapGet("/Conversations/{ConversationSid}/Participants/{Sid}/Consent", FetchAsync)
-                .WithName($"Fetch{service}ConversationParticipantConsent").WithTags("Operator");
+                .WithName($"Fetch{service}ConversationParticipantConsent").Takes<FetchConversationParticipantConsentRequest>().WithTags("Operator");
         }
 
         return routes;

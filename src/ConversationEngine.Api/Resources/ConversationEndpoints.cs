@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Conversations;
 using ConversationEngine.Events;
 using ConversationEngine.Webhooks;
@@ -20,11 +21,11 @@ public static class ConversationEndpoints
         foreach (var (scope, name) in ServiceScope.Twins(routes))
         {
             var group = scope.MapGroup("/Conversations").WithTags("Conversations");
-            group.MapPost("/", CreateAsync).WithName(name("CreateConversation")).Idempotent();
-            group.MapGet("/", ListAsync).WithName(name("ListConversation"));
-            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversation"));
-            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversation"));
-            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversation"));
+            group.MapPost("/", CreateAsync).WithName(name("CreateConversation")).Takes<CreateConversationRequest>().Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListConversation")).Takes<ListConversationRequest>().Lists<ConversationResource>("conversations");
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversation")).Takes<FetchConversationRequest>();
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversation")).Takes<UpdateConversationRequest>();
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversation")).Takes<DeleteConversationRequest>();
         }
 
         return routes;
@@ -202,9 +203,12 @@ public static class ConversationEndpoints
 /// </summary>
 internal static class WebhookHeader
 {
+    public const string Header = "X-Twilio-Webhook-Enabled";
+
     public static bool Apply(HttpRequest request)
     {
-        var value = request.Headers["X-Twilio-Webhook-Enabled"].ToString();
+        RequestContract.Of(request.HttpContext)?.Require(Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Header, Header);
+        var value = request.Headers[Header].ToString();
         var enabled = value.Length switch
         {
             0 => false,

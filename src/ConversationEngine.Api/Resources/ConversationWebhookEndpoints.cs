@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,11 +16,11 @@ public static class ConversationWebhookEndpoints
         foreach (var (scope, name) in ServiceScope.Twins(routes))
         {
             var group = scope.MapGroup("/Conversations/{ConversationSid}/Webhooks").WithTags("Conversation webhooks");
-            group.MapPost("/", CreateAsync).WithName(name("CreateConversationScopedWebhook")).Idempotent();
-            group.MapGet("/", ListAsync).WithName(name("ListConversationScopedWebhook"));
-            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationScopedWebhook"));
-            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversationScopedWebhook"));
-            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversationScopedWebhook"));
+            group.MapPost("/", CreateAsync).WithName(name("CreateConversationScopedWebhook")).Takes<CreateConversationScopedWebhookRequest>().Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListConversationScopedWebhook")).Takes<ListConversationScopedWebhookRequest>().Lists<ScopedWebhookResource>("webhooks");
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationScopedWebhook")).Takes<FetchConversationScopedWebhookRequest>();
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversationScopedWebhook")).Takes<UpdateConversationScopedWebhookRequest>();
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversationScopedWebhook")).Takes<DeleteConversationScopedWebhookRequest>();
         }
 
         return routes;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Conversations;
 using ConversationEngine.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,7 @@ public static class ConversationWithParticipantsEndpoints
         foreach (var (scope, name) in ServiceScope.Twins(routes))
         {
             var group = scope.MapGroup("/ConversationWithParticipants").WithTags("ConversationWithParticipants");
-            group.MapPost("/", CreateAsync).WithName(name("CreateConversationWithParticipants")).Idempotent();
+            group.MapPost("/", CreateAsync).WithName(name("CreateConversationWithParticipants")).Takes<CreateConversationWithParticipantsRequest>().Idempotent();
         }
 
         return routes;

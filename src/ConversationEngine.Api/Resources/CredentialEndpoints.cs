@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Push;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,11 +17,11 @@ public static class CredentialEndpoints
     public static IEndpointRouteBuilder MapCredentialEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Credentials").WithTags("Credentials");
-        group.MapPost("/", CreateAsync).WithName("CreateCredential").Idempotent();
-        group.MapGet("/", ListAsync).WithName("ListCredential");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchCredential");
-        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateCredential");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteCredential");
+        group.MapPost("/", CreateAsync).WithName("CreateCredential").Takes<CreateCredentialRequest>().Idempotent();
+        group.MapGet("/", ListAsync).WithName("ListCredential").Takes<ListCredentialRequest>().Lists<CredentialResource>("credentials");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchCredential").Takes<FetchCredentialRequest>();
+        group.MapPost("/{Sid}", UpdateAsync).WithName("UpdateCredential").Takes<UpdateCredentialRequest>();
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteCredential").Takes<DeleteCredentialRequest>();
         return routes;
     }
 

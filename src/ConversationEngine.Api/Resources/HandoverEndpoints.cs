@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Conversations;
 using ConversationEngine.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,8 +41,8 @@ public static class HandoverEndpoints
         foreach (var (scope, service) in twins)
         {
             var group = scope.MapGroup("/Conversations/{ConversationSid}").WithTags("Operator");
-            group.MapPost("/Transfer", TransferAsync).WithName($"Create{service}ConversationTransfer").Idempotent();
-            group.MapPost("/Reopen", ReopenAsync).WithName($"Create{service}ConversationReopen").Idempotent();
+            group.MapPost("/Transfer", TransferAsync).WithName($"Create{service}ConversationTransfer").Takes<CreateConversationTransferRequest>().Idempotent();
+            group.MapPost("/Reopen", ReopenAsync).WithName($"Create{service}ConversationReopen").Takes<CreateConversationReopenRequest>().Idempotent();
         }
 
         return routes;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Senders;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,11 +16,11 @@ public static class IncomingPhoneNumberEndpoints
     public static IEndpointRouteBuilder MapIncomingPhoneNumberEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/2010-04-01/Accounts/{AccountSid}").WithTags("Incoming phone numbers");
-        group.MapPost("/IncomingPhoneNumbers.json", CreateAsync).WithName("CreateIncomingPhoneNumber").Idempotent();
-        group.MapGet("/IncomingPhoneNumbers.json", ListAsync).WithName("ListIncomingPhoneNumber");
-        group.MapGet("/IncomingPhoneNumbers/{Sid}.json", FetchAsync).WithName("FetchIncomingPhoneNumber");
-        group.MapPost("/IncomingPhoneNumbers/{Sid}.json", UpdateAsync).WithName("UpdateIncomingPhoneNumber");
-        group.MapDelete("/IncomingPhoneNumbers/{Sid}.json", DeleteAsync).WithName("DeleteIncomingPhoneNumber");
+        group.MapPost("/IncomingPhoneNumbers.json", CreateAsync).WithName("CreateIncomingPhoneNumber").Takes<CreateIncomingPhoneNumberRequest>().Idempotent();
+        group.MapGet("/IncomingPhoneNumbers.json", ListAsync).WithName("ListIncomingPhoneNumber").Takes<ListIncomingPhoneNumberRequest>().Lists<IncomingPhoneNumberResource>("incoming_phone_numbers", ListEnvelope.Legacy);
+        group.MapGet("/IncomingPhoneNumbers/{Sid}.json", FetchAsync).WithName("FetchIncomingPhoneNumber").Takes<FetchIncomingPhoneNumberRequest>();
+        group.MapPost("/IncomingPhoneNumbers/{Sid}.json", UpdateAsync).WithName("UpdateIncomingPhoneNumber").Takes<UpdateIncomingPhoneNumberRequest>();
+        group.MapDelete("/IncomingPhoneNumbers/{Sid}.json", DeleteAsync).WithName("DeleteIncomingPhoneNumber").Takes<DeleteIncomingPhoneNumberRequest>();
         return routes;
     }
 
@@ -72,11 +73,11 @@ public static class IncomingPhoneNumberEndpoints
     internal static ISenderRegistryGrain Registry(string accountSid, HttpRequest request, IGrainFactory grains, SenderLinks links) =>
         accountSid == links.AccountSid ? grains.GetGrain<ISenderRegistryGrain>(accountSid) : throw Errors.Unknown("The resource");
 
-    /// <summary>FriendlyName, Capabilities and Mps: null where not sent, so an update leaves them.</summary>
-    internal static SenderRegistration Registration(Form form) => new()
+    /// <summary>FriendlyName, Capabilities (where the sender takes them) and Mps: null where not sent, so an update leaves them.</summary>
+    internal static SenderRegistration Registration(Form form, bool capabilities = true) => new()
     {
         FriendlyName = form.Value("FriendlyName"),
-        Capabilities = form.Has("Capabilities")
+        Capabilities = capabilities && form.Has("Capabilities")
             ? form.Values("Capabilities").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()
             : null,
         Mps = Mps(form),

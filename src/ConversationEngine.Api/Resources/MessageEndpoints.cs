@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Conversations;
 using ConversationEngine.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,11 +17,11 @@ public static class MessageEndpoints
         foreach (var (scope, name) in ServiceScope.Twins(routes))
         {
             var group = scope.MapGroup("/Conversations/{ConversationSid}/Messages").WithTags("Messages");
-            group.MapPost("/", CreateAsync).WithName(name("CreateConversationMessage")).Idempotent();
-            group.MapGet("/", ListAsync).WithName(name("ListConversationMessage"));
-            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationMessage"));
-            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversationMessage"));
-            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversationMessage"));
+            group.MapPost("/", CreateAsync).WithName(name("CreateConversationMessage")).Takes<CreateConversationMessageRequest>().Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListConversationMessage")).Takes<ListConversationMessageRequest>().Lists<MessageResource>("messages");
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationMessage")).Takes<FetchConversationMessageRequest>();
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversationMessage")).Takes<UpdateConversationMessageRequest>();
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversationMessage")).Takes<DeleteConversationMessageRequest>();
         }
 
         return routes;

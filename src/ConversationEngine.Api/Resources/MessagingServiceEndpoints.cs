@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Senders;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,11 +11,11 @@ public static class MessagingServiceEndpoints
     public static IEndpointRouteBuilder MapMessagingServiceEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/messaging/v1/Services").WithTags("Messaging Services");
-        group.MapPost("/", CreateAsync).WithName("MessagingCreateService").Idempotent();
-        group.MapGet("/", ListAsync).WithName("MessagingListService");
-        group.MapGet("/{Sid}", FetchAsync).WithName("MessagingFetchService");
-        group.MapPost("/{Sid}", UpdateAsync).WithName("MessagingUpdateService");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("MessagingDeleteService");
+        group.MapPost("/", CreateAsync).WithName("MessagingCreateService").Takes<MessagingCreateServiceRequest>().Idempotent();
+        group.MapGet("/", ListAsync).WithName("MessagingListService").Takes<MessagingListServiceRequest>().Lists<MessagingServiceResource>("services");
+        group.MapGet("/{Sid}", FetchAsync).WithName("MessagingFetchService").Takes<MessagingFetchServiceRequest>();
+        group.MapPost("/{Sid}", UpdateAsync).WithName("MessagingUpdateService").Takes<MessagingUpdateServiceRequest>();
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("MessagingDeleteService").Takes<MessagingDeleteServiceRequest>();
         return routes;
     }
 

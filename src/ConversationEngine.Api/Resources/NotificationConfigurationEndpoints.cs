@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Push;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,7 +15,7 @@ public static class NotificationConfigurationEndpoints
     {
         var group = routes.MapGroup("/v1/Services/{ChatServiceSid}/Configuration/Notifications").WithTags("Notification configuration");
         group.MapGet("/", FetchAsync).WithName("FetchServiceNotification");
-        group.MapPost("/", UpdateAsync).WithName("UpdateServiceNotification");
+        group.MapPost("/", UpdateAsync).WithName("UpdateServiceNotification").Takes<UpdateServiceNotificationRequest>();
         return routes;
     }
 

@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Contacts;
 using ConversationEngine.Delivery;
 using ConversationEngine.Inbound;
@@ -37,6 +38,46 @@ public sealed record InboundForwardResource(
     string? Reason,
     DateTimeOffset DateForwarded);
 
+/// <summary>What the outbox did with a conversation message: one entry per messaging recipient.</summary>
+public sealed record MessageDeliveryResource(
+    string ConversationSid,
+    string MessageSid,
+    long Index,
+    string? MessagingServiceSid,
+    DateTimeOffset DateCreated,
+    IReadOnlyList<DeliveryRecipientResource> Recipients,
+    string Url);
+
+public sealed record DeliveryRecipientResource(
+    string ParticipantSid,
+    string ReceiptSid,
+    string Channel,
+    string To,
+    string? From,
+    string? MessagingServiceSid,
+    string State,
+    string? ChannelMessageSid,
+    string? Encoding,
+    int NumSegments,
+    string? BodySent,
+    int Attempts,
+    int? ErrorCode,
+    string? ErrorMessage,
+    DateTimeOffset? DateSubmitted);
+
+/// <summary>A message the sandbox transport "sent" (no Twilio credentials configured).</summary>
+public sealed record SandboxMessageResource(
+    string Sid,
+    string To,
+    string? From,
+    string? MessagingServiceSid,
+    string? Body,
+    IReadOnlyList<string> MediaUrls,
+    string? ContentSid,
+    int NumSegments,
+    string ReceiptSid,
+    DateTimeOffset DateCreated);
+
 public sealed record ContactChannelResource(
     string Scope,
     string Address,
@@ -55,49 +96,32 @@ public static class OperatorEndpoints
     public static IEndpointRouteBuilder MapOperatorEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/engine/v1").WithTags("Operator");
-        group.MapGet("/InboundMessages/{MessageSid}", FetchInboundAsync).WithName("FetchInboundMessage");
-        group.MapGet("/UnroutableMessages", ListUnroutableAsync).WithName("ListUnroutableMessages");
-        group.MapGet("/ContactChannels/{Scope}/{Address}", FetchContactAsync).WithName("FetchContactChannel");
-        group.MapGet("/Deliveries/{ConversationSid}/{MessageSid}", FetchDeliveryAsync).WithName("FetchMessageDelivery");
-        group.MapGet("/Sandbox/Messages", ListSandboxAsync).WithName("ListSandboxMessages");
+        group.MapGet("/InboundMessages/{MessageSid}", FetchInboundAsync).WithName("FetchInboundMessage").Takes<FetchInboundMessageRequest>();
+        group.MapGet("/UnroutableMessages", ListUnroutableAsync).WithName("ListUnroutableMessages").Takes<PageRequest>().Lists<InboundMessageResource>("unroutable_messages");
+        group.MapGet("/ContactChannels/{Scope}/{Address}", FetchContactAsync).WithName("FetchContactChannel").Takes<FetchContactChannelRequest>();
+        group.MapGet("/Deliveries/{ConversationSid}/{MessageSid}", FetchDeliveryAsync).WithName("FetchMessageDelivery").Takes<FetchMessageDeliveryRequest>();
+        group.MapGet("/Sandbox/Messages", ListSandboxAsync).WithName("ListSandboxMessages").Takes<PageRequest>().Lists<SandboxMessageResource>("messages");
         routes.MapHandoverEndpoints();
         routes.MapConsentEndpoints();
         return routes;
     }
 
     /// <summary>The outbox of one conversation message: each recipient's sender, encoding, segments, attempts and state.</summary>
-    public static async Task<IResult> FetchDeliveryAsync(string conversationSid, string messageSid, ConversationLookup lookup, IGrainFactory grains, ResourceLinks links)
+    public static async Task<Ok<MessageDeliveryResource>> FetchDeliveryAsync(string conversationSid, string messageSid, ConversationLookup lookup, IGrainFactory grains, ResourceLinks links)
     {
         var message = await lookup.MessageAsync(conversationSid, messageSid);
         var delivery = await grains.GetGrain<IMessageDeliveryGrain>(DeliveryKeys.Outbox(message.ConversationSid, message.Sid)).GetAsync()
             ?? throw Errors.Unknown("The resource");
-        return TypedResults.Json(new Dictionary<string, object?>
-        {
-            ["conversation_sid"] = delivery.Order.ConversationSid,
-            ["message_sid"] = delivery.Order.MessageSid,
-            ["index"] = delivery.Order.MessageIndex,
-            ["messaging_service_sid"] = delivery.Order.MessagingServiceSid,
-            ["date_created"] = delivery.Order.DateCreated,
-            ["recipients"] = delivery.Records.Select(r => new Dictionary<string, object?>
-            {
-                ["participant_sid"] = r.Target.ParticipantSid,
-                ["receipt_sid"] = r.Target.ReceiptSid,
-                ["channel"] = r.Target.Channel,
-                ["to"] = r.Target.To,
-                ["from"] = r.From,
-                ["messaging_service_sid"] = r.MessagingServiceSid,
-                ["state"] = r.State,
-                ["channel_message_sid"] = r.ChannelMessageSid,
-                ["encoding"] = r.Encoding,
-                ["num_segments"] = r.Segments,
-                ["body_sent"] = r.SentBody,
-                ["attempts"] = r.Attempts,
-                ["error_code"] = r.ErrorCode,
-                ["error_message"] = r.ErrorMessage,
-                ["date_submitted"] = r.DateSubmitted,
-            }).ToList(),
-            ["url"] = links.Engine($"/Deliveries/{delivery.Order.ConversationSid}/{delivery.Order.MessageSid}"),
-        }, TwilioJson.Options);
+        return TypedResults.Ok(new MessageDeliveryResource(
+            delivery.Order.ConversationSid,
+            delivery.Order.MessageSid,
+            delivery.Order.MessageIndex,
+            delivery.Order.MessagingServiceSid,
+            delivery.Order.DateCreated,
+            delivery.Records.Select(r => new DeliveryRecipientResource(
+                r.Target.ParticipantSid, r.Target.ReceiptSid, r.Target.Channel, r.Target.To, r.From, r.MessagingServiceSid, r.State,
+                r.ChannelMessageSid, r.Encoding, r.Segments, r.SentBody, r.Attempts, r.ErrorCode, r.ErrorMessage, r.DateSubmitted)).ToList(),
+            links.Engine($"/Deliveries/{delivery.Order.ConversationSid}/{delivery.Order.MessageSid}")));
     }
 
     /// <summary>What the sandbox transport "sent" (no Twilio credentials configured), oldest first.</summary>
@@ -107,19 +131,8 @@ public static class OperatorEndpoints
         var page = await grains.GetGrain<ISandboxOutboxGrain>(links.AccountSid).ListAsync(paging.Position ?? 0, paging.PageSize);
         return TypedResults.Json(new Dictionary<string, object?>
         {
-            ["messages"] = page.Items.Select(m => new Dictionary<string, object?>
-            {
-                ["sid"] = m.Sid,
-                ["to"] = m.To,
-                ["from"] = m.From,
-                ["messaging_service_sid"] = m.MessagingServiceSid,
-                ["body"] = m.Body,
-                ["media_urls"] = m.MediaUrls,
-                ["content_sid"] = m.ContentSid,
-                ["num_segments"] = m.Segments,
-                ["receipt_sid"] = m.IdempotencyKey,
-                ["date_created"] = m.DateCreated,
-            }).ToList(),
+            ["messages"] = page.Items.Select(m => new SandboxMessageResource(
+                m.Sid, m.To, m.From, m.MessagingServiceSid, m.Body, m.MediaUrls, m.ContentSid, m.Segments, m.IdempotencyKey, m.DateCreated)).ToList(),
             ["meta"] = paging.Meta("messages", links.Engine("/Sandbox/Messages"), null, page.Next, page.Previous),
         }, TwilioJson.Options);
     }

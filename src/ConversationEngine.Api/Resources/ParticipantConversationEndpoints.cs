@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Conversations;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
@@ -41,7 +42,7 @@ public static class ParticipantConversationEndpoints
         foreach (var (scope, name) in ServiceScope.Twins(routes))
         {
             var group = scope.MapGroup("/ParticipantConversations").WithTags("ParticipantConversations");
-            group.MapGet("/", ListAsync).WithName(name("ListParticipantConversation"));
+            group.MapGet("/", ListAsync).WithName(name("ListParticipantConversation")).Takes<ListParticipantConversationRequest>().Lists<ParticipantConversationResource>("conversations");
         }
 
         return routes;

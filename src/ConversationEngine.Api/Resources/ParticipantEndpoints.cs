@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Conversations;
 using ConversationEngine.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,11 +17,11 @@ public static class ParticipantEndpoints
         foreach (var (scope, name) in ServiceScope.Twins(routes))
         {
             var group = scope.MapGroup("/Conversations/{ConversationSid}/Participants").WithTags("Participants");
-            group.MapPost("/", CreateAsync).WithName(name("CreateConversationParticipant")).Idempotent();
-            group.MapGet("/", ListAsync).WithName(name("ListConversationParticipant"));
-            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationParticipant"));
-            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversationParticipant"));
-            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversationParticipant"));
+            group.MapPost("/", CreateAsync).WithName(name("CreateConversationParticipant")).Takes<CreateConversationParticipantRequest>().Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListConversationParticipant")).Takes<ListConversationParticipantRequest>().Lists<ParticipantResource>("participants");
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationParticipant")).Takes<FetchConversationParticipantRequest>();
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateConversationParticipant")).Takes<UpdateConversationParticipantRequest>();
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteConversationParticipant")).Takes<DeleteConversationParticipantRequest>();
         }
 
         return routes;

@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
@@ -14,8 +15,8 @@ public static class ReceiptEndpoints
         foreach (var (scope, name) in ServiceScope.Twins(routes))
         {
             var group = scope.MapGroup("/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts").WithTags("Receipts");
-            group.MapGet("/", ListAsync).WithName(name("ListConversationMessageReceipt"));
-            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationMessageReceipt"));
+            group.MapGet("/", ListAsync).WithName(name("ListConversationMessageReceipt")).Takes<ListConversationMessageReceiptRequest>().Lists<ReceiptResource>("delivery_receipts");
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchConversationMessageReceipt")).Takes<FetchConversationMessageReceiptRequest>();
         }
 
         return routes;

@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,11 +27,11 @@ public static class RoleEndpoints
         foreach (var (scope, name) in ServiceScope.Twins(routes))
         {
             var group = scope.MapGroup("/Roles").WithTags("Roles");
-            group.MapPost("/", CreateAsync).WithName(name("CreateRole")).Idempotent();
-            group.MapGet("/", ListAsync).WithName(name("ListRole"));
-            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchRole"));
-            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateRole"));
-            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteRole"));
+            group.MapPost("/", CreateAsync).WithName(name("CreateRole")).Takes<CreateRoleRequest>().Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListRole")).Takes<ListRoleRequest>().Lists<RoleResource>("roles");
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchRole")).Takes<FetchRoleRequest>();
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateRole")).Takes<UpdateRoleRequest>();
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteRole")).Takes<DeleteRoleRequest>();
         }
 
         return routes;

@@ -1,5 +1,6 @@
 using ConversationEngine.Accounts;
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Conversations;
 using ConversationEngine.Users;
 using ConversationEngine.Webhooks;
@@ -25,10 +26,10 @@ public static class ServiceEndpoints
     public static IEndpointRouteBuilder MapServiceEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Services").WithTags("Services");
-        group.MapPost("/", CreateAsync).WithName("CreateService").Idempotent();
-        group.MapGet("/", ListAsync).WithName("ListService");
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchService");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteService");
+        group.MapPost("/", CreateAsync).WithName("CreateService").Takes<CreateServiceRequest>().Idempotent();
+        group.MapGet("/", ListAsync).WithName("ListService").Takes<ListServiceRequest>().Lists<ServiceResource>("services");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchService").Takes<FetchServiceRequest>();
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteService").Takes<DeleteServiceRequest>();
         return routes;
     }
 

@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Senders;
 
 namespace ConversationEngine.Api.Resources;
@@ -10,12 +11,18 @@ namespace ConversationEngine.Api.Resources;
 /// </summary>
 public static class ServiceSenderEndpoints
 {
-    /// <summary>One pool resource: path segment, SID prefix, create parameter, list key, wire shape.</summary>
-    private sealed record Kind(string Path, string Prefix, string Parameter, string Key, Func<SenderLinks, string, PoolSender, object> Map);
+    /// <summary>One pool resource: path segment, SID prefix, create parameter, list key, wire shape, and the types its operations declare.</summary>
+    private sealed record Kind(string Path, string Prefix, string Parameter, string Key, Func<SenderLinks, string, PoolSender, object> Map, Type Resource, Contract Takes);
 
-    private static readonly Kind PhoneNumbers = new("PhoneNumbers", Sids.PhoneNumber, "PhoneNumberSid", "phone_numbers", (l, mg, p) => l.ServicePhoneNumber(mg, p));
-    private static readonly Kind ShortCodes = new("ShortCodes", Sids.ShortCode, "ShortCodeSid", "short_codes", (l, mg, p) => l.ServiceShortCode(mg, p));
-    private static readonly Kind AlphaSenders = new("AlphaSenders", Sids.AlphaSender, "AlphaSender", "alpha_senders", (l, mg, p) => l.ServiceAlphaSender(mg, p));
+    /// <summary>What each operation of a kind takes (<see cref="RequestContract"/>).</summary>
+    private sealed record Contract(Type Create, Type List, Type Fetch, Type Delete);
+
+    private static readonly Kind PhoneNumbers = new("PhoneNumbers", Sids.PhoneNumber, "PhoneNumberSid", "phone_numbers", (l, mg, p) => l.ServicePhoneNumber(mg, p), typeof(ServicePhoneNumberResource),
+        new(typeof(MessagingCreatePhoneNumberRequest), typeof(MessagingListPhoneNumberRequest), typeof(MessagingFetchPhoneNumberRequest), typeof(MessagingDeletePhoneNumberRequest)));
+    private static readonly Kind ShortCodes = new("ShortCodes", Sids.ShortCode, "ShortCodeSid", "short_codes", (l, mg, p) => l.ServiceShortCode(mg, p), typeof(ServiceShortCodeResource),
+        new(typeof(MessagingCreateShortCodeRequest), typeof(MessagingListShortCodeRequest), typeof(MessagingFetchShortCodeRequest), typeof(MessagingDeleteShortCodeRequest)));
+    private static readonly Kind AlphaSenders = new("AlphaSenders", Sids.AlphaSender, "AlphaSender", "alpha_senders", (l, mg, p) => l.ServiceAlphaSender(mg, p), typeof(ServiceAlphaSenderResource),
+        new(typeof(MessagingCreateAlphaSenderRequest), typeof(MessagingListAlphaSenderRequest), typeof(MessagingFetchAlphaSenderRequest), typeof(MessagingDeleteAlphaSenderRequest)));
 
     public static IEndpointRouteBuilder MapServiceSenderEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -29,13 +36,13 @@ public static class ServiceSenderEndpoints
     {
         var group = routes.MapGroup($"/messaging/v1/Services/{{ServiceSid}}/{kind.Path}").WithTags("Messaging Service senders");
         group.MapPost("/", (string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links) => CreateAsync(kind, serviceSid, request, grains, links))
-            .WithName($"MessagingCreate{name}").Idempotent();
+            .WithName($"MessagingCreate{name}").Takes(kind.Takes.Create).Produces(StatusCodes.Status201Created, kind.Resource).Idempotent();
         group.MapGet("/", (string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links) => ListAsync(kind, serviceSid, request, grains, links))
-            .WithName($"MessagingList{name}");
+            .WithName($"MessagingList{name}").Takes(kind.Takes.List).Lists(kind.Resource, kind.Key);
         group.MapGet("/{Sid}", (string serviceSid, string sid, IGrainFactory grains, SenderLinks links) => FetchAsync(kind, serviceSid, sid, grains, links))
-            .WithName($"MessagingFetch{name}");
+            .WithName($"MessagingFetch{name}").Takes(kind.Takes.Fetch).Produces(StatusCodes.Status200OK, kind.Resource);
         group.MapDelete("/{Sid}", (string serviceSid, string sid, IGrainFactory grains) => DeleteAsync(kind, serviceSid, sid, grains))
-            .WithName($"MessagingDelete{name}");
+            .WithName($"MessagingDelete{name}").Takes(kind.Takes.Delete).Produces(StatusCodes.Status204NoContent);
     }
 
     private static async Task<IResult> CreateAsync(Kind kind, string serviceSid, HttpRequest request, IGrainFactory grains, SenderLinks links)

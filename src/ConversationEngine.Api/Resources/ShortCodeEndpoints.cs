@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Senders;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,11 +15,11 @@ public static class ShortCodeEndpoints
     public static IEndpointRouteBuilder MapShortCodeEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/2010-04-01/Accounts/{AccountSid}/SMS").WithTags("Short codes");
-        group.MapPost("/ShortCodes.json", CreateAsync).WithName("CreateShortCode").Idempotent();
-        group.MapGet("/ShortCodes.json", ListAsync).WithName("ListShortCode");
-        group.MapGet("/ShortCodes/{Sid}.json", FetchAsync).WithName("FetchShortCode");
-        group.MapPost("/ShortCodes/{Sid}.json", UpdateAsync).WithName("UpdateShortCode");
-        group.MapDelete("/ShortCodes/{Sid}.json", DeleteAsync).WithName("DeleteShortCode");
+        group.MapPost("/ShortCodes.json", CreateAsync).WithName("CreateShortCode").Takes<CreateShortCodeRequest>().Idempotent();
+        group.MapGet("/ShortCodes.json", ListAsync).WithName("ListShortCode").Takes<ListShortCodeRequest>().Lists<ShortCodeResource>("short_codes", ListEnvelope.Legacy);
+        group.MapGet("/ShortCodes/{Sid}.json", FetchAsync).WithName("FetchShortCode").Takes<FetchShortCodeRequest>();
+        group.MapPost("/ShortCodes/{Sid}.json", UpdateAsync).WithName("UpdateShortCode").Takes<UpdateShortCodeRequest>();
+        group.MapDelete("/ShortCodes/{Sid}.json", DeleteAsync).WithName("DeleteShortCode").Takes<DeleteShortCodeRequest>();
         return routes;
     }
 
@@ -53,7 +54,7 @@ public static class ShortCodeEndpoints
         }
 
         // A short code's capabilities are fixed at registration (SMS and MMS, never WhatsApp).
-        var change = IncomingPhoneNumberEndpoints.Registration(form) with { Capabilities = null };
+        var change = IncomingPhoneNumberEndpoints.Registration(form, capabilities: false);
         return TypedResults.Ok(links.ShortCode(await registry.UpdateAsync(sid, change)));
     }
 

@@ -152,7 +152,7 @@ internal sealed class UserAccessCheck(UserCaller caller, HttpRequest request, IG
 
     public async Task AddParticipantAsync()
     {
-        Refuse("RoleSid", "DateCreated", "DateUpdated", "LastReadMessageIndex", "LastReadTimestamp");
+        Refuse("RoleSid", "DateCreated", "DateUpdated");
         var identity = form.Value("Identity");
         if (string.Equals(identity, caller.Identity, StringComparison.Ordinal))
         {
@@ -283,8 +283,8 @@ internal sealed class UserAccessCheck(UserCaller caller, HttpRequest request, IG
 
     public Task OwnParticipantConversationsAsync()
     {
-        var identity = request.Query["Identity"].ToString();
-        return request.Query.ContainsKey("Address") || !string.Equals(identity, caller.Identity, StringComparison.Ordinal)
+        var identity = Form.QueryValues(request, "Identity").ToString();
+        return Form.QueryValues(request, "Address").Count > 0 || !string.Equals(identity, caller.Identity, StringComparison.Ordinal)
             ? throw Errors.AccountOnly("listing another participant's conversations")
             : Task.CompletedTask;
     }

@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Conversations;
 using ConversationEngine.Events;
 using ConversationEngine.Indexes;
@@ -44,11 +45,11 @@ public static class UserConversationEndpoints
     {
         foreach (var (scope, name) in ServiceScope.Twins(routes))
         {
-            var group = scope.MapGroup("/Users/{userSid}/Conversations").WithTags("UserConversations");
-            group.MapGet("/", ListAsync).WithName(name("ListUserConversation"));
-            group.MapGet("/{conversationSid}", FetchAsync).WithName(name("FetchUserConversation"));
-            group.MapPost("/{conversationSid}", UpdateAsync).WithName(name("UpdateUserConversation"));
-            group.MapDelete("/{conversationSid}", DeleteAsync).WithName(name("DeleteUserConversation"));
+            var group = scope.MapGroup("/Users/{UserSid}/Conversations").WithTags("UserConversations");
+            group.MapGet("/", ListAsync).WithName(name("ListUserConversation")).Takes<ListUserConversationRequest>().Lists<UserConversationResource>("conversations");
+            group.MapGet("/{ConversationSid}", FetchAsync).WithName(name("FetchUserConversation")).Takes<FetchUserConversationRequest>();
+            group.MapPost("/{ConversationSid}", UpdateAsync).WithName(name("UpdateUserConversation")).Takes<UpdateUserConversationRequest>();
+            group.MapDelete("/{ConversationSid}", DeleteAsync).WithName(name("DeleteUserConversation")).Takes<DeleteUserConversationRequest>();
         }
 
         return routes;

@@ -1,4 +1,5 @@
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Events;
 using ConversationEngine.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,11 +36,11 @@ public static class UserEndpoints
         foreach (var (scope, name) in ServiceScope.Twins(routes))
         {
             var group = scope.MapGroup("/Users").WithTags("Users");
-            group.MapPost("/", CreateAsync).WithName(name("CreateUser")).Idempotent();
-            group.MapGet("/", ListAsync).WithName(name("ListUser"));
-            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchUser"));
-            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateUser"));
-            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteUser"));
+            group.MapPost("/", CreateAsync).WithName(name("CreateUser")).Takes<CreateUserRequest>().Idempotent();
+            group.MapGet("/", ListAsync).WithName(name("ListUser")).Takes<ListUserRequest>().Lists<UserResource>("users");
+            group.MapGet("/{Sid}", FetchAsync).WithName(name("FetchUser")).Takes<FetchUserRequest>();
+            group.MapPost("/{Sid}", UpdateAsync).WithName(name("UpdateUser")).Takes<UpdateUserRequest>();
+            group.MapDelete("/{Sid}", DeleteAsync).WithName(name("DeleteUser")).Takes<DeleteUserRequest>();
         }
 
         return routes;

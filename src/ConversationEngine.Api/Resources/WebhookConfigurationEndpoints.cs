@@ -1,5 +1,6 @@
 using ConversationEngine.Accounts;
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,10 +16,10 @@ public static class WebhookConfigurationEndpoints
     {
         var account = routes.MapGroup("/v1/Configuration/Webhooks").WithTags("Webhook configuration");
         account.MapGet("/", FetchAsync).WithName("FetchConfigurationWebhook");
-        account.MapPost("/", UpdateAsync).WithName("UpdateConfigurationWebhook");
+        account.MapPost("/", UpdateAsync).WithName("UpdateConfigurationWebhook").Takes<UpdateConfigurationWebhookRequest>();
         var service = routes.MapGroup("/v1/Services/{ChatServiceSid}/Configuration/Webhooks").WithTags("Webhook configuration");
         service.MapGet("/", FetchServiceAsync).WithName("FetchServiceWebhookConfiguration");
-        service.MapPost("/", UpdateServiceAsync).WithName("UpdateServiceWebhookConfiguration");
+        service.MapPost("/", UpdateServiceAsync).WithName("UpdateServiceWebhookConfiguration").Takes<UpdateServiceWebhookConfigurationRequest>();
         return routes;
     }
 

@@ -1,5 +1,8 @@
+using System.Text.Json.Serialization;
 using ConversationEngine.Api.Http;
+using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Events;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ConversationEngine.Api.Resources;
 
@@ -13,26 +16,23 @@ public static class WebhookQueueEndpoints
     public static IEndpointRouteBuilder MapWebhookQueueEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/engine/v1").WithTags("Operator");
-        group.MapGet("/WebhookQueues/{ConversationSid}", ListAsync).WithName("ListWebhookQueues");
-        group.MapPost("/WebhookQueues/{ConversationSid}/{Target}/Replay", ReplayAsync).WithName("ReplayWebhookQueue");
+        group.MapGet("/WebhookQueues/{ConversationSid}", ListAsync).WithName("ListWebhookQueues").Takes<ListWebhookQueuesRequest>();
+        group.MapPost("/WebhookQueues/{ConversationSid}/{Target}/Replay", ReplayAsync).WithName("ReplayWebhookQueue").Takes<ReplayWebhookQueueRequest>();
         return routes;
     }
 
     /// <summary>The queues of the conversation's current targets (account, service, its scoped webhooks).</summary>
-    public static async Task<IResult> ListAsync(string conversationSid, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<WebhookQueuesResource>> ListAsync(string conversationSid, ConversationLookup lookup, ResourceLinks links)
     {
         var (key, chatServiceSid) = await FeedAsync(conversationSid, lookup);
         var queues = await lookup.Grains.GetGrain<IEventFanOutGrain>(key).QueuesAsync(chatServiceSid);
         var statuses = await Task.WhenAll(queues.Select(q => lookup.Grains.GetGrain<IWebhookQueueGrain>(q).StatusAsync()));
-        return TypedResults.Json(new Dictionary<string, object?>
-        {
-            [Sids.IsValid(key, Sids.User) ? "user_sid" : "conversation_sid"] = key,
-            ["queues"] = statuses.Select(s => Queue(s, links)).ToList(),
-        }, TwilioJson.Options);
+        var user = Sids.IsValid(key, Sids.User);
+        return TypedResults.Ok(new WebhookQueuesResource(user ? null : key, user ? key : null, statuses.Select(s => Queue(s, links)).ToList()));
     }
 
     /// <summary>Delivers the target's events again from <c>Sequence</c> on (failed ones included).</summary>
-    public static async Task<IResult> ReplayAsync(string conversationSid, string target, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Accepted<WebhookQueueResource>> ReplayAsync(string conversationSid, string target, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
     {
         var form = await Form.ReadAsync(request);
         var sequence = form.Number("Sequence") ?? throw Errors.Missing("Sequence");
@@ -47,7 +47,7 @@ public static class WebhookQueueEndpoints
             ?? throw Errors.Unknown("The resource");
         var queue = lookup.Grains.GetGrain<IWebhookQueueGrain>(key);
         await queue.ReplayAsync(sequence);
-        return TypedResults.Json(Queue(await queue.StatusAsync(), links), TwilioJson.Options, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Accepted((string?)null, Queue(await queue.StatusAsync(), links));
     }
 
     /// <summary>The feed the path names: a user's by its <c>US…</c> SID, else a conversation's (by SID or unique name); 404 when there is none.</summary>
@@ -63,22 +63,31 @@ public static class WebhookQueueEndpoints
         return (grain.GetPrimaryKeyString(), conversation.ChatServiceSid);
     }
 
-    private static Dictionary<string, object?> Queue(WebhookQueueStatus s, ResourceLinks links) => new()
-    {
-        ["target"] = s.TargetId,
-        ["delivered_through"] = s.DeliveredThrough,
-        ["known_through"] = s.KnownThrough,
-        ["attempts"] = s.Attempts,
-        ["last_error"] = s.LastError,
-        ["next_attempt"] = s.NextAttempt,
-        ["failed"] = s.Failed.Select(f => new Dictionary<string, object?>
-        {
-            ["sequence"] = f.Sequence,
-            ["event_type"] = f.Type,
-            ["attempts"] = f.Attempts,
-            ["last_error"] = f.LastError,
-            ["gave_up"] = f.GaveUp,
-        }).ToList(),
-        ["url"] = links.Engine("/WebhookQueues/" + s.ConversationSid),
-    };
+    private static WebhookQueueResource Queue(WebhookQueueStatus s, ResourceLinks links) => new(
+        s.TargetId,
+        s.DeliveredThrough,
+        s.KnownThrough,
+        s.Attempts,
+        s.LastError,
+        s.NextAttempt,
+        s.Failed.Select(f => new FailedWebhookEventResource(f.Sequence, f.Type, f.Attempts, f.LastError, f.GaveUp)).ToList(),
+        links.Engine("/WebhookQueues/" + s.ConversationSid));
 }
+
+/// <summary>The webhook queues of a conversation's (or a user's) event feed: <c>conversation_sid</c> or <c>user_sid</c>, never both.</summary>
+public sealed record WebhookQueuesResource(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConversationSid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UserSid,
+    IReadOnlyList<WebhookQueueResource> Queues);
+
+public sealed record WebhookQueueResource(
+    string Target,
+    long DeliveredThrough,
+    long KnownThrough,
+    int Attempts,
+    string? LastError,
+    DateTimeOffset? NextAttempt,
+    IReadOnlyList<FailedWebhookEventResource> Failed,
+    string Url);
+
+public sealed record FailedWebhookEventResource(long Sequence, string EventType, int Attempts, string LastError, DateTimeOffset GaveUp);

@@ -12,7 +12,7 @@ public sealed class AuthenticationTests(EngineFixture fixture)
 
     private EngineHost Host => fixture.Host;
 
-    public static TheoryData<string> ProtectedPaths => new() { "/v1/Conversations", "/openapi/v1.json", "/v1/Configuration" };
+    public static TheoryData<string> ProtectedPaths => new() { "/v1/Conversations", "/v1/Services", "/v1/Configuration" };
 
     public static TheoryData<string, string?> WrongCredentials => new()
     {
@@ -71,7 +71,7 @@ public sealed class AuthenticationTests(EngineFixture fixture)
     {
         using var client = Host.CreateClient(user, password);
 
-        foreach (var path in new[] { "/v1/Conversations", "/openapi/v1.json" })
+        foreach (var path in new[] { "/v1/Conversations", "/v1/Services" })
         {
             await client.GetAsync(path).ExpectErrorAsync(HttpStatusCode.Unauthorized, 20003);
         }
@@ -85,7 +85,7 @@ public sealed class AuthenticationTests(EngineFixture fixture)
     {
         using var client = Host.CreateClient();
 
-        foreach (var path in new[] { "/v1/Conversations", "/openapi/v1.json" })
+        foreach (var path in new[] { "/v1/Conversations", "/v1/Services" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             Assert.True(request.Headers.TryAddWithoutValidation("Authorization", authorization));
@@ -146,8 +146,23 @@ public sealed class AuthenticationTests(EngineFixture fixture)
         Assert.Equal("ok", (string?)body["status"]);
     }
 
+    [Theory]
+    [InlineData("/openapi/v1.json")]
+    [InlineData("/docs/")]
+    public async Task Api_description_and_reference_page_need_no_credentials(string path)
+    {
+        using var anonymous = Host.CreateClient();
+        using var wrong = Host.CreateClient(EngineHost.AccountSid, "wrong-token");
+
+        using var first = await anonymous.GetAsync(path);
+        using var second = await wrong.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+    }
+
     [Fact]
-    public async Task Openapi_document_is_served_with_credentials_and_lists_the_conversations_path()
+    public async Task Openapi_document_is_served_and_lists_the_conversations_path()
     {
         using var response = await Host.Client.GetAsync("/openapi/v1.json");
         var text = await response.Content.ReadAsStringAsync();
