@@ -7,6 +7,7 @@ using ConversationEngine.Conversations;
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Inbound;
+using ConversationEngine.Operations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -66,6 +67,10 @@ public static class HostingExtensions
                 client.UsePostgresClustering(storage.ConnectionString);
                 FailoverOptions.Apply(client, builder.Configuration);
                 client.UseClusterTls(builder.Configuration);
+                if (Telemetry.TelemetryOptions.Tracing(builder.Configuration))
+                {
+                    client.AddActivityPropagation();
+                }
             });
             builder.Services.AddClusterSecurityNotice();
         }
@@ -88,6 +93,7 @@ public static class HostingExtensions
         }
 
         builder.Services.TryAddSingleton(Delivery.StatusCallbackReadiness.Open());
+        builder.AddEngineTelemetry("conversation-engine");
         builder.Services.AddHostedService<EngineStartup>();
         builder.Services.AddConversationEngineApi();
         return builder;
@@ -144,6 +150,7 @@ public static class HostingExtensions
 
     public static WebApplication MapConversationEngine(this WebApplication app)
     {
+        app.UseMiddleware<InboundRefusals>();
         app.UseMiddleware<TwilioErrorMiddleware>();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseAuthentication();
@@ -158,6 +165,8 @@ public static class HostingExtensions
                 checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString().ToLowerInvariant()),
             }),
         }).AllowAnonymous();
+        // Authenticated by the fallback policy like the API, unless Telemetry:Metrics:AllowAnonymous.
+        app.MapEngineMetrics();
         app.MapOpenApi();
         app.MapLiveEndpoints();
         app.MapConsoleEndpoints();
