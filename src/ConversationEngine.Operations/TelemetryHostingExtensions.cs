@@ -58,7 +58,9 @@ public static class TelemetryHostingExtensions
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? serviceName))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(EngineMetrics.MeterName)
+                // Made with the provider, so the engine's series are there before a grain needs them.
+                metrics.AddInstrumentation(services => services.GetRequiredService<EngineMetrics>())
+                    .AddMeter(EngineMetrics.MeterName)
                     .AddMeter(OrleansMeters)
                     .AddNpgsqlInstrumentation()
                     .AddAspNetCoreInstrumentation()
