@@ -37,15 +37,16 @@ public static class TelemetryHostingExtensions
 
         // The OTLP exporter reads OpenTelemetry's variables from configuration; the engine's keys
         // are passed on as those, so paths (/v1/traces…) are added as the protocol wants them.
+        // Values the validator refuses are left out: start-up stops on them, naming the key.
         var exported = new Dictionary<string, string?>();
-        if (!string.IsNullOrWhiteSpace(options.Otlp.Endpoint))
+        var valid = new TelemetryOptionsValidator();
+        if (!string.IsNullOrWhiteSpace(options.Otlp.Endpoint) && valid.Validate(null, options).Succeeded)
         {
             exported[TelemetryOptions.OtlpEndpointVariable] = options.Otlp.Endpoint;
-        }
-
-        if (!string.IsNullOrWhiteSpace(options.Otlp.Protocol))
-        {
-            exported["OTEL_EXPORTER_OTLP_PROTOCOL"] = options.Otlp.Protocol;
+            if (!string.IsNullOrWhiteSpace(options.Otlp.Protocol))
+            {
+                exported["OTEL_EXPORTER_OTLP_PROTOCOL"] = options.Otlp.Protocol;
+            }
         }
 
         if (exported.Count > 0)
@@ -53,7 +54,7 @@ public static class TelemetryHostingExtensions
             builder.Configuration.AddInMemoryCollection(exported);
         }
 
-        var otlp = TelemetryOptions.Tracing(builder.Configuration);
+        var otlp = TelemetryOptions.Tracing(builder.Configuration) && (exported.Count > 0 || string.IsNullOrWhiteSpace(options.Otlp.Endpoint));
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? serviceName))
             .WithMetrics(metrics =>

@@ -143,6 +143,17 @@ public sealed class MetricsTests
         }
     }
 
+    [Theory]
+    [InlineData("Telemetry:Otlp:Endpoint", "collector:4317", "Telemetry:Otlp:Endpoint must be an absolute http or https URL")]
+    [InlineData("Telemetry:Otlp:Protocol", "udp", "Telemetry:Otlp:Protocol must be grpc or http/protobuf")]
+    public async Task A_bad_telemetry_setting_refuses_start_naming_the_key(string key, string value, string failure)
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => EngineHost.StartAsync(settings: new Dictionary<string, string?> { [key] = value }));
+
+        Assert.Contains(failure, error.Failures);
+    }
+
     /// <summary>The engine's own lines of a scrape, for a failure's message.</summary>
     private static string Engine(PrometheusText scrape) =>
         string.Join('\n', scrape.Text.Split('\n').Where(l => l.Contains("engine_", StringComparison.Ordinal)));
