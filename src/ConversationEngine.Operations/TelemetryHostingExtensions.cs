@@ -95,7 +95,8 @@ public static class TelemetryHostingExtensions
     /// <c>GET /metrics</c>, Prometheus' text format, when <c>Telemetry:Metrics:Enabled</c>: behind
     /// the host's authentication (its fallback policy) unless <c>Telemetry:Metrics:AllowAnonymous</c>.
     /// </summary>
-    public static IEndpointRouteBuilder MapEngineMetrics(this IEndpointRouteBuilder endpoints)
+    /// <param name="secure">What a protected scrape requires besides the fallback policy (the front end: account credentials, not an agent's token).</param>
+    public static IEndpointRouteBuilder MapEngineMetrics(this IEndpointRouteBuilder endpoints, Action<IEndpointConventionBuilder>? secure = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var options = endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelemetryOptions>>().Value;
@@ -108,6 +109,10 @@ public static class TelemetryHostingExtensions
         if (options.Metrics.AllowAnonymous)
         {
             scrape.AllowAnonymous();
+        }
+        else
+        {
+            secure?.Invoke(scrape);
         }
 
         return endpoints;

@@ -165,8 +165,9 @@ public static class HostingExtensions
                 checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString().ToLowerInvariant()),
             }),
         }).AllowAnonymous();
-        // Authenticated by the fallback policy like the API, unless Telemetry:Metrics:AllowAnonymous.
-        app.MapEngineMetrics();
+        // The account's credentials (Basic: Account SID or API key), unless Telemetry:Metrics:AllowAnonymous;
+        // an agent's Access Token is no way in, as the operator API's resources refuse users too.
+        app.MapEngineMetrics(scrape => scrape.RequireAuthorization(new AuthorizationPolicyBuilder(BasicAuthentication.Scheme).RequireAuthenticatedUser().Build()));
         app.MapOpenApi();
         app.MapLiveEndpoints();
         app.MapConsoleEndpoints();

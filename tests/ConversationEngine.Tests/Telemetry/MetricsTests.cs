@@ -115,7 +115,7 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public async Task Metrics_need_the_api_credentials_unless_opened_and_are_gone_when_turned_off()
+    public async Task Metrics_need_the_account_credentials_not_an_agent_token_unless_opened_and_are_gone_when_turned_off()
     {
         await using (var host = await EngineHost.StartAsync())
         {
@@ -123,6 +123,9 @@ public sealed class MetricsTests
             await anonymous.GetAsync("/metrics").ExpectErrorAsync(HttpStatusCode.Unauthorized, 20003);
             using var wrong = host.CreateClient(EngineHost.AccountSid, "not-the-token");
             await wrong.GetAsync("/metrics").ExpectErrorAsync(HttpStatusCode.Unauthorized, 20003);
+            var service = (string)(await host.Client.GetAsync("/v1/Configuration").ExpectAsync(HttpStatusCode.OK))["default_chat_service_sid"]!;
+            using var agent = host.CreateUserClient(AccessTokens.Mint("agent-7", service));
+            await agent.GetAsync("/metrics").ExpectErrorAsync(HttpStatusCode.Unauthorized, 20003);
             using var apiKey = host.CreateClient(EngineHost.ApiKeySid, EngineHost.ApiKeySecret);
             Assert.True((await ScrapeAsync(apiKey)).Has("engine_outbox_pending"));
             Assert.True((await ScrapeAsync(host.Client)).Has("engine_outbox_pending"));
