@@ -37,16 +37,17 @@ public static class TelemetryHostingExtensions
 
         // The OTLP exporter reads OpenTelemetry's variables from configuration; the engine's keys
         // are passed on as those, so paths (/v1/traces…) are added as the protocol wants them.
-        // Values the validator refuses are left out: start-up stops on them, naming the key.
+        // Settings the validator refuses export nothing: start-up stops on them, naming the key.
+        var valid = new TelemetryOptionsValidator().Validate(null, options).Succeeded;
         var exported = new Dictionary<string, string?>();
-        var valid = new TelemetryOptionsValidator();
-        if (!string.IsNullOrWhiteSpace(options.Otlp.Endpoint) && valid.Validate(null, options).Succeeded)
+        if (valid && !string.IsNullOrWhiteSpace(options.Otlp.Endpoint))
         {
             exported[TelemetryOptions.OtlpEndpointVariable] = options.Otlp.Endpoint;
-            if (!string.IsNullOrWhiteSpace(options.Otlp.Protocol))
-            {
-                exported["OTEL_EXPORTER_OTLP_PROTOCOL"] = options.Otlp.Protocol;
-            }
+        }
+
+        if (valid && !string.IsNullOrWhiteSpace(options.Otlp.Protocol))
+        {
+            exported["OTEL_EXPORTER_OTLP_PROTOCOL"] = options.Otlp.Protocol;
         }
 
         if (exported.Count > 0)
@@ -54,7 +55,7 @@ public static class TelemetryHostingExtensions
             builder.Configuration.AddInMemoryCollection(exported);
         }
 
-        var otlp = TelemetryOptions.Tracing(builder.Configuration) && (exported.Count > 0 || string.IsNullOrWhiteSpace(options.Otlp.Endpoint));
+        var otlp = valid && TelemetryOptions.Tracing(builder.Configuration);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? serviceName))
             .WithMetrics(metrics =>
