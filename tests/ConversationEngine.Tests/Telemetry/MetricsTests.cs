@@ -115,6 +115,25 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Elapsed_conversation_timers_are_counted_by_the_state_they_lead_to()
+    {
+        await using var host = await EngineHost.StartAsync(settings: EngineHost.ShortTimers);
+        await host.Client.PostFormAsync("/v1/Conversations", ("State", "active"), ("Timers.Inactive", "PT1S"), ("Timers.Closed", "PT3S"))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var scrape = await ScrapeAsync(host.Client);
+        var deadline = DateTimeOffset.UtcNow + Patience;
+        while (scrape.Sum("engine_timers_fired_total", ("state", "closed")) != 1 && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            scrape = await ScrapeAsync(host.Client);
+        }
+
+        Assert.True(scrape.Sum("engine_timers_fired_total", ("state", "inactive")) == 1, Engine(scrape));
+        Assert.True(scrape.Sum("engine_timers_fired_total", ("state", "closed")) == 1, Engine(scrape));
+    }
+
+    [Fact]
     public async Task Metrics_need_the_account_credentials_not_an_agent_token_unless_opened_and_are_gone_when_turned_off()
     {
         await using (var host = await EngineHost.StartAsync())
