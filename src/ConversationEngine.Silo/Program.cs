@@ -66,7 +66,8 @@ builder.UseOrleans(silo => silo.AddConversationEngineSilo(
         delivery.AccountSid ??= accountSid;
         delivery.StatusCallbackUrl ??= publicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
     },
-    webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (accountSid, authToken)));
+    webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (accountSid, authToken))
+    .AddEngineDashboard(builder.Configuration));
 builder.AddEngineTelemetry("conversation-engine-silo");
 builder.Services.AddOperatorAuthentication(builder.Configuration);
 

@@ -67,6 +67,7 @@ public static class HostingExtensions
                 client.UsePostgresClustering(storage.ConnectionString);
                 FailoverOptions.Apply(client, builder.Configuration);
                 client.UseClusterTls(builder.Configuration);
+                client.AddEngineDashboard(builder.Configuration);
                 if (Telemetry.TelemetryOptions.Tracing(builder.Configuration))
                 {
                     client.AddActivityPropagation();
@@ -81,17 +82,20 @@ public static class HostingExtensions
 
             // The silo's schema start-up step (AddConversationEngineSilo) creates or upgrades this file.
             var sqlite = storage.IsPostgres ? null : SqliteSchema.BuildConnectionString(engine.DatabasePath);
-            builder.UseOrleans(orleans => orleans.AddConversationEngineSilo(
-                builder.Configuration,
-                sqlite,
-                delivery =>
-                {
-                    delivery.AccountSid ??= engine.AccountSid;
-                    delivery.StatusCallbackUrl ??= engine.PublicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
-                },
-                webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (engine.AccountSid, engine.AuthToken)));
+            builder.UseOrleans(orleans => orleans
+                .AddConversationEngineSilo(
+                    builder.Configuration,
+                    sqlite,
+                    delivery =>
+                    {
+                        delivery.AccountSid ??= engine.AccountSid;
+                        delivery.StatusCallbackUrl ??= engine.PublicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
+                    },
+                    webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (engine.AccountSid, engine.AuthToken))
+                .AddEngineDashboard(builder.Configuration));
         }
 
+        builder.AddDashboardListener(EngineDashboardOptions.From(builder.Configuration));
         builder.Services.TryAddSingleton(Delivery.StatusCallbackReadiness.Open());
         builder.AddEngineTelemetry("conversation-engine");
         builder.Services.AddHostedService<EngineStartup>();
@@ -171,6 +175,7 @@ public static class HostingExtensions
         app.MapOpenApi();
         app.MapLiveEndpoints();
         app.MapConsoleEndpoints();
+        app.MapEngineDashboard();
         // Every resource checks a user caller's roles first (account credentials pass through).
         var api = app.MapGroup("").AddEndpointFilter<UserAccessFilter>();
         api.MapConfigurationEndpoints();

@@ -50,7 +50,8 @@ public sealed class EngineHost : IAsyncDisposable
     };
 
     /// <param name="services">Services a test adds to the host (probes).</param>
-    public static async Task<EngineHost> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="logs">Receives the host's logs at the shipped appsettings' levels (by default the tests' hosts log nothing).</param>
+    public static async Task<EngineHost> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, ILoggerProvider? logs = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("engine-test-").FullName;
 
@@ -59,7 +60,7 @@ public sealed class EngineHost : IAsyncDisposable
         {
             try
             {
-                return await StartOnceAsync(dataDirectory, settings, services);
+                return await StartOnceAsync(dataDirectory, settings, services, logs);
             }
             catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
             {
@@ -71,7 +72,7 @@ public sealed class EngineHost : IAsyncDisposable
         e is not null && (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
             || e is Microsoft.AspNetCore.Connections.AddressInUseException || IsAddressInUse(e.InnerException));
 
-    private static async Task<EngineHost> StartOnceAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? services)
+    private static async Task<EngineHost> StartOnceAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? services, ILoggerProvider? logs)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -103,7 +104,15 @@ public sealed class EngineHost : IAsyncDisposable
         }
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddFilter(_ => false);
+        if (logs is null)
+        {
+            builder.Logging.AddFilter(_ => false);
+        }
+        else
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.AddConversationEngine();
         services?.Invoke(builder.Services);
         var app = builder.Build();
