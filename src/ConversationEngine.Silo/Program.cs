@@ -4,8 +4,11 @@
 //   dotnet run --project src/ConversationEngine.Silo                  run a silo
 //   dotnet run --project src/ConversationEngine.Silo -- apply-schema  apply the PostgreSQL schema and exit
 //   ConversationEngine.Silo healthcheck                              exit 0 when this host's /readyz answers 2xx
+// Its HTTP port serves /healthz and /readyz to anyone, and /metrics (Prometheus) with the
+// account's Basic credentials (Engine:AccountSid and Engine:AuthToken, or Engine:ApiKeys).
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
+using ConversationEngine.Operations;
 using Orleans.Runtime;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -65,6 +68,8 @@ builder.UseOrleans(silo => silo.AddConversationEngineSilo(
     },
     webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (accountSid, authToken))
     .AddEngineDashboard(builder.Configuration));
+builder.AddEngineTelemetry("conversation-engine-silo");
+builder.Services.AddOperatorAuthentication(builder.Configuration);
 
 var app = builder.Build();
 if (weakToken is not null)
@@ -72,13 +77,17 @@ if (weakToken is not null)
     WeakSecrets.LogAccepted(app.Logger, weakToken);
 }
 
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapEngineMetrics();
+
 // 200 while this silo is an active member of the cluster, 503 otherwise (joining, shutting down, declared dead).
 app.MapGet("/healthz", (ILocalSiloDetails local, IClusterMembershipService membership) =>
 {
     var status = membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress);
     var body = new { status = status.ToString().ToLowerInvariant(), silo = local.SiloAddress.ToParsableString(), cluster = local.ClusterId };
     return status == SiloStatus.Active ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
-});
+}).AllowAnonymous();
 
 // Readiness: an active member whose database answers (what the image's health check asks).
 app.MapGet("/readyz", async (ILocalSiloDetails local, IClusterMembershipService membership, CancellationToken cancellation) =>
@@ -91,6 +100,6 @@ app.MapGet("/readyz", async (ILocalSiloDetails local, IClusterMembershipService 
         checks = new { storage = database ? "healthy" : "unhealthy", cluster = active ? "healthy" : "unhealthy" },
     };
     return active && database ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
-});
+}).AllowAnonymous();
 
 return await app.RunEngineAsync();

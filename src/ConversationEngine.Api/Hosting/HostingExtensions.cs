@@ -7,6 +7,7 @@ using ConversationEngine.Conversations;
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Inbound;
+using ConversationEngine.Operations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +68,10 @@ public static class HostingExtensions
                 FailoverOptions.Apply(client, builder.Configuration);
                 client.UseClusterTls(builder.Configuration);
                 client.AddEngineDashboard(builder.Configuration);
+                if (Telemetry.TelemetryOptions.Tracing(builder.Configuration))
+                {
+                    client.AddActivityPropagation();
+                }
             });
             builder.Services.AddClusterSecurityNotice();
         }
@@ -92,6 +97,7 @@ public static class HostingExtensions
 
         builder.AddDashboardListener(EngineDashboardOptions.From(builder.Configuration));
         builder.Services.TryAddSingleton(Delivery.StatusCallbackReadiness.Open());
+        builder.AddEngineTelemetry("conversation-engine");
         builder.Services.AddHostedService<EngineStartup>();
         builder.Services.AddConversationEngineApi();
         return builder;
@@ -148,6 +154,7 @@ public static class HostingExtensions
 
     public static WebApplication MapConversationEngine(this WebApplication app)
     {
+        app.UseMiddleware<InboundRefusals>();
         app.UseMiddleware<TwilioErrorMiddleware>();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseAuthentication();
@@ -162,6 +169,9 @@ public static class HostingExtensions
                 checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString().ToLowerInvariant()),
             }),
         }).AllowAnonymous();
+        // The account's credentials (Basic: Account SID or API key), unless Telemetry:Metrics:AllowAnonymous;
+        // an agent's Access Token is no way in, as the operator API's resources refuse users too.
+        app.MapEngineMetrics(scrape => scrape.RequireAuthorization(new AuthorizationPolicyBuilder(BasicAuthentication.Scheme).RequireAuthenticatedUser().Build()));
         app.MapEngineOpenApi();
         app.MapLiveEndpoints();
         app.MapConsoleEndpoints();

@@ -23,6 +23,7 @@ public sealed partial class ConversationGrain(
     IConversationIndex list,
     IEventStore events,
     ILogger<ConversationGrain> logger,
+    Telemetry.EngineMetrics metrics,
     IMessageLogStore? table = null) : Grain, IConversationGrain, IRemindable, IIncomingGrainCallFilter
 {
     /// <summary>The conversation's event feed; kept across a deletion, as the feed outlives the conversation.</summary>
@@ -494,6 +495,7 @@ public sealed partial class ConversationGrain(
             return message;
         }
 
+        metrics.MessageAccepted(AuthorChannel(message));
         Feed.Notify(header.ChatServiceSid);
         await MarkMessageActivityAsync(header);
 
@@ -505,6 +507,10 @@ public sealed partial class ConversationGrain(
 
         return message;
     }
+
+    /// <summary>The channel a message came by: its author's binding (an inbound message), else chat (REST, SDKs, agents).</summary>
+    private string AuthorChannel(MessageSnapshot message) =>
+        State.Participants.Find(p => p.Sid == message.ParticipantSid) is { IsChat: false, MessagingBinding: { } binding } ? binding.Type : "chat";
 
     public async Task<MessageSnapshot?> GetMessageAsync(string messageSid) =>
         State.Header is null ? null : await Log.FindAsync(messageSid);
@@ -549,6 +555,7 @@ public sealed partial class ConversationGrain(
         var header = State.Header!;
         State.Header = header with { State = next, DateUpdated = Now() };
         await SaveAsync(new PendingChange(() => State.Header = header), scheduleFirst: false, [.. StateEvents(header, State.Header, "TIMER")]);
+        metrics.TimerFired(next);
         if (next == ConversationStates.Closed)
         {
             await Claims.ReleaseBindingsAsync(State.Participants);

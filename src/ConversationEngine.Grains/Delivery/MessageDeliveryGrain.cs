@@ -1,5 +1,6 @@
 using ConversationEngine.Conversations;
 using ConversationEngine.Rules;
+using ConversationEngine.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -36,12 +37,14 @@ public sealed partial class MessageDeliveryGrain(
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     ILogger<MessageDeliveryGrain> logger,
+    EngineMetrics metrics,
     IMessageLogStore? table = null) : Grain, IMessageDeliveryGrain, IRemindable, IDisposable
 {
     private const string RetryReminder = "deliver";
 
     private readonly CancellationTokenSource stopping = new();
     private readonly SemaphoreSlim writing = new(1, 1);
+    private IDisposable? tracked;
     private IGrainTimer? kick;
 
     private MessageDeliveryState State => store.State;
@@ -104,10 +107,33 @@ public sealed partial class MessageDeliveryGrain(
         DeactivateOnIdle();
     }
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        tracked = metrics.TrackOutbox(PendingCount);
+        return Task.CompletedTask;
+    }
+
     public void Dispose()
     {
+        tracked?.Dispose();
         stopping.Dispose();
         writing.Dispose();
+    }
+
+    /// <summary>Read by the metrics collector on its own thread: by index, as the grain may be changing the list.</summary>
+    private int PendingCount()
+    {
+        var records = store.State.Records;
+        var pending = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i].State == DeliveryStates.Pending)
+            {
+                pending++;
+            }
+        }
+
+        return pending;
     }
 
     public Task<DeliverySnapshot?> GetAsync() =>
@@ -144,6 +170,7 @@ public sealed partial class MessageDeliveryGrain(
             throw;
         }
 
+        metrics.DeliveryStatus(record.Target.Channel, moved.Status!, moved.ErrorCode);
         await ReportAsync(moved);
         return moved;
     }
@@ -235,6 +262,20 @@ public sealed partial class MessageDeliveryGrain(
             }
 
             await WriteAsync();
+            foreach (var (outcome, position) in outcomes.Select((o, i) => (o, pending[i].position)))
+            {
+                metrics.DeliveryAttempted(outcome.Target.Channel, outcome.State switch
+                {
+                    DeliveryStates.Submitted => "submitted",
+                    DeliveryStates.Failed => "failed",
+                    _ => "retry",
+                });
+                if (State.Records[position].Receipt is { Status: { } failed } receipt && outcome.State == DeliveryStates.Failed)
+                {
+                    metrics.DeliveryStatus(outcome.Target.Channel, failed, receipt.ErrorCode);
+                }
+            }
+
             foreach (var receipt in pending.Select(p => State.Records[p.position].Receipt).OfType<DeliveryReceipt>())
             {
                 await ReportAsync(receipt);

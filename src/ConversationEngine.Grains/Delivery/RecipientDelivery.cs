@@ -25,6 +25,9 @@ internal sealed partial class RecipientDelivery(
     public async Task<DeliveryRecord> DeliverAsync(DeliveryOrder order, DeliveryRecord record, DeliveryContext context, CancellationToken cancellationToken)
     {
         var target = record.Target;
+        using var activity = Telemetry.EngineMetrics.ActivitySource.StartActivity("deliver");
+        activity?.SetTag("engine.channel", target.Channel);
+        activity?.SetTag("engine.receipt_sid", target.ReceiptSid);
         var now = time.GetUtcNow();
         var validity = TimeSpan.FromSeconds(context.Pool?.ValidityPeriod ?? options.ValidityPeriodSeconds);
         if (now - order.DateCreated > validity)

@@ -1,4 +1,5 @@
 using ConversationEngine.Senders;
+using ConversationEngine.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace ConversationEngine.Delivery;
@@ -8,20 +9,33 @@ namespace ConversationEngine.Delivery;
 /// after the other, so the sender never exceeds its rate (no bursts). Slots are in memory: after
 /// a crash the outboxes ask again and the pace starts afresh, which never sends faster.
 /// </summary>
-public sealed class SenderThrottleGrain(IGrainFactory grains, TimeProvider time, IOptions<DeliveryOptions> options) : Grain, ISenderThrottleGrain
+public sealed class SenderThrottleGrain(IGrainFactory grains, TimeProvider time, IOptions<DeliveryOptions> options, EngineMetrics metrics)
+    : Grain, ISenderThrottleGrain, IDisposable
 {
     /// <summary>How long a looked-up rate is trusted, so a changed Mps takes effect soon.</summary>
     private static readonly TimeSpan RateLifetime = TimeSpan.FromSeconds(30);
 
     private DateTimeOffset nextFree = DateTimeOffset.MinValue;
     private (double Rate, DateTimeOffset Until)? rate;
+    private IDisposable? tracked;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var sender = this.GetPrimaryKeyString();
+        tracked = metrics.TrackSender(() => (sender, rate?.Rate, nextFree - time.GetUtcNow()));
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => tracked?.Dispose();
 
     public async Task<TimeSpan> ReserveAsync(int segments)
     {
         var perSecond = await GetRateAsync();
         var now = time.GetUtcNow();
         var start = nextFree > now ? nextFree : now;
-        nextFree = start + TimeSpan.FromSeconds(Math.Max(segments, 1) / perSecond);
+        var booked = Math.Max(segments, 1);
+        nextFree = start + TimeSpan.FromSeconds(booked / perSecond);
+        metrics.SegmentsBooked(this.GetPrimaryKeyString(), booked);
         return start - now;
     }
 

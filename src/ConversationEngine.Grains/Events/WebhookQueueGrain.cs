@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConversationEngine.Telemetry;
 using ConversationEngine.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,8 @@ public sealed partial class WebhookQueueGrain(
     IWebhookSender sender,
     IOptions<WebhookDeliveryOptions> options,
     [FromKeyedServices(WebhookDeliveryOptions.Clock)] TimeProvider time,
-    ILogger<WebhookQueueGrain> logger) : Grain, IWebhookQueueGrain, IRemindable, IDisposable
+    ILogger<WebhookQueueGrain> logger,
+    EngineMetrics metrics) : Grain, IWebhookQueueGrain, IRemindable, IDisposable
 {
     private const string ReminderName = "webhooks";
     private const int Batch = 50;
@@ -48,12 +50,19 @@ public sealed partial class WebhookQueueGrain(
     private IGrainTimer? retry;
     private DateTimeOffset? holeSeen;
     private bool reminderKnown;
+    private IDisposable? tracked;
 
     private WebhookQueueState State => store.State;
 
     private (string ConversationSid, string ChatServiceSid, string TargetId) Key => WebhookTargets.ParseQueueKey(this.GetPrimaryKeyString());
 
     private WebhookDeliveryOptions Options => options.Value;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        tracked = metrics.TrackWebhookQueue(() => (Math.Max(0, knownThrough - store.State.DeliveredThrough), store.State.NextAttempt is not null));
+        return Task.CompletedTask;
+    }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -63,6 +72,7 @@ public sealed partial class WebhookQueueGrain(
 
     public void Dispose()
     {
+        tracked?.Dispose();
         retry?.Dispose();
         stopping.Dispose();
     }
@@ -217,18 +227,24 @@ public sealed partial class WebhookQueueGrain(
 
         var token = string.Create(CultureInfo.InvariantCulture, $"{change.ConversationSid}-{change.Sequence}-{target.Id}");
         WebhookAttempt attempt;
-        try
+        using (var activity = EngineMetrics.ActivitySource.StartActivity("webhook " + change.Type))
         {
-            attempt = await sender.SendAsync(target, Parameters(change), token, stopping.Token);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            attempt = new WebhookAttempt(false, true, e.Message);
+            activity?.SetTag("engine.webhook.target", target.Id);
+            activity?.SetTag("engine.conversation_sid", change.ConversationSid);
+            try
+            {
+                attempt = await sender.SendAsync(target, Parameters(change), token, stopping.Token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                attempt = new WebhookAttempt(false, true, e.Message);
+            }
         }
 
         var now = time.GetUtcNow();
         if (attempt.Delivered)
         {
+            metrics.WebhookAttempted(change.Type, "delivered");
             State.DeliveredThrough = change.Sequence;
             (State.Attempts, State.FailingSince, State.LastError, State.NextAttempt) = (0, null, null, null);
             return true;
@@ -242,12 +258,14 @@ public sealed partial class WebhookQueueGrain(
             var delay = RetryDelay(State.Attempts);
             State.NextAttempt = now + delay;
             ScheduleRetry(delay);
+            metrics.WebhookAttempted(change.Type, "retry");
             LogRetry(logger, change.Type, change.ConversationSid, change.Sequence, target.Id, State.Attempts, attempt.Error);
             return false;
         }
 
         // Given up (the window ran out, or the target refused it for good): kept for replay.
         State.Failed.Add(new FailedDelivery { Sequence = change.Sequence, Type = change.Type, Attempts = State.Attempts, LastError = attempt.Error ?? "refused", GaveUp = now });
+        metrics.WebhookAttempted(change.Type, "failed");
         LogGaveUp(logger, change.Type, change.ConversationSid, change.Sequence, target.Id, State.Attempts, attempt.Error);
         State.DeliveredThrough = change.Sequence;
         (State.Attempts, State.FailingSince, State.LastError, State.NextAttempt) = (0, null, null, null);

@@ -23,6 +23,8 @@ public static class SiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        // The engine's meter, which the grains count on (Orleans registers the meter factory).
+        builder.Services.TryAddSingleton<Telemetry.EngineMetrics>();
         var lifecycle = builder.Services.AddValidatedOptions<LifecycleOptions>().ValidateWith<LifecycleOptions, LifecycleOptionsValidator>();
         if (configureLifecycle is not null)
         {
@@ -91,6 +93,12 @@ public static class SiloBuilderExtensions
         FailoverOptions.Apply(builder, configuration);
         // Both modes: the embedded host's loopback ports are protected too once a certificate is named.
         builder.UseClusterTls(configuration);
+        if (Telemetry.TelemetryOptions.Tracing(configuration))
+        {
+            // A trace continues through grain calls (and across silos) only when it is exported.
+            builder.AddActivityPropagation();
+        }
+
         builder.Services.AddValidatedOptions<LifecycleOptions>(configuration.GetSection(LifecycleOptions.Section));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TestingTimersWarning>());
         builder.Services.AddValidatedOptions<Inbound.InboundOptions>(configuration.GetSection(Inbound.InboundOptions.Section));

@@ -26,7 +26,8 @@ public sealed class InboundMessageGrain(
     IGrainFactory grains,
     TimeProvider time,
     IOptions<InboundOptions> options,
-    Events.PreActionGate gate) : Grain, IInboundMessageGrain
+    Events.PreActionGate gate,
+    Telemetry.EngineMetrics metrics) : Grain, IInboundMessageGrain
 {
     private const int MaxForwardsKept = 20;
 
@@ -37,10 +38,34 @@ public sealed class InboundMessageGrain(
             return done;
         }
 
-        var outcome = await RouteAsync(request);
+        InboundOutcome outcome;
+        using (var activity = Telemetry.EngineMetrics.ActivitySource.StartActivity("inbound"))
+        {
+            activity?.SetTag("engine.message_sid", request.MessageSid);
+            outcome = await RouteAsync(request);
+            activity?.SetTag("engine.inbound.outcome", outcome.Outcome);
+        }
+
         store.State.Outcome = outcome;
         await store.WriteStateAsync();
+        Count(outcome);
         return outcome;
+    }
+
+    /// <summary>Counted once the outcome is stored: a redelivery by Twilio answers from it and is not counted again.</summary>
+    private void Count(InboundOutcome outcome)
+    {
+        var channel = Telemetry.EngineMetrics.ChannelOf(outcome.Request.From);
+        metrics.InboundMessage(channel, outcome.Outcome);
+        switch (outcome.Keyword.Action)
+        {
+            case KeywordAction.OptOut:
+                metrics.OptOut(channel);
+                break;
+            case KeywordAction.OptIn:
+                metrics.OptIn(channel);
+                break;
+        }
     }
 
     public Task<InboundOutcome?> GetAsync() => Task.FromResult(store.State.Outcome);

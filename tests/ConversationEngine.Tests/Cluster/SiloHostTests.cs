@@ -9,7 +9,7 @@ namespace ConversationEngine.Tests.Cluster;
 public sealed class SiloHostTests
 {
     [PostgresFact]
-    public async Task A_standalone_silo_is_ready_once_active_with_its_database_and_the_healthcheck_command_says_so()
+    public async Task A_standalone_silo_is_ready_once_active_with_its_database_the_healthcheck_command_says_so_and_its_metrics_need_credentials()
     {
         // The silo is built in the tests' own configuration (bin/<Configuration>/<framework>/).
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -30,6 +30,8 @@ public sealed class SiloHostTests
             ["Engine__AccountSid"] = EngineHost.AccountSid,
             ["Engine__AuthToken"] = "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
             ["Engine__PublicBaseUrl"] = "http://127.0.0.1:5080",
+            ["Engine__ApiKeys__0__Sid"] = EngineHost.ApiKeySid,
+            ["Engine__ApiKeys__0__Secret"] = "an-api-key-secret-of-32-chars-ok",
         };
         using var process = Start(silo, [], environment);
         try
@@ -59,12 +61,37 @@ public sealed class SiloHostTests
             using var probe = Start(silo, ["healthcheck"], new Dictionary<string, string> { ["Urls"] = url });
             await probe.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(0, probe.ExitCode);
+
+            // The probes stay open; /metrics takes the account's Basic credentials, or an API key's.
+            using (var health = await client.GetAsync("/healthz"))
+            {
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            }
+
+            await client.GetAsync("/metrics").ExpectErrorAsync(HttpStatusCode.Unauthorized, 20003);
+            using var wrong = Authenticated(url, EngineHost.AccountSid, "not-the-token");
+            await wrong.GetAsync("/metrics").ExpectErrorAsync(HttpStatusCode.Unauthorized, 20003);
+            foreach (var (user, password) in new[] { (EngineHost.AccountSid, environment["Engine__AuthToken"]), (EngineHost.ApiKeySid, environment["Engine__ApiKeys__0__Secret"]) })
+            {
+                using var scraper = Authenticated(url, user, password);
+                var scrape = PrometheusText.Parse(await scraper.GetStringAsync("/metrics"));
+                Assert.Equal(0, scrape.Sum("engine_outbox_pending"));
+                Assert.Contains(scrape.Samples, s => s.Name.StartsWith("orleans_", StringComparison.Ordinal));
+            }
         }
         finally
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
+    }
+
+    private static HttpClient Authenticated(string url, string user, string password)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(url) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}")));
+        return client;
     }
 
     private static Process Start(string dll, string[] arguments, Dictionary<string, string> environment)
