@@ -4,11 +4,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ConversationEngine.Grains.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +41,9 @@ public static class OperatorAuthentication
                 }
             }
         });
+        services.AddValidatedOptions<FailedAuthOptions>(configuration.GetSection(FailedAuthOptions.Section))
+            .ValidateWith<FailedAuthOptions, FailedAuthOptionsValidator>();
+        services.TryAddSingleton<FailedAuthenticationLimiter>();
         services.AddAuthentication(Scheme)
             .AddScheme<AuthenticationSchemeOptions, OperatorBasicHandler>(Scheme, configureOptions: null);
         services.AddAuthorizationBuilder()
@@ -57,6 +62,9 @@ public sealed class OperatorCredentials
     /// <summary>API key SIDs and their secrets.</summary>
     public Dictionary<string, string> ApiKeys { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Whether the name is the account's SID or one of its keys'.</summary>
+    public bool Knows(string user) => string.Equals(user, AccountSid, StringComparison.Ordinal) || ApiKeys.ContainsKey(user);
+
     /// <summary>Whether the pair is the account's or one of its keys', compared in constant time.</summary>
     public bool Accepts(string user, string password)
     {
@@ -72,9 +80,12 @@ public sealed class OperatorBasicHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IOptions<OperatorCredentials> credentials)
+    IOptions<OperatorCredentials> credentials,
+    FailedAuthenticationLimiter failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
+    private const string RetryAfterKey = "operator-auth-retry-after";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
@@ -83,8 +94,19 @@ public sealed class OperatorBasicHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!TryDecode(header.Parameter, out var user, out var password) || !credentials.Value.Accepts(user, password))
+        // The front end's brute-force rule (Security:FailedAuth): failures are counted per client
+        // address and per known SID tried, and past the limit nothing is checked until the window ends.
+        var decoded = BasicCredentials.TryDecode(header.Parameter, out var user, out var password);
+        var partitions = FailedAuthenticationLimiter.Partitions(Context.Connection.RemoteIpAddress, decoded && credentials.Value.Knows(user) ? user : null);
+        if (failures.Refusal(partitions) is { } retryAfter)
         {
+            Context.Items[RetryAfterKey] = retryAfter;
+            return Task.FromResult(AuthenticateResult.Fail("Too many failed authentication attempts"));
+        }
+
+        if (!decoded || !credentials.Value.Accepts(user, password))
+        {
+            failures.RecordFailure(partitions);
             return Task.FromResult(AuthenticateResult.Fail("Wrong credentials"));
         }
 
@@ -94,19 +116,21 @@ public sealed class OperatorBasicHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Basic realm=\"Twilio API\"";
-        Response.ContentType = "application/json";
-        return Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
+        if (Context.Items.TryGetValue(RetryAfterKey, out var value) && value is TimeSpan retryAfter)
         {
-            ["code"] = 20003,
-            ["message"] = "Authentication Error - invalid username",
-            ["more_info"] = "https://www.twilio.com/docs/errors/20003",
-            ["status"] = 401,
-        }));
-    }
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return OperatorErrors.WriteAsync(Response, 20429, StatusCodes.Status429TooManyRequests, "Too many failed authentication attempts; retry later");
+        }
 
-    private static bool TryDecode(string? parameter, out string user, out string password)
+        Response.Headers.WWWAuthenticate = "Basic realm=\"Twilio API\"";
+        return OperatorErrors.WriteAsync(Response, 20003, StatusCodes.Status401Unauthorized, "Authentication Error - invalid username");
+    }
+}
+
+/// <summary>HTTP Basic's <c>user:password</c>, as every host's Basic handler reads it.</summary>
+public static class BasicCredentials
+{
+    public static bool TryDecode(string? parameter, out string user, out string password)
     {
         (user, password) = ("", "");
         if (string.IsNullOrWhiteSpace(parameter))

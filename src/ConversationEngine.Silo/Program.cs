@@ -69,6 +69,7 @@ builder.UseOrleans(silo => silo.AddConversationEngineSilo(
     webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (accountSid, authToken))
     .AddEngineDashboard(builder.Configuration));
 builder.AddEngineTelemetry("conversation-engine-silo");
+builder.AddDashboardListener();
 builder.Services.AddOperatorAuthentication(builder.Configuration);
 
 var app = builder.Build();
@@ -80,6 +81,7 @@ if (weakToken is not null)
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapEngineMetrics();
+app.MapEngineDashboard();
 
 // 200 while this silo is an active member of the cluster, 503 otherwise (joining, shutting down, declared dead).
 app.MapGet("/healthz", (ILocalSiloDetails local, IClusterMembershipService membership) =>

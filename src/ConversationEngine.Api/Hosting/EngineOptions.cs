@@ -84,26 +84,3 @@ public sealed class EngineOptionsValidator : Microsoft.Extensions.Options.IValid
     }
 }
 
-/// <summary>The <c>Security:FailedAuth</c> section: how many failed HTTP Basic attempts a client address or an account/key SID gets per window.</summary>
-public sealed class FailedAuthOptions
-{
-    public const string Section = "Security:FailedAuth";
-
-    /// <summary>Failed attempts allowed per partition (client address, user name tried) in one <see cref="Window"/>.</summary>
-    [Range(1, 1_000_000, ErrorMessage = "Security:FailedAuth:PermitLimit must be between 1 and 1000000")]
-    public int PermitLimit { get; set; } = 10;
-
-    /// <summary>The fixed window the failures are counted in; past the limit, requests get 429 until it ends.</summary>
-    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
-}
-
-public sealed class FailedAuthOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<FailedAuthOptions>
-{
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, FailedAuthOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.Window <= TimeSpan.Zero || options.Window > TimeSpan.FromDays(1)
-            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail("Security:FailedAuth:Window must be positive and at most one day")
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
-    }
-}

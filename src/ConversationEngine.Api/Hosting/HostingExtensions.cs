@@ -95,7 +95,7 @@ public static class HostingExtensions
                 .AddEngineDashboard(builder.Configuration));
         }
 
-        builder.AddDashboardListener(EngineDashboardOptions.From(builder.Configuration));
+        builder.AddDashboardListener();
         builder.Services.TryAddSingleton(Delivery.StatusCallbackReadiness.Open());
         builder.AddEngineTelemetry("conversation-engine");
         builder.Services.AddHostedService<EngineStartup>();

@@ -9,6 +9,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
+using ConversationEngine.Operations;
+
 namespace ConversationEngine.Api.Http;
 
 /// <summary>The Access Token scheme's header and the claims of a caller acting as a user.</summary>

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using ConversationEngine.Api.Hosting;
 using Microsoft.AspNetCore.Authentication;
+using ConversationEngine.Operations;
 using Microsoft.Extensions.Options;
 
 namespace ConversationEngine.Api.Http;
@@ -54,7 +55,7 @@ public sealed class BasicAuthenticationHandler(
 
         // Per user name only for the SIDs that exist here: any other name is wrong whatever the
         // password, and counting it by client address keeps invented names from growing the table.
-        var user = TryDecode(header.Parameter, out var tried, out _) && IsKnownUser(tried) ? tried : null;
+        var user = BasicCredentials.TryDecode(header.Parameter, out var tried, out _) && IsKnownUser(tried) ? tried : null;
         var partitions = FailedAuthenticationLimiter.Partitions(Context.Connection.RemoteIpAddress, user);
         if (failures.Refusal(partitions) is { } retryAfter)
         {
@@ -78,7 +79,7 @@ public sealed class BasicAuthenticationHandler(
 
     private AuthenticateResult Authenticate(AuthenticationHeaderValue header)
     {
-        if (!TryDecode(header.Parameter, out var user, out var password))
+        if (!BasicCredentials.TryDecode(header.Parameter, out var user, out var password))
         {
             return AuthenticateResult.Fail("Malformed Basic credentials");
         }
@@ -122,34 +123,6 @@ public sealed class BasicAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         TwilioError.Create(Errors.Unauthorized, StatusCodes.Status403Forbidden, "Authenticated, but not allowed to access this resource").WriteAsync(Response);
-
-    private static bool TryDecode(string? parameter, out string user, out string password)
-    {
-        (user, password) = ("", "");
-        if (string.IsNullOrWhiteSpace(parameter))
-        {
-            return false;
-        }
-
-        string decoded;
-        try
-        {
-            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(parameter.Trim()));
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0)
-        {
-            return false;
-        }
-
-        (user, password) = (decoded[..colon], decoded[(colon + 1)..]);
-        return true;
-    }
 
     private static bool SecretEquals(string given, string? expected) =>
         !string.IsNullOrEmpty(expected)

@@ -32,6 +32,7 @@ public sealed class SiloHostTests
             ["Engine__PublicBaseUrl"] = "http://127.0.0.1:5080",
             ["Engine__ApiKeys__0__Sid"] = EngineHost.ApiKeySid,
             ["Engine__ApiKeys__0__Secret"] = "an-api-key-secret-of-32-chars-ok",
+            ["Security__FailedAuth__PermitLimit"] = "4",
         };
         using var process = Start(silo, [], environment);
         try
@@ -78,6 +79,31 @@ public sealed class SiloHostTests
                 Assert.Equal(0, scrape.Sum("engine_outbox_pending"));
                 Assert.Contains(scrape.Samples, s => s.Name.StartsWith("orleans_", StringComparison.Ordinal));
             }
+
+            // The Orleans Dashboard is served here too, behind the same credentials, without grain state.
+            await client.GetAsync("/dashboard/").ExpectErrorAsync(HttpStatusCode.Unauthorized, 20003);
+            using var operatorClient = Authenticated(url, EngineHost.AccountSid, environment["Engine__AuthToken"]);
+            var counters = await Eventually.ValueAsync(
+                async () => System.Text.Json.Nodes.JsonNode.Parse(await operatorClient.GetStringAsync("/dashboard/DashboardCounters"))!,
+                c => (int)c["totalActiveHostCount"]! >= 1,
+                TimeSpan.FromSeconds(15),
+                "the silo's dashboard showing it active");
+            Assert.Equal("Active", (string)counters["hosts"]![0]!["status"]!);
+            await operatorClient.GetAsync("/dashboard/GrainState?grainId=x&grainType=y").ExpectErrorAsync(HttpStatusCode.Forbidden, 20403);
+
+            // Guessing is limited as on the front end: three more wrong tries (four in all), then even the right token waits.
+            for (var i = 0; i < 3; i++)
+            {
+                await wrong.GetAsync("/metrics").ExpectErrorAsync(HttpStatusCode.Unauthorized, 20003);
+            }
+
+            using (var limited = await operatorClient.GetAsync("/metrics"))
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+                Assert.NotNull(limited.Headers.RetryAfter);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
         }
         finally
         {

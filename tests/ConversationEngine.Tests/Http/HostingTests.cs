@@ -161,8 +161,8 @@ public sealed class BasicAuthenticationHandlerTests
             AuthToken = EngineHost.AuthToken,
             ApiKeys = [new() { Sid = EngineHost.ApiKeySid, Secret = EngineHost.ApiKeySecret }],
         }));
-        services.AddSingleton(Options.Create(new Api.Hosting.FailedAuthOptions()));
-        services.AddSingleton<Api.Http.FailedAuthenticationLimiter>();
+        services.AddSingleton(Options.Create(new Operations.FailedAuthOptions()));
+        services.AddSingleton<Operations.FailedAuthenticationLimiter>();
         services.AddAuthentication(Api.Http.BasicAuthentication.Scheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Api.Http.BasicAuthenticationHandler>(Api.Http.BasicAuthentication.Scheme, null);
         await using var provider = services.BuildServiceProvider();
