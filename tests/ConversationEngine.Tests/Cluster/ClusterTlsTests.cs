@@ -265,15 +265,7 @@ public sealed class ClusterTlsTests : IDisposable
     /// <summary>A PostgreSQL cluster of its own on loopback, with mutual TLS when a certificate is given.</summary>
     private static Dictionary<string, string?> ClusterSettings(string? certificatePath, string? clusterId = null)
     {
-        clusterId ??= "tls-" + Guid.NewGuid().ToString("N")[..12];
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "PostgreSql",
-            ["Storage:ConnectionString"] = Postgres.Get(),
-            ["Orleans:ClusterId"] = clusterId,
-            ["Orleans:ServiceId"] = clusterId,
-            ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
-        };
+        var settings = Postgres.ClusterSettings("tls", clusterId);
         return certificatePath is null ? settings : new Dictionary<string, string?>(settings.Concat(Tls(certificatePath)));
     }
 

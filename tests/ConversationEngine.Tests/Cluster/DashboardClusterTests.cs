@@ -10,15 +10,7 @@ public sealed class DashboardClusterTests
     [PostgresFact]
     public async Task A_client_mode_front_end_shows_every_silo_of_the_cluster()
     {
-        var clusterId = "dash-" + Guid.NewGuid().ToString("N")[..12];
-        var cluster = new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "PostgreSql",
-            ["Storage:ConnectionString"] = Postgres.Get(),
-            ["Orleans:ClusterId"] = clusterId,
-            ["Orleans:ServiceId"] = clusterId,
-            ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
-        };
+        var cluster = Postgres.ClusterSettings("dash");
         await using var silo1 = await EngineHost.StartAsync(settings: cluster);
         await using var silo2 = await EngineHost.StartAsync(settings: cluster);
         await using var frontEnd = await EngineHost.StartAsync(settings: new Dictionary<string, string?>(cluster) { ["Orleans:Mode"] = "Client" });

@@ -13,15 +13,7 @@ public sealed class LiveClusterTests
     [PostgresFact]
     public async Task Events_reach_an_agent_on_another_front_end_and_a_front_end_restart_loses_none()
     {
-        var clusterId = "live-" + Guid.NewGuid().ToString("N")[..12];
-        var cluster = new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "PostgreSql",
-            ["Storage:ConnectionString"] = Postgres.Get(),
-            ["Orleans:ClusterId"] = clusterId,
-            ["Orleans:ServiceId"] = clusterId,
-            ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
-        };
+        var cluster = Postgres.ClusterSettings("live");
         await using var silo1 = await EngineHost.StartAsync(settings: cluster);
         await using var silo2 = await EngineHost.StartAsync(settings: cluster);
         var client = new Dictionary<string, string?>(cluster) { ["Orleans:Mode"] = "Client" };

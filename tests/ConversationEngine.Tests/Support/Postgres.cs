@@ -24,6 +24,20 @@ public static class Postgres
 
     public static string Get() => ConnectionString
         ?? throw new InvalidOperationException($"{RequiredVariable} is set but {ConnectionVariable} is not: the PostgreSQL tests cannot run.");
+
+    /// <summary>The settings of embedded hosts forming a PostgreSQL cluster of their own on loopback (named <paramref name="prefix"/>-…).</summary>
+    public static Dictionary<string, string?> ClusterSettings(string prefix, string? clusterId = null)
+    {
+        clusterId ??= prefix + "-" + Guid.NewGuid().ToString("N")[..12];
+        return new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "PostgreSql",
+            ["Storage:ConnectionString"] = Get(),
+            ["Orleans:ClusterId"] = clusterId,
+            ["Orleans:ServiceId"] = clusterId,
+            ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
+        };
+    }
 }
 
 /// <summary>A fact that needs PostgreSQL: skipped with the reason when none is configured (and not required).</summary>
