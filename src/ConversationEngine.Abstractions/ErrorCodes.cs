@@ -60,6 +60,24 @@ public static class Errors
     public const int ProjectedAddressOnBinding = 50443;
     public const int BodyTooLong = 50504;
 
+    /// <summary>The media item is attached to another message already (also: deleting an attached item).</summary>
+    public const int MediaAlreadyAttached = 50508;
+
+    /// <summary>A MediaSid that is not an ME… SID, or names nothing uploaded to the conversation's service.</summary>
+    public const int InvalidMediaSid = 50510;
+
+    /// <summary>A media content type that is malformed, or that a channel of the conversation does not take.</summary>
+    public const int InvalidMediaContentType = 50511;
+
+    /// <summary>Media larger than a channel of the conversation takes.</summary>
+    public const int MediaTooLarge = 50512;
+
+    /// <summary>More media items than a channel takes in one message (Twilio: ten for MMS, one for WhatsApp).</summary>
+    public const int TooManyMedia = 21623;
+
+    /// <summary>Fetching a URL failed (Twilio's "HTTP retrieval failure"): recorded on inbound media that could not be fetched.</summary>
+    public const int RetrievalFailed = 11200;
+
     /// <summary>A RoleSid that names no role of the service (Twilio's Chat code "Role not found").</summary>
     public const int RoleNotFound = 50100;
 

@@ -39,6 +39,11 @@ public sealed record DeliveryOrder
     [Id(7)] public string? MessagingServiceSid { get; init; }
     [Id(8)] public required IReadOnlyList<DeliveryTarget> Targets { get; init; }
     [Id(9)] public required DateTimeOffset DateCreated { get; init; }
+
+    /// <summary>Stored media (ME…), handed to Twilio as signed URLs made at each attempt.</summary>
+    [Id(10)] public IReadOnlyList<string> MediaSids { get; init; } = [];
+
+    public bool HasMedia => MediaUrls.Count > 0 || MediaSids.Count > 0;
 }
 
 /// <summary>Where one recipient's delivery stands.</summary>

@@ -95,6 +95,14 @@ public static class HostingExtensions
                 .AddEngineDashboard(builder.Configuration));
         }
 
+        // Uploads stream into the store here and signed URLs are checked here, in either mode; a
+        // generated auth token (none configured) keys the URLs as the configured one would.
+        builder.Services.AddOptions<Media.MediaOptions>().PostConfigure(media =>
+        {
+            media.PublicBaseUrl ??= engine.PublicBaseUrl;
+            media.SigningSecret ??= engine.AuthToken;
+        });
+        Media.MediaServices.AddEngineMedia(builder.Services, builder.Configuration);
         builder.AddDashboardListener();
         builder.Services.TryAddSingleton(Delivery.StatusCallbackReadiness.Open());
         builder.AddEngineTelemetry("conversation-engine");
@@ -176,6 +184,8 @@ public static class HostingExtensions
         app.MapLiveEndpoints();
         app.MapConsoleEndpoints();
         app.MapEngineDashboard();
+        // Uploads are not forms, and users are checked by the endpoints themselves.
+        app.MapMediaEndpoints();
         // Every resource checks a user caller's roles first (account credentials pass through).
         var api = app.MapGroup("").AddEndpointFilter<UserAccessFilter>();
         api.MapConfigurationEndpoints();

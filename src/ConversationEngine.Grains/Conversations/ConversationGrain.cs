@@ -399,7 +399,11 @@ public sealed partial class ConversationGrain(
         await Feed.AppendAsync([NewEvent(EventTypes.ConversationRemoved, EventParameters.Conversation(header, Now()))]);
         Feed.Notify(header.ChatServiceSid);
 
-        await Log.ClearAsync(messages => DeliveryOrders.ForgetAsync(grains, messages));
+        await Log.ClearAsync(async messages =>
+        {
+            await DeliveryOrders.ForgetAsync(grains, messages);
+            await Media.MediaAttachment.DeleteAsync(grains, messages);
+        });
         await Timers.RemoveAsync();
         await store.ClearStateAsync();
         store.State = new ConversationGrainState();
@@ -530,6 +534,7 @@ public sealed partial class ConversationGrain(
         Existing();
         var message = await Log.FindAsync(messageSid) ?? throw MessageNotFound(messageSid);
         await DeliveryOrders.ForgetAsync(grains, [message]);
+        await Media.MediaAttachment.DeleteAsync(grains, [message]);
         await Log.RemoveAsync(message, NewEvent(EventTypes.MessageRemoved, EventParameters.MessageChanged(message, Now())));
         Feed.Notify(message.ChatServiceSid);
     }

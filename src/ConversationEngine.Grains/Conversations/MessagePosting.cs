@@ -26,6 +26,7 @@ internal static class MessagePosting
         }
 
         var message = Rules.Drafts.NewMessage(command, header, log.NextIndex, participants, now);
+        message = await Media.MediaAttachment.AttachAsync(grains, message, participants);
         var order = DeliveryOrders.For(message, header, participants, command.ContentVariables, time.GetUtcNow());
         message = message with { Deliveries = order?.Targets.Count ?? 0 };
         var outbox = order is null ? null : grains.GetGrain<IMessageDeliveryGrain>(DeliveryKeys.Outbox(header.Sid, message.Sid));

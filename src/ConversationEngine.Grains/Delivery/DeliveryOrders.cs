@@ -35,6 +35,7 @@ internal static class DeliveryOrders
             MessageIndex = message.Index,
             Body = message.Body,
             MediaUrls = message.Media?.Select(m => m.Url).OfType<string>().ToList() ?? [],
+            MediaSids = message.Media?.Where(m => m.Url is null).Select(m => m.Sid).ToList() ?? [],
             ContentSid = message.ContentSid,
             ContentVariables = contentVariables,
             MessagingServiceSid = header.MessagingServiceSid,

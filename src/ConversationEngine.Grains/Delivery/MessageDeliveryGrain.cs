@@ -37,6 +37,7 @@ public sealed partial class MessageDeliveryGrain(
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     ILogger<MessageDeliveryGrain> logger,
+    Media.MediaUrlSigner mediaUrls,
     EngineMetrics metrics,
     IMessageLogStore? table = null) : Grain, IMessageDeliveryGrain, IRemindable, IDisposable
 {
@@ -235,7 +236,7 @@ public sealed partial class MessageDeliveryGrain(
 
             var stop = stopping.Token;
             var context = await DeliveryContext.LoadAsync(order, grains, options.Value);
-            var recipient = new RecipientDelivery(grains, transport, time, options.Value, logger);
+            var recipient = new RecipientDelivery(grains, transport, time, options.Value, logger, mediaUrls);
             DeliveryRecord[] outcomes;
             try
             {

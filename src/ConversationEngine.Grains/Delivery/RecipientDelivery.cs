@@ -12,7 +12,7 @@ namespace ConversationEngine.Delivery;
 /// record as it should now stand; the outbox stores it.
 /// </summary>
 internal sealed partial class RecipientDelivery(
-    IGrainFactory grains, IOutboundTransport transport, TimeProvider time, DeliveryOptions options, ILogger logger)
+    IGrainFactory grains, IOutboundTransport transport, TimeProvider time, DeliveryOptions options, ILogger logger, Media.MediaUrlSigner mediaUrls)
 {
     /// <summary>Twilio: the WhatsApp customer-service window within which free-form messages may be sent.</summary>
     public static readonly TimeSpan WhatsAppWindow = TimeSpan.FromHours(24);
@@ -81,7 +81,8 @@ internal sealed partial class RecipientDelivery(
             To = target.To,
             From = from,
             Body = body,
-            MediaUrls = order.MediaUrls,
+            // Signed now, so each attempt hands Twilio URLs that are good for the whole lifetime.
+            MediaUrls = [.. order.MediaUrls, .. order.MediaSids.Select(sid => mediaUrls.Sign(sid).ToString())],
             ContentSid = order.ContentSid,
             ContentVariables = order.ContentVariables,
             StatusCallback = options.StatusCallbackUrl,
@@ -122,7 +123,7 @@ internal sealed partial class RecipientDelivery(
         }
 
         var pool = context.Pool ?? throw Errors.Invalid(21704, $"The Messaging Service {service} contains no senders");
-        var channel = target.Channel == ChannelTypes.Sms && order.MediaUrls.Count > 0 ? "mms" : target.Channel;
+        var channel = target.Channel == ChannelTypes.Sms && order.HasMedia ? "mms" : target.Channel;
         var (ranked, sticky) = await PoolChoice.RankAsync(grains, pool, channel, target.To, twoWay: false);
         var sender = ranked[0];
         await PoolChoice.KeepAsync(grains, pool, target.To, sender, sticky);
@@ -136,7 +137,7 @@ internal sealed partial class RecipientDelivery(
             return (null, null, 1);
         }
 
-        if (target.Channel != ChannelTypes.Sms || order.MediaUrls.Count > 0)
+        if (target.Channel != ChannelTypes.Sms || order.HasMedia)
         {
             // WhatsApp, Messenger and MMS bill one message whatever the text.
             return (order.Body, null, 1);

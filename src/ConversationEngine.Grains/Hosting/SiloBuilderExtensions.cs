@@ -25,6 +25,7 @@ public static class SiloBuilderExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         // The engine's meter, which the grains count on (Orleans registers the meter factory).
         builder.Services.TryAddSingleton<Telemetry.EngineMetrics>();
+        Media.MediaServices.AddMediaDefaults(builder.Services);
         var lifecycle = builder.Services.AddValidatedOptions<LifecycleOptions>().ValidateWith<LifecycleOptions, LifecycleOptionsValidator>();
         if (configureLifecycle is not null)
         {
@@ -103,6 +104,7 @@ public static class SiloBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TestingTimersWarning>());
         builder.Services.AddValidatedOptions<Inbound.InboundOptions>(configuration.GetSection(Inbound.InboundOptions.Section));
         builder.Services.AddConversationEngineDelivery(configuration, configureDelivery);
+        Media.MediaServices.AddEngineMedia(builder.Services, configuration);
         builder.Services.AddValidatedOptions<Events.WebhookDeliveryOptions>(configuration.GetSection(Events.WebhookDeliveryOptions.Section)).PostConfigure(configureWebhooks);
         return builder.AddConversationEngineGrains();
     }

@@ -155,7 +155,10 @@ public static class Drafts
     private static List<MediaItem>? Media(IReadOnlyList<string>? mediaSids) =>
         mediaSids is null || mediaSids.Count == 0
             ? null
-            : mediaSids.Select(sid => new MediaItem { Sid = FieldRules.Sid(sid, Sids.Media, "MediaSid")! }).ToList();
+            : mediaSids.Select(sid => new MediaItem
+            {
+                Sid = Sids.IsValid(sid, Sids.Media) ? sid : throw Errors.Invalid(Errors.InvalidMediaSid, $"MediaSid '{sid}' is not a media SID (ME…)"),
+            }).ToList();
 
     private static ParticipantSnapshot? AuthorParticipant(string author, IReadOnlyList<ParticipantSnapshot> participants) =>
         participants.FirstOrDefault(p => p.Identity == author)
