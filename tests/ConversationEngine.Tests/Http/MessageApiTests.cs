@@ -55,13 +55,14 @@ public sealed class MessageApiTests(EngineFixture fixture)
     public async Task Message_with_media_sids_lists_them()
     {
         var conversation = await NewConversationAsync();
+        var service = await Media.MediaHttp.DefaultServiceAsync(Client);
+        var first = (string)(await Media.MediaHttp.UploadedAsync(Client, service, Media.MediaHttp.Bytes(20), "image/png"))["sid"]!;
+        var second = (string)(await Media.MediaHttp.UploadedAsync(Client, service, Media.MediaHttp.Bytes(30), "image/jpeg"))["sid"]!;
 
-        var created = await Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages",
-            ("MediaSid", "ME0123456789abcdef0123456789abcdef"), ("MediaSid", "ME1123456789abcdef0123456789abcdef"))
+        var created = await Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("MediaSid", first), ("MediaSid", second))
             .ExpectAsync(HttpStatusCode.Created);
 
-        Assert.Equal(["ME0123456789abcdef0123456789abcdef", "ME1123456789abcdef0123456789abcdef"],
-            created["media"]!.AsArray().Select(m => (string)m!["sid"]!));
+        Assert.Equal([first, second], created["media"]!.AsArray().Select(m => (string)m!["sid"]!));
         Assert.Null(created["body"]);
     }
 
