@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using ConversationEngine.Api.Http;
 using ConversationEngine.Api.Resources;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -99,7 +100,10 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
         var route = RoutePatternFactory.Parse("/" + (context.Description.RelativePath ?? ""));
 
         operation.Parameters = Parameters(route, contract, metadata).ToList<IOpenApiParameter>();
-        operation.RequestBody = contract?.Parameters.Any(p => p.Place == BindingSource.Form) == true ? FormBody(contract) : null;
+        // A form when the contract has one; a declared raw body (a media upload) as described; else none.
+        operation.RequestBody = contract?.Parameters.Any(p => p.Place == BindingSource.Form) == true ? FormBody(contract)
+            : metadata.OfType<IAcceptsMetadata>().Any() ? operation.RequestBody
+            : null;
 
         operation.Responses ??= [];
         if (metadata.OfType<ListContract>().LastOrDefault() is { } list)

@@ -47,11 +47,19 @@ public static class MediaEndpoints
     public static IEndpointRouteBuilder MapMediaEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/Services/{ChatServiceSid}/Media").WithTags("Media");
-        group.MapPost("/", UploadAsync).WithName("CreateMedia").DisableAntiforgery();
-        group.MapGet("/{Sid}", FetchAsync).WithName("FetchMedia");
-        group.MapGet("/{Sid}/Content", ContentAsync).WithName("FetchMediaContent");
-        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteMedia");
-        routes.MapGet(MediaUrlSigner.PathPrefix + "{Sid}/{Expires}/{Signature}", SignedContentAsync).WithName("FetchSignedMediaContent").WithTags("Media").AllowAnonymous();
+        group.MapPost("/", UploadAsync).WithName("CreateMedia").DisableAntiforgery()
+            .Accepts<Stream>("*/*", "multipart/form-data")
+            .Produces<MediaContentResource>(StatusCodes.Status201Created)
+            .WithDescription("Uploads a file: the raw body with its own Content-Type (a Content-Disposition header may name it), or one file part of a multipart/form-data body. At most Media:MaxUploadBytes (413, 20413).");
+        group.MapGet("/{Sid}", FetchAsync).WithName("FetchMedia").Produces<MediaContentResource>()
+            .WithDescription("The item; links.content_direct_temporary opens its content without credentials until it expires (Media:SignedUrlLifetime).");
+        group.MapGet("/{Sid}/Content", ContentAsync).WithName("FetchMediaContent").Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
+            .WithDescription("The content as uploaded, with its content type.");
+        group.MapDelete("/{Sid}", DeleteAsync).WithName("DeleteMedia").Produces(StatusCodes.Status204NoContent)
+            .WithDescription("Deletes an item that belongs to no message (50508 otherwise: deleting the message deletes its media).");
+        routes.MapGet(MediaUrlSigner.PathPrefix + "{Sid}/{Expires}/{Signature}", SignedContentAsync).WithName("FetchSignedMediaContent").WithTags("Media").AllowAnonymous()
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
+            .WithDescription("A signed, expiring URL's content, for anyone holding it (Twilio fetching an outbound MediaUrl, an agent's browser); 404 once expired or if altered.");
         return routes;
     }
 
