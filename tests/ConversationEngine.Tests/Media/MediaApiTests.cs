@@ -229,6 +229,43 @@ public sealed class MediaApiTests(EngineFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(new Uri((string)third["links"]!["content_direct_temporary"]!))).StatusCode);
     }
 
+    [Fact]
+    public async Task An_agent_uploads_with_its_token_and_users_see_only_their_own_media_or_their_conversations()
+    {
+        var service = await Client.DefaultServiceAsync();
+        var agent = "agent-" + Guid.NewGuid().ToString("N");
+        var colleague = "colleague-" + Guid.NewGuid().ToString("N");
+        var stranger = "stranger-" + Guid.NewGuid().ToString("N");
+        using var agentClient = fixture.Host.CreateUserClient(AccessTokens.Mint(agent, service));
+        using var colleagueClient = fixture.Host.CreateUserClient(AccessTokens.Mint(colleague, service));
+        using var strangerClient = fixture.Host.CreateUserClient(AccessTokens.Mint(stranger, service));
+        var conversation = await NewConversationAsync();
+        foreach (var identity in new[] { agent, colleague })
+        {
+            await Client.PostFormAsync($"/v1/Conversations/{conversation}/Participants", ("Identity", identity)).ExpectAsync(HttpStatusCode.Created);
+        }
+
+        var photo = await agentClient.UploadFormAsync(service, MediaHttp.Bytes(500), "image/png", "screen.png").ExpectAsync(HttpStatusCode.Created);
+        var sid = (string)photo["sid"]!;
+        Assert.Equal(agent, (string?)photo["author"]);
+
+        // Before it is sent, only its uploader sees it.
+        await colleagueClient.GetAsync(new Uri($"/v1/Services/{service}/Media/{sid}", UriKind.Relative)).ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+        var sent = await agentClient.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Author", agent), ("MediaSid", sid)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(sid, (string?)sent["media"]![0]!["sid"]);
+
+        // Sent, the conversation's participants see it; others do not, and may not delete it.
+        var seen = await colleagueClient.GetAsync(new Uri($"/v1/Services/{service}/Media/{sid}", UriKind.Relative)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(500, (await colleagueClient.BytesAsync((string)seen["links"]!["content"]!)).Length);
+        await strangerClient.GetAsync(new Uri($"/v1/Services/{service}/Media/{sid}", UriKind.Relative)).ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+        await strangerClient.GetAsync(new Uri($"/v1/Services/{service}/Media/{sid}/Content", UriKind.Relative)).ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+        await colleagueClient.DeleteAsync(new Uri($"/v1/Services/{service}/Media/{sid}", UriKind.Relative)).ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+
+        // A token acts in its own service only.
+        var other = (string)(await Client.PostFormAsync("/v1/Services", ("FriendlyName", "other desk")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
+        await agentClient.UploadAsync(other, MediaHttp.Bytes(10), "image/png").ExpectErrorAsync(HttpStatusCode.Forbidden, 50107);
+    }
+
     private async Task<string> NewConversationAsync() =>
         (string)(await Client.PostFormAsync("/v1/Conversations", ("FriendlyName", "media")).ExpectAsync(HttpStatusCode.Created))["sid"]!;
 
