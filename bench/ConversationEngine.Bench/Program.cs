@@ -40,6 +40,13 @@
 //     Build first: dotnet build -c Release ConversationEngine.sln; then
 //     ENGINE_BENCH_POSTGRES="$(bash .ci/postgres.sh | tail -n 1)" dotnet bench/ConversationEngine.Bench/bin/Release/net10.0/ConversationEngine.Bench.dll limits
 //
+//   media [--warmup 3] [--duration 10] [--connections 16] [--size 100000] [--postgres CS | --no-postgres]
+//         [--api PATH] [--out FILE] [--keep]
+//     Media on the message path, per store (SQLite with media files on disk; PostgreSQL with media
+//     in the database, with --postgres or ENGINE_BENCH_POSTGRES): text message creates (the
+//     baseline), uploads, upload + message create with the item, and reads through signed URLs;
+//     rates as ratios to the baseline, written to bench/results/media-<date>.md.
+//
 //   webhooks [--warmup 5] [--duration 10] [--open-duration 15] [--connections 16] [--rate 200]
 //            [--hook-ms 20] [--postgres CS | --no-postgres] [--api PATH] [--out FILE] [--keep]
 //     Conversations webhooks under load, in one run, each phase on a fresh engine process (the
@@ -113,6 +120,12 @@ if (mode == "webhooks")
 if (mode == "failover")
 {
     await ConversationEngine.Bench.Failover.FailoverRun.RunAsync(args[1..]);
+    return;
+}
+
+if (mode == "media")
+{
+    await ConversationEngine.Bench.Media.MediaRun.RunAsync(args[1..]);
     return;
 }
 
