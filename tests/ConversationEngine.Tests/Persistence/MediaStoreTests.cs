@@ -3,6 +3,7 @@ using ConversationEngine.Grains.Persistence;
 using ConversationEngine.Media;
 using ConversationEngine.Tests.Support;
 using Npgsql;
+using Xunit.Abstractions;
 using Xunit.Sdk;
 
 namespace ConversationEngine.Tests.Persistence;
@@ -143,6 +144,35 @@ public sealed class MediaStoreTests
         Assert.Equal(bytes, copy.ToArray());
     }
 
+    /// <summary>
+    /// A reader holding the item while it is replaced gets the old bytes whole (a file stays open
+    /// under its old name) or an IOException (the old chunks went with the switch): never a mix.
+    /// </summary>
+    [Theory]
+    [InlineData(Stores.Directory)]
+    [PostgresData(Stores.Database)]
+    public async Task A_reader_during_a_replace_never_sees_a_mix_of_versions(string kind)
+    {
+        await using var store = await Stores.OpenAsync(kind);
+        var sid = Sids.New(Sids.Media);
+        var original = RandomBytes(3 * PostgresMediaStore.ChunkSize);
+        await store.Store.WriteAsync(sid, new MemoryStream(original), Limit);
+
+        await using var content = await store.Store.OpenReadAsync(sid);
+        var head = new byte[1000];
+        await content!.Stream.ReadExactlyAsync(head);
+        await store.Store.WriteAsync(sid, new MemoryStream(RandomBytes(original.Length)), Limit);
+
+        if (kind == Stores.Database)
+        {
+            await Assert.ThrowsAsync<IOException>(() => ReadAllAsync(content.Stream));
+        }
+        else
+        {
+            Assert.Equal(original, head.Concat(await ReadAllAsync(content.Stream)).ToArray());
+        }
+    }
+
     private static byte[] RandomBytes(int count)
     {
         var bytes = new byte[count];
@@ -262,7 +292,7 @@ public sealed class MeasuredAllocations
 
 /// <summary>Content streams through the stores: a large item never sits in memory whole.</summary>
 [Collection(MeasuredAllocations.Name)]
-public sealed class MediaStoreMemoryTests
+public sealed class MediaStoreMemoryTests(ITestOutputHelper output)
 {
     private const long Size = 20L * 1024 * 1024;
 
@@ -297,6 +327,7 @@ public sealed class MediaStoreMemoryTests
 
         var read = GC.GetTotalAllocatedBytes(precise: true) - before;
 
+        output.WriteLine($"{kind}: 20 MiB written with {written:N0} bytes allocated, read with {read:N0}.");
         Assert.Equal(Size, checker.Checked);
         Assert.True(written < Bound, $"Writing 20 MiB allocated {written:N0} bytes.");
         Assert.True(read < Bound, $"Reading 20 MiB allocated {read:N0} bytes.");
