@@ -68,15 +68,18 @@ public sealed class PostgresMediaStore : IMediaStore
             await connection.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using var insert = new NpgsqlCommand(InsertChunk, connection, transaction);
+            var number = new NpgsqlParameter<int>("n", 0);
+            var data = new NpgsqlParameter<ReadOnlyMemory<byte>>("d", NpgsqlDbType.Bytea);
             insert.Parameters.Add(new NpgsqlParameter<Guid>("u", upload));
-            var number = insert.Parameters.Add(new NpgsqlParameter<int>("n", 0));
-            var data = insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("d", NpgsqlDbType.Bytea));
+            insert.Parameters.Add(number);
+            insert.Parameters.Add(data);
 
             long total = 0;
             for (var chunk = 0; ; chunk++)
             {
                 // Never ask the source for more than one byte past the limit: that byte is the refusal.
-                var wanted = (int)Math.Min(ChunkSize, maxBytes - total + 1);
+                // (total never exceeds maxBytes here, so the subtraction cannot overflow; adding first could.)
+                var wanted = maxBytes - total < ChunkSize ? (int)(maxBytes - total) + 1 : ChunkSize;
                 var filled = await FillAsync(content, buffer.AsMemory(0, wanted), cancellationToken);
                 total += filled;
                 if (total > maxBytes)
@@ -86,8 +89,8 @@ public sealed class PostgresMediaStore : IMediaStore
 
                 if (filled > 0)
                 {
-                    ((NpgsqlParameter<int>)number).TypedValue = chunk;
-                    ((NpgsqlParameter<ReadOnlyMemory<byte>>)data).TypedValue = buffer.AsMemory(0, filled);
+                    number.TypedValue = chunk;
+                    data.TypedValue = buffer.AsMemory(0, filled);
                     await insert.ExecuteNonQueryAsync(cancellationToken);
                 }
 
