@@ -17,7 +17,7 @@ public static class PostgresSchema
     /// The schema version these scripts bring a database to (also written by
     /// <c>099-version.sql</c>). Bump both when a script changes in a way an older build must not undo.
     /// </summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     private const string ScriptResourceMarker = ".Persistence.Sql.PostgreSql.";
 

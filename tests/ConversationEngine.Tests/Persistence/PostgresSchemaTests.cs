@@ -22,7 +22,7 @@ public sealed class PostgresSchemaTests
     public void Scripts_run_in_name_order_and_the_last_records_the_current_version()
     {
         var names = PostgresSchema.Files.Select(f => f.Name).ToList();
-        Assert.Equal(["001-main.sql", "002-clustering.sql", "003-persistence.sql", "004-reminders.sql", "005-messages.sql", "006-conversations.sql", "007-events.sql", "099-version.sql"], names);
+        Assert.Equal(["001-main.sql", "002-clustering.sql", "003-persistence.sql", "004-reminders.sql", "005-messages.sql", "006-conversations.sql", "007-events.sql", "008-media.sql", "099-version.sql"], names);
         Assert.Contains($"VALUES (1, {PostgresSchema.CurrentVersion})", PostgresSchema.Files[^1].Text, StringComparison.Ordinal);
     }
 }
