@@ -202,6 +202,28 @@ public sealed class InboundMediaTests(InboundMediaFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_account_credentials_go_to_no_host_but_twilio_and_the_configured_base_url()
+    {
+        var (conversation, service, customer) = await ConversationWithCustomerAsync();
+        var messageSid = Sids.New("MM");
+        var twilioSid = Sids.New("ME");
+        Twilio.ServeMedia(messageSid, twilioSid, Bytes(100, 11), "image/png");
+
+        // The stand-in again, under another host name: to the engine, some host that is not Twilio.
+        var elsewhere = Twilio.MediaUrl(messageSid, twilioSid).Replace("https://api.twilio.com", Twilio.BaseUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal), StringComparison.Ordinal);
+        using var response = await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath, Webhook(messageSid, customer, OurNumber, "", [elsewhere], ["image/png"]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var request = Assert.Single(Twilio.MediaRequests, r => r.Path.EndsWith(twilioSid, StringComparison.Ordinal));
+        Assert.Null(request.Authorization);
+        Assert.Equal(401, request.AnsweredStatus);
+        var item = Assert.Single(Assert.Single(await MessagesAsync(conversation))["media"]!.AsArray())!;
+        var record = await Client.GetAsync($"/v1/Services/{service}/Media/{(string)item["sid"]!}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(11200, (int?)record["error_code"]);
+        Assert.Equal(elsewhere, (string?)record["source_url"]);
+    }
+
+    [Fact]
     public async Task Media_of_an_unroutable_message_leave_nothing_in_the_store()
     {
         var messageSid = Sids.New("MM");
