@@ -58,7 +58,7 @@ internal static class MediaAttachment
         return message with
         {
             Media = message.Media!.Select(m => records.TryGetValue(m.Sid, out var r)
-                ? new MediaItem { Sid = r.Sid, Size = r.Size, ContentType = r.ContentType, Filename = r.Filename }
+                ? new MediaItem { Sid = r.Sid, Size = r.Size, ContentType = r.ContentType, Filename = r.Filename, ErrorCode = r.ErrorCode }
                 : m).ToList(),
         };
     }

@@ -59,5 +59,6 @@ public sealed class MediaOptions
     /// included. Media are fetched while Twilio waits for the webhook's answer, and Twilio gives
     /// up at 15 seconds: an item not in by then is recorded as failed (11200) and the message lands.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Media:InboundFetchDeadline must be between 1 second and 10 minutes")]
     public TimeSpan InboundFetchDeadline { get; set; } = TimeSpan.FromSeconds(12);
 }

@@ -138,7 +138,8 @@ public sealed class InboundMediaTests(InboundMediaFixture fixture) : IClassFixtu
         }
 
         var urls = new[] { Twilio.MediaUrl(messageSid, good), Twilio.MediaUrl(messageSid, bad) };
-        using var response = await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath, Webhook(messageSid, customer, OurNumber, "see attached", urls, ["image/jpeg", "video/mp4"]));
+        // From WhatsApp, so the conversation hands it on to the customer's SMS binding (no WhatsApp session window there).
+        using var response = await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath, Webhook(messageSid, "whatsapp:" + customer, "whatsapp:" + OurNumber, "see attached", urls, ["image/jpeg", "video/mp4"]));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var message = Assert.Single(await MessagesAsync(conversation));
@@ -154,6 +155,11 @@ public sealed class InboundMediaTests(InboundMediaFixture fixture) : IClassFixtu
         Assert.Null(await Store.OpenReadAsync((string)media[1]!["sid"]!));
         var stored = await Client.GetAsync($"/v1/Services/{service}/Media/{(string)media[0]!["sid"]!}").ExpectAsync(HttpStatusCode.OK);
         Assert.Null(stored["error_code"]);
+
+        // Handed on to the customer's SMS binding with the item that has content, not the failed one.
+        var forwarded = await Eventually.ValueAsync(
+            () => Twilio.Messages.FirstOrDefault(m => m.To == customer), m => m is not null, TimeSpan.FromSeconds(20), "the message sent on by SMS");
+        Assert.Contains((string)media[0]!["sid"]!, Assert.Single(forwarded!.MediaUrls), StringComparison.Ordinal);
     }
 
     [Fact]
