@@ -16,7 +16,8 @@ namespace ConversationEngine.Tests.Support;
 /// <c>POST /2010-04-01/Accounts/{AccountSid}/Messages.json</c> like Twilio (HTTP Basic, Twilio's
 /// error body, the Message JSON), then posts signed status callbacks to the message's
 /// <c>StatusCallback</c>. Served by real Kestrel on a free 127.0.0.1 port; it never calls anything
-/// but loopback URLs.
+/// but loopback URLs. It also serves inbound messages' media (<see cref="ServeMedia"/>) as Twilio
+/// does: behind the account's Basic credentials, optionally through a redirect to a "CDN" host.
 /// </summary>
 /// <remarks>
 /// Checks run in Twilio's order: credentials (401, code 20003), the account in the path (404, code
@@ -45,6 +46,8 @@ public sealed class TwilioStandIn : IAsyncDisposable
     private readonly List<RequestEntry> requests = [];
     private readonly List<StandInMessage> messages = [];
     private readonly List<CallbackResult> callbackResults = [];
+    private readonly Dictionary<string, ServedMedia> media = new(StringComparer.Ordinal);
+    private readonly List<StandInMediaRequest> mediaRequests = [];
     private readonly HashSet<Task> callbackRuns = [];
     private TaskCompletionSource changed = NewSignal();
     private StatusCallbackPlan callbacks = StatusCallbackPlan.SentThenDelivered;
@@ -107,6 +110,18 @@ public sealed class TwilioStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>Every GET of a media path or of the "CDN" it redirects to, in arrival order, with the answer's status.</summary>
+    public IReadOnlyList<StandInMediaRequest> MediaRequests
+    {
+        get
+        {
+            lock (gate)
+            {
+                return mediaRequests.ToArray();
+            }
+        }
+    }
+
     /// <summary>The callbacks posted after each message created from now on; default sent, then delivered.</summary>
     public StatusCallbackPlan Callbacks
     {
@@ -147,12 +162,35 @@ public sealed class TwilioStandIn : IAsyncDisposable
         var app = builder.Build();
         var standIn = new TwilioStandIn(app, accountSid, authToken);
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", standIn.CreateMessageAsync);
+        app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages/{messageSid}/Media/{mediaSid}", standIn.MediaAsync);
+        app.MapGet(CdnPrefix + "{messageSid}/{mediaSid}", standIn.CdnAsync);
         app.MapFallback(static async context => await WriteErrorAsync(
             context, StatusCodes.Status404NotFound, 20404, $"The requested resource {context.Request.Path} was not found"));
 
         await app.StartAsync();
         standIn.BaseUrl = new Uri(app.Urls.Single()).GetLeftPart(UriPartial.Authority);
         return standIn;
+    }
+
+    /// <summary>
+    /// The URL Twilio gives for an inbound message's media item (<c>MediaUrl{N}</c>): on
+    /// <c>api.twilio.com</c>, which an engine whose <c>Twilio:BaseUrl</c> is this stand-in sends here.
+    /// </summary>
+    public string MediaUrl(string messageSid, string mediaSid) =>
+        $"https://api.twilio.com{MediaPath(messageSid, mediaSid)}";
+
+    /// <summary>
+    /// Serves <paramref name="content"/> at <see cref="MediaUrl"/>'s path to requests with the
+    /// account's (or an allowed API key's) Basic credentials, 401 to others, as Twilio does.
+    /// </summary>
+    public void ServeMedia(string messageSid, string mediaSid, byte[] content, string contentType, StandInMediaBehaviour? behaviour = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentException.ThrowIfNullOrEmpty(contentType);
+        lock (gate)
+        {
+            media[MediaPath(messageSid, mediaSid)] = new ServedMedia(content, contentType, behaviour ?? new StandInMediaBehaviour());
+        }
     }
 
     /// <summary>Also accepts HTTP Basic with this API key (<c>SK…</c>) and its secret.</summary>
@@ -238,6 +276,110 @@ public sealed class TwilioStandIn : IAsyncDisposable
         await app.DisposeAsync();
         callbackClient.Dispose();
         stopping.Dispose();
+    }
+
+    private const string CdnPrefix = "/cdn/";
+
+    private string MediaPath(string messageSid, string mediaSid) => $"/{ApiVersion}/Accounts/{accountSid}/Messages/{messageSid}/Media/{mediaSid}";
+
+    private async Task MediaAsync(HttpContext context, string accountSid, string messageSid, string mediaSid)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null;
+        ServedMedia? served;
+        int attempt;
+        bool authenticated;
+        lock (gate)
+        {
+            authenticated = IsAuthenticated(authorization);
+            media.TryGetValue(context.Request.Path.Value ?? "", out served);
+            attempt = served is null || !authenticated ? 0 : ++served.Requests;
+        }
+
+        int status;
+        if (!authenticated)
+        {
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"Twilio API\"";
+            status = await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, 20003, "Authenticate");
+        }
+        else if (!string.Equals(accountSid, this.accountSid, StringComparison.Ordinal) || served is null)
+        {
+            status = await WriteErrorAsync(context, StatusCodes.Status404NotFound, 20404, $"The requested resource {context.Request.Path} was not found");
+        }
+        else if (served.Behaviour.Status is { } failing)
+        {
+            status = await WriteErrorAsync(context, failing, 20000 + failing, "Scripted media failure");
+        }
+        else if (attempt <= served.Behaviour.FailuresFirst)
+        {
+            status = await WriteErrorAsync(context, StatusCodes.Status500InternalServerError, 20500, "Internal Server Error");
+        }
+        else if (served.Behaviour.ViaCdn)
+        {
+            // A host other than the API's (localhost, not 127.0.0.1), as Twilio's CDN is: the credentials must not follow.
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = $"http://localhost:{context.Request.Host.Port}{CdnPrefix}{messageSid}/{mediaSid}";
+            status = StatusCodes.Status307TemporaryRedirect;
+        }
+        else
+        {
+            status = await WriteMediaAsync(context, served);
+        }
+
+        RecordMedia(context.Request.Path, authorization, status);
+    }
+
+    /// <summary>A pre-signed URL, as Twilio's CDN (S3) serves them: another credential is refused, as S3 refuses a second auth mechanism.</summary>
+    private async Task CdnAsync(HttpContext context, string messageSid, string mediaSid)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null;
+        ServedMedia? served;
+        lock (gate)
+        {
+            media.TryGetValue(MediaPath(messageSid, mediaSid), out served);
+        }
+
+        var status = authorization is not null
+            ? await WriteErrorAsync(context, StatusCodes.Status400BadRequest, 20400, "Only one auth mechanism allowed")
+            : served is null
+                ? await WriteErrorAsync(context, StatusCodes.Status404NotFound, 20404, "Not found")
+                : await WriteMediaAsync(context, served);
+        RecordMedia(context.Request.Path, authorization, status);
+    }
+
+    private static async Task<int> WriteMediaAsync(HttpContext context, ServedMedia served)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = served.ContentType;
+        if (served.Behaviour.Filename is { } filename)
+        {
+            context.Response.Headers.ContentDisposition = $"inline; filename=\"{filename}\"";
+        }
+
+        if (!served.Behaviour.Chunked)
+        {
+            context.Response.ContentLength = served.Content.Length;
+            await context.Response.Body.WriteAsync(served.Content, context.RequestAborted);
+            return StatusCodes.Status200OK;
+        }
+
+        // No Content-Length: the reader learns the size only by reading.
+        foreach (var chunk in served.Content.Chunk(16 * 1024))
+        {
+            await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+
+        return StatusCodes.Status200OK;
+    }
+
+    private void RecordMedia(string path, string? authorization, int status)
+    {
+        lock (gate)
+        {
+            mediaRequests.Add(new StandInMediaRequest(path, authorization, status));
+        }
+
+        Signal();
     }
 
     private async Task CreateMessageAsync(HttpContext context, string accountSid)
@@ -653,6 +795,18 @@ public sealed class TwilioStandIn : IAsyncDisposable
     private static string Describe(List<RequestEntry> entries) =>
         entries.Count == 0 ? "none" : string.Join("; ", entries.Select(e => $"{e.Path} → {e.Status}"));
 
+    private sealed class ServedMedia(byte[] content, string contentType, StandInMediaBehaviour behaviour)
+    {
+        public byte[] Content { get; } = content;
+
+        public string ContentType { get; } = contentType;
+
+        public StandInMediaBehaviour Behaviour { get; } = behaviour;
+
+        /// <summary>Authenticated requests so far (under the stand-in's lock).</summary>
+        public int Requests { get; set; }
+    }
+
     private sealed class RequestEntry(string path, string? authorization, List<KeyValuePair<string, string>> form)
     {
         public string Path { get; } = path;
@@ -675,6 +829,31 @@ public sealed record StandInRequest(string Path, string? Authorization, IReadOnl
     /// <summary>The values sent under <paramref name="name"/>, in order.</summary>
     public IReadOnlyList<string> Values(string name) => Form.Where(f => f.Key == name).Select(f => f.Value).ToArray();
 }
+
+/// <summary>How the stand-in serves one media item; the default serves it at once, with Content-Length.</summary>
+public sealed record StandInMediaBehaviour
+{
+    /// <summary>Answers 500 to the first this many authenticated requests, then serves the item.</summary>
+    public int FailuresFirst { get; init; }
+
+    /// <summary>Answers every authenticated request with this status (404, 500…), never the item.</summary>
+    public int? Status { get; init; }
+
+    /// <summary>Redirects (307) to a "CDN" on another host name, which refuses requests that carry credentials.</summary>
+    public bool ViaCdn { get; init; }
+
+    /// <summary>Sent as <c>Content-Disposition: inline; filename="…"</c> when set.</summary>
+    public string? Filename { get; init; }
+
+    /// <summary>Sends the body without Content-Length (chunked).</summary>
+    public bool Chunked { get; init; }
+}
+
+/// <summary>One GET of a media item (or its CDN redirect target) as the stand-in received it.</summary>
+/// <param name="Path">The request path.</param>
+/// <param name="Authorization">The Authorization header, verbatim; null when absent.</param>
+/// <param name="AnsweredStatus">The HTTP status answered.</param>
+public sealed record StandInMediaRequest(string Path, string? Authorization, int AnsweredStatus);
 
 /// <summary>A message the stand-in created.</summary>
 public sealed record StandInMessage(

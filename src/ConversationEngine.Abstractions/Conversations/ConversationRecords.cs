@@ -172,8 +172,24 @@ public sealed record MediaItem
     [Id(2)] public string? ContentType { get; init; }
     [Id(3)] public string? Filename { get; init; }
 
-    /// <summary>Where the content is, for media that arrived by URL (inbound MMS / WhatsApp).</summary>
+    /// <summary>
+    /// Where the content is, for media that arrived by URL before inbound media were fetched into
+    /// the store (messages recorded by earlier versions); null for stored items.
+    /// </summary>
     [Id(4)] public string? Url { get; init; }
+
+    /// <summary>
+    /// For an inbound item fetched into the store: Twilio's URL it came from. With it the item
+    /// carries what its record needs, which is created when the message is attached to its
+    /// conversation (only then is the conversation service known).
+    /// </summary>
+    [Id(5)] public string? SourceUrl { get; init; }
+
+    /// <summary>For an inbound item that could not be fetched: 11200 (retrieval failed) or 50512 (too large).</summary>
+    [Id(6)] public int? ErrorCode { get; init; }
+
+    /// <summary>What went wrong fetching it, for operators.</summary>
+    [Id(7)] public string? ErrorMessage { get; init; }
 }
 
 [GenerateSerializer]
@@ -223,7 +239,7 @@ public sealed record AddMessage
     [Id(7)] public DateTimeOffset? DateUpdated { get; init; }
     [Id(8)] public string? Subject { get; init; }
 
-    /// <summary>Media that arrived by URL (inbound), stored as given.</summary>
+    /// <summary>Media of an inbound message: fetched into the store (their records are created on attaching), or legacy URL-only items.</summary>
     [Id(9)] public IReadOnlyList<MediaItem>? MediaItems { get; init; }
 
     /// <summary>

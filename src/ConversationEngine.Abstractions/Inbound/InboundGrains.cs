@@ -6,8 +6,28 @@ namespace ConversationEngine.Inbound;
 [Alias("ConversationEngine.InboundMediaItem")]
 public sealed record InboundMediaItem
 {
+    /// <summary>Twilio's URL for it (<c>MediaUrl{N}</c>).</summary>
     [Id(0)] public required string Url { get; init; }
+
+    /// <summary>The type Twilio's answer gave, else the webhook's <c>MediaContentType{N}</c>.</summary>
     [Id(1)] public string? ContentType { get; init; }
+
+    /// <summary>
+    /// The ME… SID its content was fetched into the media store under (derived from the message
+    /// and the item's position, so a redelivery reuses it); null in requests recorded before
+    /// inbound media were fetched.
+    /// </summary>
+    [Id(2)] public string? Sid { get; init; }
+
+    /// <summary>Bytes stored; 0 when the fetch failed.</summary>
+    [Id(3)] public long Size { get; init; }
+
+    [Id(4)] public string? Filename { get; init; }
+
+    /// <summary>Set when the fetch failed for good: 11200 (retrieval failed) or 50512 (too large).</summary>
+    [Id(5)] public int? ErrorCode { get; init; }
+
+    [Id(6)] public string? ErrorMessage { get; init; }
 }
 
 /// <summary>A message Twilio delivered to one of our numbers (the webhook's fields the engine uses).</summary>

@@ -125,6 +125,8 @@ public static class HostingExtensions
         // Webhook signatures need the Twilio account's token even with no silo in this process.
         Twilio.Messages.TwilioMessagesServiceCollectionExtensions.AddTwilioOptions(services);
         services.AddSingleton<TwilioWebhook>();
+        // Inbound media are fetched where Twilio's webhook is answered (the silo's calls have a short response timeout).
+        Inbound.InboundMediaServices.AddInboundMediaFetching(services);
         Twilio.Webhooks.WebhookServiceCollectionExtensions.AddTwilioWebhooks(services);
 
         // Pre-action hooks are called from here for REST writes (and from the silo for inbound

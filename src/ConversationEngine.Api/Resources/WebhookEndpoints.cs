@@ -38,8 +38,11 @@ public static partial class WebhookEndpoints
     /// application itself; except that a keyword the engine answered (help, opt-out, opt-in text)
     /// keeps the engine's answer, so a confirmation the contact is owed is never replaced (the
     /// engine's choice: Twilio's precedence here is not documented). Otherwise the engine answers.
+    /// Media are fetched from Twilio into the media store first (see <see cref="InboundMediaFetcher"/>),
+    /// except when the message was handled already (a redelivery is answered from its outcome).
     /// </remarks>
-    public static async Task<IResult> InboundAsync(HttpRequest request, TwilioWebhook webhook, TwilioForwarding forwarding, IGrainFactory grains, ILogger<TwilioWebhook> logger)
+    public static async Task<IResult> InboundAsync(
+        HttpRequest request, TwilioWebhook webhook, TwilioForwarding forwarding, InboundMediaFetcher media, IHostApplicationLifetime lifetime, IGrainFactory grains, ILogger<TwilioWebhook> logger)
     {
         var parameters = await webhook.ReadVerifiedAsync(request);
         InboundMessage message;
@@ -53,7 +56,11 @@ public static partial class WebhookEndpoints
             throw Errors.Invalid("webhook", error.Message);
         }
 
-        var outcome = await grains.GetGrain<IInboundMessageGrain>(message.MessageSid).ProcessAsync(new InboundRequest
+        var inbound = grains.GetGrain<IInboundMessageGrain>(message.MessageSid);
+        IReadOnlyList<InboundMediaItem> fetched = message.Media.Count > 0 && await inbound.GetAsync() is null
+            ? await media.FetchAsync(message.MessageSid, message.Media, lifetime.ApplicationStopping)
+            : message.Media.Select(m => new InboundMediaItem { Url = m.Url.ToString(), ContentType = m.ContentType }).ToList();
+        var outcome = await inbound.ProcessAsync(new InboundRequest
         {
             MessageSid = message.MessageSid,
             // The signature proved the request's account is the one this engine serves; its
@@ -63,7 +70,7 @@ public static partial class WebhookEndpoints
             To = message.To,
             Body = message.Body,
             MessagingServiceSid = message.MessagingServiceSid,
-            Media = message.Media.Select(m => new InboundMediaItem { Url = m.Url.ToString(), ContentType = m.ContentType }).ToList(),
+            Media = fetched,
             ProfileName = message.ProfileName,
             WaId = message.WaId,
             FromCountry = message.FromCountry,

@@ -27,6 +27,7 @@ public sealed class InboundMessageGrain(
     TimeProvider time,
     IOptions<InboundOptions> options,
     Events.PreActionGate gate,
+    Media.IMediaStore media,
     Telemetry.EngineMetrics metrics) : Grain, IInboundMessageGrain
 {
     private const int MaxForwardsKept = 20;
@@ -44,6 +45,11 @@ public sealed class InboundMessageGrain(
             activity?.SetTag("engine.message_sid", request.MessageSid);
             outcome = await RouteAsync(request);
             activity?.SetTag("engine.inbound.outcome", outcome.Outcome);
+        }
+
+        if (outcome.Outcome is InboundOutcomes.Unroutable or InboundOutcomes.Rejected)
+        {
+            await DiscardMediaAsync(request);
         }
 
         store.State.Outcome = outcome;
@@ -138,7 +144,7 @@ public sealed class InboundMessageGrain(
         {
             Author = from.Value,
             Body = request.Body,
-            MediaItems = request.Media.Select(m => new MediaItem { Sid = Sids.New(Sids.Media), ContentType = m.ContentType, Url = m.Url }).ToList(),
+            MediaItems = request.Media.Select(ToMediaItem).ToList(),
             SourceSid = request.MessageSid,
         };
 
@@ -277,6 +283,46 @@ public sealed class InboundMessageGrain(
     {
         await conversation.DeleteAsync();
         await grains.GetGrain<IConversationWebhooksGrain>(conversation.GetPrimaryKeyString()).ClearAsync();
+    }
+
+    /// <summary>
+    /// A fetched item carries what its record needs (created when the message is attached);
+    /// a request stored before media were fetched (no SID) keeps Twilio's URL, as it did then.
+    /// </summary>
+    private static MediaItem ToMediaItem(InboundMediaItem item) => item.Sid is { } sid
+        ? new MediaItem
+        {
+            Sid = sid,
+            Size = item.Size,
+            ContentType = item.ContentType,
+            Filename = item.Filename,
+            SourceUrl = item.Url,
+            ErrorCode = item.ErrorCode,
+            ErrorMessage = item.ErrorMessage,
+        }
+        : new MediaItem { Sid = Sids.New(Sids.Media), ContentType = item.ContentType, Url = item.Url };
+
+    /// <summary>
+    /// The fetched content of a message that landed nowhere (operators see the request, with
+    /// Twilio's URLs, in the unroutable log): nothing of it stays in the store. A record exists
+    /// only if a conversation took the message's media and then refused the message; it goes too.
+    /// </summary>
+    private async Task DiscardMediaAsync(InboundRequest request)
+    {
+        foreach (var sid in request.Media.Where(m => m.ErrorCode is null).Select(m => m.Sid).OfType<string>())
+        {
+            try
+            {
+                await grains.GetGrain<Media.IMediaGrain>(sid).DeleteAsync();
+            }
+            catch (EngineException error) when (error.Code == Errors.MediaAlreadyAttached)
+            {
+                // A message holds it after all (added, then its outcome lost): it stays with that message.
+                continue;
+            }
+
+            await media.DeleteAsync(sid);
+        }
     }
 
     private async Task<InboundOutcome> UnroutableAsync(InboundOutcome outcome, string reason)

@@ -32,7 +32,13 @@ internal static class MediaAttachment
         {
             foreach (var item in stored)
             {
-                attached.Add(await grains.GetGrain<IMediaGrain>(item.Sid).AttachAsync(message.ChatServiceSid, message.ConversationSid, message.Sid));
+                var media = grains.GetGrain<IMediaGrain>(item.Sid);
+                if (message.SourceSid is not null && item.SourceUrl is not null)
+                {
+                    await RecordInboundAsync(media, message, item);
+                }
+
+                attached.Add(await media.AttachAsync(message.ChatServiceSid, message.ConversationSid, message.Sid));
             }
 
             if (message.SourceSid is null)
@@ -52,9 +58,45 @@ internal static class MediaAttachment
         return message with
         {
             Media = message.Media!.Select(m => records.TryGetValue(m.Sid, out var r)
-                ? new MediaItem { Sid = r.Sid, Size = r.Size, ContentType = r.ContentType, Filename = r.Filename }
+                ? new MediaItem { Sid = r.Sid, Size = r.Size, ContentType = r.ContentType, Filename = r.Filename, ErrorCode = r.ErrorCode }
                 : m).ToList(),
         };
+    }
+
+    /// <summary>
+    /// The record of an inbound item fetched from Twilio (its content, if any, is in the store
+    /// already): created here because only now is the conversation's service known. Its SID is
+    /// the inbound message's own, so an existing record is this message's from an earlier
+    /// delivery and is kept; one left attached to a message that never reached the log (the
+    /// delivery failed between the two) is freed for this one, which the conversation did not
+    /// recognise as added.
+    /// </summary>
+    private static async Task RecordInboundAsync(IMediaGrain media, MessageSnapshot message, MediaItem item)
+    {
+        if (await media.GetAsync() is { } existing)
+        {
+            if (existing.MessageSid is { } earlier && earlier != message.Sid && existing.ChatServiceSid == message.ChatServiceSid)
+            {
+                await media.DetachAsync(earlier);
+            }
+
+            return;
+        }
+
+        await media.CreateAsync(new MediaRecord
+        {
+            Sid = item.Sid,
+            ChatServiceSid = message.ChatServiceSid,
+            ContentType = item.ContentType ?? "application/octet-stream",
+            Filename = item.Filename,
+            Size = item.Size,
+            Author = message.Author,
+            DateCreated = message.DateCreated,
+            DateUpdated = message.DateCreated,
+            SourceUrl = item.SourceUrl,
+            ErrorCode = item.ErrorCode,
+            ErrorMessage = item.ErrorMessage,
+        });
     }
 
     /// <summary>Deletes the stored media of <paramref name="messages"/> (records and content).</summary>

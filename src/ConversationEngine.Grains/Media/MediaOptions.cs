@@ -51,6 +51,14 @@ public sealed class MediaOptions
     [Range(1, 10)]
     public int InboundFetchAttempts { get; set; } = 3;
 
-    /// <summary>How long one attempt at fetching an inbound media item may take.</summary>
+    /// <summary>How long one attempt at fetching an inbound media item may take (until its answer's headers; see <see cref="InboundFetchDeadline"/>).</summary>
     public TimeSpan InboundFetchTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long fetching all media of one inbound message may take, every attempt and the bodies
+    /// included. Media are fetched while Twilio waits for the webhook's answer, and Twilio gives
+    /// up at 15 seconds: an item not in by then is recorded as failed (11200) and the message lands.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Media:InboundFetchDeadline must be between 1 second and 10 minutes")]
+    public TimeSpan InboundFetchDeadline { get; set; } = TimeSpan.FromSeconds(12);
 }

@@ -153,14 +153,15 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
     }
 
     [Fact]
-    public async Task Mms_with_three_media_keeps_every_item()
+    public async Task Mms_whose_media_cannot_be_fetched_keeps_every_item_with_its_error()
     {
         var (conversation, customer, _) = await ConversationWithCustomerAsync();
         var fields = Inbound(NewSid("MM"), customer, OurNumber, "photos");
         fields["NumMedia"] = "3";
         for (var i = 0; i < 3; i++)
         {
-            fields[$"MediaUrl{i}"] = $"https://api.twilio.com/2010-04-01/Accounts/{EngineHost.AccountSid}/Messages/MM/Media/ME{i}";
+            // Port 9 (discard) on loopback: nothing listens, so every attempt is refused at once.
+            fields[$"MediaUrl{i}"] = $"http://127.0.0.1:9/2010-04-01/Accounts/{EngineHost.AccountSid}/Messages/MM/Media/ME{i}";
             fields[$"MediaContentType{i}"] = i == 2 ? "video/mp4" : "image/jpeg";
         }
 
@@ -171,7 +172,11 @@ public sealed class InboundWebhookTests(EngineFixture fixture)
         Assert.Equal(3, media.Count);
         Assert.Equal(["image/jpeg", "image/jpeg", "video/mp4"], media.Select(m => (string)m!["content_type"]!));
         Assert.All(media, m => Assert.Matches("^ME[0-9a-f]{32}$", (string)m!["sid"]!));
-        Assert.Equal(fields["MediaUrl1"], (string?)media[1]!["url"]);
+        Assert.All(media, m => Assert.Equal(0L, (long)m!["size"]!));
+        var service = (string)(await Client.GetAsync($"/v1/Conversations/{conversation}").ExpectAsync(HttpStatusCode.OK))["chat_service_sid"]!;
+        var record = await Client.GetAsync($"/v1/Services/{service}/Media/{(string)media[1]!["sid"]!}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(fields["MediaUrl1"], (string?)record["source_url"]);
+        Assert.Equal(11200, (int?)record["error_code"]);
     }
 
     [Fact]
