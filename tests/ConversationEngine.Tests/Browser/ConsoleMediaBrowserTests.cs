@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
@@ -14,7 +15,8 @@ namespace ConversationEngine.Tests.Browser;
 /// Attachments in the agent console: files uploaded to the Media Content Service with the
 /// agent's token and sent as MediaSids, media shown in place (images) or as download links,
 /// arriving live as well, and Twilio's refusals shown as they are. The engine's upload limit is
-/// small here (<see cref="ConsoleMediaFixture.MaxUploadBytes"/>) so a refusal needs no large file.
+/// small here (<see cref="ConsoleMediaFixture.MaxUploadBytes"/>) so a refusal needs no large file,
+/// and signed URLs short-lived so their expiry is seen.
 /// </summary>
 [Collection(ConsoleMediaBrowser.Name)]
 public sealed partial class ConsoleMediaBrowserTests(ConsoleMediaFixture fixture)
@@ -93,12 +95,8 @@ public sealed partial class ConsoleMediaBrowserTests(ConsoleMediaFixture fixture
         await Item(page, conversation).GetByRole(AriaRole.Button).ClickAsync();
         await Assertions.Expect(page.Locator("#conversation-title")).ToHaveTextAsync("Photo incoming");
 
-        // The account's own client: upload (the raw body, named by Content-Disposition), then the message.
-        using var content = new ByteArrayContent(Png(PngWidth, PngHeight));
-        content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        content.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = "\"photo.png\"" };
-        var media = await Host.Client.PostAsync($"/v1/Services/{fixture.DefaultService}/Media", content).ExpectAsync(HttpStatusCode.Created);
-        var mediaSid = (string)media["sid"]!;
+        // The account's own client: upload, then the message.
+        var mediaSid = await UploadAsync(Png(PngWidth, PngHeight), "image/png", "photo.png");
         await Host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Author", customer), ("MediaSid", mediaSid)).ExpectAsync(HttpStatusCode.Created);
 
         var theirs = page.Locator("#messages .message:not(.mine)");
@@ -152,6 +150,64 @@ public sealed partial class ConsoleMediaBrowserTests(ConsoleMediaFixture fixture
 
         await requests.AssertOnlyTheTokenAsync();
         await fixture.CloseAsync(page);
+    }
+
+    [Fact]
+    public async Task Expired_links_are_read_again_before_they_are_followed_or_shown()
+    {
+        var agent = NewAgent();
+        var (conversation, customer) = await fixture.ConversationAsync("Old links", agent);
+        var image = await UploadAsync(Png(PngWidth, PngHeight), "image/png", "receipt.png");
+        var document = await UploadAsync(Pdf(), "application/pdf", "statement.pdf");
+        await Host.Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages",
+            ("Author", customer), ("Body", "Both attached"), ("MediaSid", image), ("MediaSid", document)).ExpectAsync(HttpStatusCode.Created);
+        var page = await fixture.SignInAsync(agent);
+        await Item(page, conversation).GetByRole(AriaRole.Button).ClickAsync();
+        var theirs = page.Locator("#messages .message:not(.mine)");
+        var picture = theirs.Locator(".attachments img");
+        await AssertImageLoadedAsync(picture, "receipt.png");
+        var link = theirs.Locator(".attachments .file a");
+        await Assertions.Expect(link).ToHaveAttributeAsync("href", MediaPath());
+        await Assertions.Expect(link).ToContainTextAsync("statement.pdf");
+        var firstLink = (await link.GetAttributeAsync("href"))!;
+        var firstPicture = (await picture.GetAttributeAsync("src"))!;
+
+        // The engine stops opening the URLs after their lifetime (Media:SignedUrlLifetime, short here).
+        using var anonymous = Host.CreateClient();
+        var deadline = DateTime.UtcNow + (ConsoleMediaFixture.SignedUrlLifetime * 3);
+        while (true)
+        {
+            using var response = await anonymous.GetAsync(firstLink);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                break;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(DateTime.UtcNow < deadline, "the signed URL never expired");
+            await Task.Delay(250);
+        }
+
+        var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        Assert.Equal("statement.pdf", download.SuggestedFilename);
+        Assert.Equal(Pdf(), await File.ReadAllBytesAsync(await download.PathAsync()));
+        Assert.NotEqual(firstLink, await link.GetAttributeAsync("href"));
+
+        // Shown again (the conversation opened afresh), the image is read with a new URL too.
+        await Item(page, conversation).GetByRole(AriaRole.Button).ClickAsync();
+        await AssertImageLoadedAsync(picture, "receipt.png");
+        Assert.NotEqual(firstPicture, await picture.GetAttributeAsync("src"));
+        await fixture.CloseAsync(page);
+    }
+
+    /// <summary>Uploads with the account's credentials: the raw body, named by its Content-Disposition.</summary>
+    private async Task<string> UploadAsync(byte[] bytes, string contentType, string filename)
+    {
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        content.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = $"\"{filename}\"" };
+        var media = await Host.Client.PostAsync($"/v1/Services/{fixture.DefaultService}/Media", content).ExpectAsync(HttpStatusCode.Created);
+        return (string)media["sid"]!;
     }
 
     /// <summary>The image is decoded (a broken or refused one has no natural size) and has the file's name as its text.</summary>
@@ -258,10 +314,17 @@ public sealed partial class ConsoleMediaBrowserTests(ConsoleMediaFixture fixture
     }
 }
 
-/// <summary>The console's engine with a small upload limit, for the media tests.</summary>
-public sealed class ConsoleMediaFixture() : ConsoleFixture(new Dictionary<string, string?> { ["Media:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+/// <summary>The console's engine with a small upload limit and short-lived signed URLs, for the media tests.</summary>
+public sealed class ConsoleMediaFixture() : ConsoleFixture(new Dictionary<string, string?>
+{
+    ["Media:MaxUploadBytes"] = MaxUploadBytes.ToString(CultureInfo.InvariantCulture),
+    ["Media:SignedUrlLifetime"] = SignedUrlLifetime.ToString("c", CultureInfo.InvariantCulture),
+})
 {
     public const int MaxUploadBytes = 16 * 1024;
+
+    /// <summary>Long enough for a loaded machine to show what it read; short enough for a test to see it expire.</summary>
+    public static readonly TimeSpan SignedUrlLifetime = TimeSpan.FromSeconds(8);
 }
 
 [CollectionDefinition(Name)]

@@ -3,7 +3,7 @@
 // before they expire. Those URLs open one item with no credentials, so an <img> or a link can use
 // them; nothing the browser holds but the agent's token reaches the engine.
 
-/** A URL this close to its expiry is read afresh before it is used. */
+/** A URL this close to its expiry (or half its lifetime, if shorter) is read afresh before it is used. */
 const RefreshBefore = 60_000;
 
 export function formatSize(bytes) {
@@ -48,14 +48,14 @@ export class MediaLinks {
     this.api = api;
     /** sid → Promise<{ url, expires } | null> */
     this.pending = new Map();
-    /** sid → { url, expires }: what was last read */
+    /** sid → { url, expires, margin }: what was last read */
     this.known = new Map();
   }
 
   /** Whether the URL last read for `sid` can still be used. */
   fresh(sid) {
     const entry = this.known.get(sid);
-    return !!entry && entry.expires - Date.now() > RefreshBefore;
+    return !!entry && entry.expires - Date.now() > entry.margin;
   }
 
   /** A path on this host that opens the item's content for at least a minute; null when it has none (or the agent may not read it). */
@@ -84,7 +84,8 @@ export class MediaLinks {
     // from opens the same item and stays within the page's own origin (its CSP's 'self').
     const path = new URL(link, location.origin).pathname;
     const seconds = Number(path.split('/')[3]);
-    const entry = { url: path, expires: Number.isFinite(seconds) ? seconds * 1000 : Date.now() + 5 * 60_000 };
+    const expires = Number.isFinite(seconds) ? seconds * 1000 : Date.now() + 5 * 60_000;
+    const entry = { url: path, expires, margin: Math.min(RefreshBefore, (expires - Date.now()) / 2) };
     this.known.set(sid, entry);
     return entry;
   }
@@ -133,9 +134,13 @@ export function renderMedia(items, links) {
         else unavailable(li, label);
       });
     }
-    // A URL read long ago may have expired: read afresh, then follow it.
+    // A URL read long ago may have expired: read afresh, then follow it (that second click goes through).
+    let following = false;
     link.addEventListener('click', async e => {
-      if (links.fresh(item.sid) && link.href) return;
+      if (following || (links.fresh(item.sid) && link.href)) {
+        following = false;
+        return;
+      }
       e.preventDefault();
       const url = await links.url(item.sid);
       if (!url) {
@@ -143,6 +148,7 @@ export function renderMedia(items, links) {
         return;
       }
       link.href = url;
+      following = true;
       link.click();
     });
     li.append(link);
