@@ -120,13 +120,16 @@ public sealed partial class ConsoleMediaBrowserTests(ConsoleMediaFixture fixture
         await Item(page, conversation).GetByRole(AriaRole.Button).ClickAsync();
 
         // Larger than the engine takes: 413 / 20413, shown on the file; the message is not sent while it stays.
-        await page.Locator("#attach-input").SetInputFilesAsync(new FilePayload
+        // One is refused as it streams in, the other (far larger) on its declared length before it is read.
+        await page.Locator("#attach-input").SetInputFilesAsync(new[]
         {
-            Name = "scan.tiff", MimeType = "image/tiff", Buffer = new byte[ConsoleMediaFixture.MaxUploadBytes * 2],
+            new FilePayload { Name = "scan.tiff", MimeType = "image/tiff", Buffer = new byte[ConsoleMediaFixture.MaxUploadBytes * 2] },
+            new FilePayload { Name = "poster.tiff", MimeType = "image/tiff", Buffer = new byte[4 * 1024 * 1024] },
         });
         var failed = page.Locator("#attachments li.failed");
-        await Assertions.Expect(failed).ToHaveCountAsync(1);
-        await Assertions.Expect(failed.Locator(".state")).ToHaveTextAsync($"The request body is larger than the {ConsoleMediaFixture.MaxUploadBytes} bytes this endpoint accepts");
+        await Assertions.Expect(failed).ToHaveCountAsync(2);
+        var tooLarge = $"The request body is larger than the {ConsoleMediaFixture.MaxUploadBytes} bytes this endpoint accepts";
+        await Assertions.Expect(failed.Locator(".state")).ToHaveTextAsync([tooLarge, tooLarge]);
         var box = page.GetByLabel("Message", new() { Exact = true });
         await box.FillAsync("See the scan");
         await box.PressAsync("Enter");
@@ -134,6 +137,7 @@ public sealed partial class ConsoleMediaBrowserTests(ConsoleMediaFixture fixture
         await Assertions.Expect(page.Locator("#messages .message")).ToHaveCountAsync(0);
         await ConsoleFixture.ScreenshotAsync(page, "desktop-attachment-too-large");
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove scan.tiff" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove poster.tiff" }).ClickAsync();
         await Assertions.Expect(page.Locator("#attachments")).ToBeHiddenAsync();
 
         // Uploaded (a chat user takes any type), but the SMS customer's channel does not take a ZIP: 50511, and the file stays to remove.
@@ -149,6 +153,46 @@ public sealed partial class ConsoleMediaBrowserTests(ConsoleMediaFixture fixture
         await Assertions.Expect(page.Locator("#messages .message.mine .attachments")).ToHaveCountAsync(0);
 
         await requests.AssertOnlyTheTokenAsync();
+        await fixture.CloseAsync(page);
+    }
+
+    [Fact]
+    public async Task Files_dropped_on_the_conversation_or_pasted_into_the_box_go_out_without_a_body()
+    {
+        var agent = NewAgent();
+        var (conversation, _) = await fixture.ConversationAsync("Drop and paste", agent);
+        var page = await fixture.SignInAsync(agent);
+        await Item(page, conversation).GetByRole(AriaRole.Button).ClickAsync();
+
+        var png = Convert.ToBase64String(Png(PngWidth, PngHeight));
+        var dropped = await page.EvaluateHandleAsync("""
+            png => {
+              const d = new DataTransfer();
+              d.items.add(new File([Uint8Array.from(atob(png), c => c.charCodeAt(0))], 'dropped.png', { type: 'image/png' }));
+              return d;
+            }
+            """, png);
+        await page.Locator("#conversation").DispatchEventAsync("drop", new Dictionary<string, object> { ["dataTransfer"] = dropped });
+        var box = page.GetByLabel("Message", new() { Exact = true });
+        await box.EvaluateAsync("""
+            box => {
+              const d = new DataTransfer();
+              d.items.add(new File(['order,total\n1001,12.50\n'], 'orders.csv', { type: 'text/csv' }));
+              box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: d, bubbles: true, cancelable: true }));
+            }
+            """);
+        await Assertions.Expect(page.Locator("#attachments li.ready")).ToHaveCountAsync(2);
+        await Assertions.Expect(box).ToHaveValueAsync("");
+        await box.PressAsync("Enter");
+
+        var mine = page.Locator("#messages .message.mine");
+        await AssertImageLoadedAsync(mine.Locator(".attachments img"), "dropped.png");
+        await Assertions.Expect(mine.Locator(".attachments .file a")).ToContainTextAsync("orders.csv");
+        await Assertions.Expect(mine.Locator(".body")).ToBeHiddenAsync();
+        await Assertions.Expect(Item(page, conversation).Locator(".preview")).ToHaveTextAsync("You: 2 attachments: dropped.png, orders.csv");
+        var sent = await Host.Client.GetAsync($"/v1/Conversations/{conversation}/Messages?Order=desc&PageSize=1").ExpectAsync(HttpStatusCode.OK);
+        Assert.Null((string?)sent["messages"]![0]!["body"]);
+        Assert.Equal(2, sent["messages"]![0]!["media"]!.AsArray().Count);
         await fixture.CloseAsync(page);
     }
 
