@@ -325,7 +325,10 @@ function addMessage(m) {
       el('time', { dateTime: m.date_created }, new Date(m.date_created).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }))),
     el('div', { className: 'body' }, m.body ?? ''));
   const media = mediaOf(m.media);
-  if (media.length) li.append(renderMedia(media, mediaLinks));
+  if (media.length) {
+    li.append(renderMedia(media, mediaLinks));
+    keepEndInView(li);
+  }
   li.append(el('div', { className: 'delivery', hidden: true }));
   const list = $('messages');
   const after = [...list.children].find(other => Number(other.dataset.index) > m.index);
@@ -382,6 +385,16 @@ async function loadFailedReceipts(message) {
 function receiptOf(messageSid) {
   if (!current.receipts.has(messageSid)) current.receipts.set(messageSid, new Map());
   return current.receipts.get(messageSid);
+}
+
+/** Images arrive after their message is placed: one that grows the view while it was at its end keeps the end in view. */
+function keepEndInView(li) {
+  for (const img of li.querySelectorAll('img')) {
+    img.addEventListener('load', () => {
+      const history = document.querySelector('.history');
+      if (history.scrollHeight - history.scrollTop - history.clientHeight < 80 + img.offsetHeight) scrollToEnd();
+    }, { once: true });
+  }
 }
 
 function scrollToEnd() {
