@@ -17,9 +17,22 @@ namespace ConversationEngine.Tests.Browser;
 /// by the Playwright driver the NuGet package ships: nothing is downloaded. A missing browser or
 /// driver fails the tests, never skips them.
 /// </summary>
-public sealed class ConsoleFixture : IAsyncLifetime
+public class ConsoleFixture : IAsyncLifetime
 {
     public const string OurNumber = "+15005550006";
+
+    private readonly IReadOnlyDictionary<string, string?> settings;
+
+    public ConsoleFixture()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>An engine with <paramref name="extraSettings"/> on top of the console's.</summary>
+    protected ConsoleFixture(IReadOnlyDictionary<string, string?> extraSettings)
+    {
+        settings = new Dictionary<string, string?>(extraSettings) { ["Console:DevelopmentSignIn"] = "true" };
+    }
 
     public EngineHost Host { get; private set; } = null!;
 
@@ -38,7 +51,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Host = await EngineHost.StartAsync(
-            settings: new Dictionary<string, string?> { ["Console:DevelopmentSignIn"] = "true" },
+            settings: settings,
             services: s => s.AddSingleton<IStartupFilter>(Streams));
         DefaultService = (string)(await Host.Client.GetAsync("/v1/Configuration").ExpectAsync(HttpStatusCode.OK))["default_chat_service_sid"]!;
         var chromium = Environment.GetEnvironmentVariable("ENGINE_TEST_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
@@ -85,10 +98,14 @@ public sealed class ConsoleFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Opens the console and signs in with a pasted token; returns once the stream is live.</summary>
-    public async Task<IPage> SignInAsync(string identity, int width = 1280, int height = 800)
+    /// <summary>
+    /// Opens the console and signs in with a pasted token; returns once the stream is live.
+    /// <paramref name="watch"/> sees the page before it loads anything (to observe its requests).
+    /// </summary>
+    public async Task<IPage> SignInAsync(string identity, int width = 1280, int height = 800, Action<IPage>? watch = null)
     {
         var page = await NewPageAsync(width, height);
+        watch?.Invoke(page);
         await page.GotoAsync("/console/");
         await page.GetByLabel("Access Token", new() { Exact = true }).FillAsync(AccessTokens.Mint(identity, DefaultService));
         await page.Locator("#token-form").GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

@@ -29,7 +29,10 @@ export class Api {
     this.service = service;
   }
 
-  /** A path on this host; absolute URLs from `meta.next_page_url` are reduced to their path. */
+  /**
+   * A path on this host; absolute URLs from `meta.next_page_url` are reduced to their path.
+   * `form`: an object, or [name, value] pairs where a name repeats (MediaSid).
+   */
   async request(method, path, form) {
     if (/^https?:/.test(path)) {
       const url = new URL(path);
@@ -82,7 +85,48 @@ export class Api {
 
   page(url) { return this.request('GET', url); }
 
-  send(sid, body) { return this.request('POST', `${this.servicePath}/Conversations/${sid}/Messages`, { Body: body }); }
+  /** A message with a body, media uploaded before (MediaSid…), or both. */
+  send(sid, body, mediaSids = []) {
+    const form = mediaSids.map(m => ['MediaSid', m]);
+    if (body) form.unshift(['Body', body]);
+    return this.request('POST', `${this.servicePath}/Conversations/${sid}/Messages`, form);
+  }
+
+  /** One media item's record; its `links.content_direct_temporary` opens the content for an hour with no credentials. */
+  media(mediaSid) { return this.request('GET', `${this.servicePath}/Media/${mediaSid}`); }
+
+  deleteMedia(mediaSid) { return this.request('DELETE', `${this.servicePath}/Media/${mediaSid}`); }
+
+  /**
+   * Uploads one file to the Media Content Service as a multipart/form-data body (the browser
+   * names the part with the file's name and type, which a header could not carry for every name).
+   * XMLHttpRequest, not fetch: only it reports upload progress.
+   * @returns {{ done: Promise<object>, abort: () => void }} `done` resolves with the media record
+   */
+  upload(file, onProgress) {
+    const xhr = new XMLHttpRequest();
+    const done = new Promise((resolve, reject) => {
+      xhr.open('POST', `${this.servicePath}/Media`);
+      xhr.setRequestHeader('X-Twilio-Token', this.token);
+      xhr.upload.addEventListener('progress', e => {
+        if (e.lengthComputable) onProgress?.(e.loaded / e.total);
+      });
+      xhr.addEventListener('load', () => {
+        let body = null;
+        try { body = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch { /* not JSON: the status says it */ }
+        if (xhr.status === 401) this.onUnauthorized?.(body?.message);
+        if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+        else reject(new ApiError(xhr.status, body));
+      });
+      // A server refusing a large body early may close the connection before the browser reads its answer.
+      xhr.addEventListener('error', () => reject(new Error('The upload failed (the connection closed; the file may be too large).')));
+      xhr.addEventListener('abort', () => reject(new DOMException('The upload was cancelled.', 'AbortError')));
+      const form = new FormData();
+      form.append('Media', file, file.name);
+      xhr.send(form);
+    });
+    return { done, abort: () => xhr.abort() };
+  }
 
   participants(sid) { return this.request('GET', `${this.servicePath}/Conversations/${sid}/Participants?PageSize=100`); }
 

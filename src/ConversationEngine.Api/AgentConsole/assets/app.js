@@ -2,6 +2,7 @@
 // the stream. The token lives in sessionStorage only (gone when the tab closes).
 import { Api, ApiError, developmentToken, readToken } from './api.js';
 import { LiveStream } from './stream.js';
+import { MediaLinks, formatSize, labelOf, mediaOf, renderMedia } from './media.js';
 
 const TokenKey = 'conversation-engine.console.token';
 const TypingEvery = 3000;
@@ -16,6 +17,10 @@ const el = (tag, props = {}, ...children) => {
 
 let api = null;
 let stream = null;
+/** Signed content URLs of the media shown, by SID. */
+let mediaLinks = null;
+/** Files attached to the message being written: { file, li, sid, error, removed, done, abort } */
+let attachments = [];
 /** sid → { sid, name, unread, lastRead, state, activity, preview } */
 const conversations = new Map();
 /** The conversation on screen: { sid, messages: Map(sid → message), next, receipts: Map(messageSid → Map(receiptSid → receipt)) } */
@@ -38,6 +43,9 @@ function signOut(message) {
   sessionStorage.removeItem(TokenKey);
   stream?.stop();
   stream = null;
+  clearAttachments({ discard: true });
+  mediaLinks?.forget();
+  mediaLinks = null;
   api = null;
   current = null;
   listLoaded = false;
@@ -87,6 +95,7 @@ $('sign-out').addEventListener('click', () => signOut());
 
 function start(token) {
   api = new Api(token, message => signOut(`Signed out: ${message ?? 'the token was refused'}`));
+  mediaLinks = new MediaLinks(api);
   $('sign-in').hidden = true;
   $('app').hidden = false;
   $('me').textContent = api.identity;
@@ -130,14 +139,16 @@ async function loadLatest(entry) {
     const latest = page.messages[0];
     if (latest) {
       entry.activity = Math.max(entry.activity, Date.parse(latest.date_created));
-      entry.preview = entry.preview || previewOf(latest.author, latest.body);
+      entry.preview = entry.preview || previewOf(latest.author, latest.body, latest.media);
       entry.latest = Math.max(entry.latest, latest.index);
     }
   } catch { /* the list still shows it */ }
 }
 
-function previewOf(author, body) {
-  return `${author === api.identity ? 'You' : author}: ${body ?? ''}`;
+function previewOf(author, body, media) {
+  const items = mediaOf(media);
+  const text = body || (items.length ? `${items.length === 1 ? 'Attachment' : `${items.length} attachments`}: ${items.map(labelOf).join(', ')}` : '');
+  return `${author === api.identity ? 'You' : author}: ${text}`;
 }
 
 async function loadList() {
@@ -212,6 +223,7 @@ function renderList() {
 async function openConversation(sid) {
   const entry = conversations.get(sid);
   if (!entry) return;
+  if (current?.sid !== sid) clearAttachments({ discard: true });
   current = { sid, messages: new Map(), next: null, receipts: new Map(), participants: [] };
   $('notice').textContent = '';
   $('no-selection').hidden = true;
@@ -240,6 +252,7 @@ async function openConversation(sid) {
 }
 
 function closeView() {
+  clearAttachments({ discard: true });
   current = null;
   $('conversation').hidden = true;
   $('no-selection').hidden = false;
@@ -310,8 +323,13 @@ function addMessage(m) {
   li.append(
     el('div', { className: 'meta' }, el('span', { className: 'author' }, m.author === api.identity ? 'You' : m.author),
       el('time', { dateTime: m.date_created }, new Date(m.date_created).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }))),
-    el('div', { className: 'body' }, m.body ?? ''),
-    el('div', { className: 'delivery', hidden: true }));
+    el('div', { className: 'body' }, m.body ?? ''));
+  const media = mediaOf(m.media);
+  if (media.length) {
+    li.append(renderMedia(media, mediaLinks));
+    keepEndInView(li);
+  }
+  li.append(el('div', { className: 'delivery', hidden: true }));
   const list = $('messages');
   const after = [...list.children].find(other => Number(other.dataset.index) > m.index);
   list.insertBefore(li, after ?? null);
@@ -369,6 +387,16 @@ function receiptOf(messageSid) {
   return current.receipts.get(messageSid);
 }
 
+/** Images arrive after their message is placed: one that grows the view while it was at its end keeps the end in view. */
+function keepEndInView(li) {
+  for (const img of li.querySelectorAll('img')) {
+    img.addEventListener('load', () => {
+      const history = document.querySelector('.history');
+      if (history.scrollHeight - history.scrollTop - history.clientHeight < 80 + img.offsetHeight) scrollToEnd();
+    }, { once: true });
+  }
+}
+
 function scrollToEnd() {
   const history = document.querySelector('.history');
   history.scrollTop = history.scrollHeight;
@@ -418,24 +446,138 @@ composer.addEventListener('input', () => {
   lastTypingSent = Date.now();
   stream?.send({ type: 'typing', conversation_sid: current.sid });
 });
+let sending = false;
 $('composer').addEventListener('submit', async e => {
   e.preventDefault();
   const body = composer.value.trim();
-  if (!current || !body) return;
+  if (!current || sending || (!body && attachments.length === 0)) return;
   const sid = current.sid;
-  composer.value = '';
-  lastTypingSent = 0;
+  let items = [...attachments];
+  sending = true;
+  $('send').disabled = true;
   try {
-    const message = await api.send(sid, body);
-    if (current?.sid === sid) {
-      addMessage(message);
-      scrollToEnd();
+    // Uploads still under way are waited for; the message goes with every file or not at all.
+    await Promise.all(items.map(a => a.done));
+    items = items.filter(a => !a.removed);
+    if (current?.sid !== sid || (!body && items.length === 0)) return;
+    if (items.some(a => a.error)) {
+      showError(new Error('Remove the attachments that could not be uploaded, then send again.'));
+      return;
     }
-    bump(sid, message.author, message.body);
-  } catch (error) {
-    composer.value = body;
-    showError(error);
+    composer.value = '';
+    lastTypingSent = 0;
+    try {
+      const message = await api.send(sid, body, items.map(a => a.sid));
+      for (const item of items) dropAttachment(item);
+      if (current?.sid === sid) {
+        $('conversation-error').textContent = '';
+        addMessage(message);
+        scrollToEnd();
+      }
+      bump(sid, message.author, message.body, message.media);
+    } catch (error) {
+      // Refused (a channel that does not take the type, too large for it…): nothing was attached, the files stay to change or remove.
+      if (!composer.value) composer.value = body;
+      showError(error);
+    }
+  } finally {
+    sending = false;
+    $('send').disabled = false;
   }
+});
+
+// ---- attachments --------------------------------------------------------------------------
+
+/** Uploads each file at once (so a refusal shows before sending), with its progress and a way to remove it. */
+function attachFiles(files) {
+  if (!current || !api) return;
+  for (const file of files) {
+    const item = { file, sid: null, error: null, removed: false };
+    const progress = el('progress', { max: 1, value: 0 });
+    progress.setAttribute('aria-label', `Uploading ${file.name}`);
+    const state = el('span', { className: 'state' }, 'uploading…');
+    const remove = el('button', { type: 'button', className: 'secondary remove' }, '×');
+    remove.setAttribute('aria-label', `Remove ${file.name}`);
+    remove.addEventListener('click', () => {
+      removeAttachment(item);
+      composer.focus();
+    });
+    item.li = el('li', { className: 'pending' },
+      el('span', { className: 'name' }, file.name || 'file'), el('span', { className: 'size' }, formatSize(file.size)), progress, state, remove);
+    const upload = api.upload(file, fraction => { progress.value = fraction; });
+    item.abort = upload.abort;
+    item.done = upload.done.then(record => {
+      item.sid = record.sid;
+      if (item.removed) {
+        api?.deleteMedia(record.sid).catch(() => {});
+        return;
+      }
+      item.li.className = 'ready';
+      progress.remove();
+      state.textContent = 'ready';
+    }, error => {
+      item.error = error;
+      if (item.removed) return;
+      item.li.className = 'failed';
+      progress.remove();
+      state.textContent = error.message;
+      state.classList.add('error');
+      state.setAttribute('role', 'alert');
+    });
+    attachments.push(item);
+    $('attachments').append(item.li);
+  }
+  $('attachments').hidden = attachments.length === 0;
+}
+
+/** Taken off the message: an upload under way is cancelled, a finished one deleted (nothing else would ever use it). */
+function removeAttachment(item) {
+  item.removed = true;
+  item.abort?.();
+  if (item.sid) api?.deleteMedia(item.sid).catch(() => {});
+  dropAttachment(item);
+}
+
+/** Off the list, its media kept (sent with a message). */
+function dropAttachment(item) {
+  attachments = attachments.filter(a => a !== item);
+  item.li.remove();
+  $('attachments').hidden = attachments.length === 0;
+}
+
+function clearAttachments({ discard }) {
+  for (const item of [...attachments]) {
+    if (discard) removeAttachment(item);
+    else dropAttachment(item);
+  }
+}
+
+$('attach').addEventListener('click', () => $('attach-input').click());
+$('attach-input').addEventListener('change', e => {
+  attachFiles([...e.target.files]);
+  e.target.value = '';
+});
+composer.addEventListener('paste', e => {
+  const files = [...(e.clipboardData?.files ?? [])];
+  if (files.length === 0) return;
+  e.preventDefault();
+  attachFiles(files);
+});
+const dropZone = $('conversation');
+dropZone.addEventListener('dragover', e => {
+  if (!current || !e.dataTransfer?.types.includes('Files')) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = 'copy';
+  dropZone.classList.add('dropping');
+});
+dropZone.addEventListener('dragleave', e => {
+  if (!dropZone.contains(e.relatedTarget)) dropZone.classList.remove('dropping');
+});
+dropZone.addEventListener('drop', e => {
+  dropZone.classList.remove('dropping');
+  if (!current || !e.dataTransfer?.files.length) return;
+  e.preventDefault();
+  attachFiles([...e.dataTransfer.files]);
 });
 
 $('transfer-form').addEventListener('submit', async e => {
@@ -470,11 +612,11 @@ $('close-conversation').addEventListener('click', async () => {
 
 // ---- the stream ---------------------------------------------------------------------------
 
-function bump(sid, author, body) {
+function bump(sid, author, body, media) {
   const entry = conversations.get(sid);
   if (!entry) return;
   entry.activity = Date.now();
-  entry.preview = previewOf(author, body);
+  entry.preview = previewOf(author, body, media);
   renderList();
 }
 
@@ -537,7 +679,7 @@ function onEvent(sid, type, data) {
         const atEnd = history.scrollHeight - history.scrollTop - history.clientHeight < 80;
         addMessage({
           sid: data.MessageSid, index, author: data.Author, body: data.Body, conversation_sid: sid,
-          date_created: data.DateCreated, delivery: null,
+          date_created: data.DateCreated, delivery: null, media: data.Media,
         });
         if (data.Author !== api.identity) {
           $('typing').textContent = '';
@@ -550,7 +692,7 @@ function onEvent(sid, type, data) {
         entry.unread += 1;
       }
       entry.latest = Math.max(entry.latest, index);
-      bump(sid, data.Author, data.Body);
+      bump(sid, data.Author, data.Body, data.Media);
       return;
     }
     case 'onMessageUpdated':
