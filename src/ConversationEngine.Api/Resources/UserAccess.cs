@@ -221,6 +221,17 @@ internal sealed class UserAccessCheck(UserCaller caller, HttpRequest request, IG
         }
 
         await ConversationPermissionAsync(form.Values("MediaSid").Count > 0 ? ["sendMessage", "sendMediaMessage"] : ["sendMessage"]);
+
+        // A user sends only what it uploaded: another user's unsent item is not its to send (and
+        // once attached, its uploader could no longer delete it). The same 50510 as an unknown SID.
+        foreach (var sid in form.Values("MediaSid").Where(s => Sids.IsValid(s, Sids.Media)))
+        {
+            if (await grains.GetGrain<Media.IMediaGrain>(sid).GetAsync() is { } media && media.Author != caller.Identity)
+            {
+                throw Errors.Invalid(Errors.InvalidMediaSid, $"Media {sid} was not uploaded by {caller.Identity}");
+            }
+        }
+
         if (!form.Has("Author"))
         {
             var values = request.Form.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);

@@ -249,8 +249,9 @@ public sealed class MediaApiTests(EngineFixture fixture)
         var sid = (string)photo["sid"]!;
         Assert.Equal(agent, (string?)photo["author"]);
 
-        // Before it is sent, only its uploader sees it.
+        // Before it is sent, only its uploader sees it, and only its uploader may send it.
         await colleagueClient.GetAsync(new Uri($"/v1/Services/{service}/Media/{sid}", UriKind.Relative)).ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
+        await colleagueClient.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("MediaSid", sid)).ExpectErrorAsync(HttpStatusCode.BadRequest, 50510);
         var sent = await agentClient.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Author", agent), ("MediaSid", sid)).ExpectAsync(HttpStatusCode.Created);
         Assert.Equal(sid, (string?)sent["media"]![0]!["sid"]);
 
