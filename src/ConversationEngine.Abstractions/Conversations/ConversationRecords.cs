@@ -190,6 +190,12 @@ public sealed record MediaItem
 
     /// <summary>What went wrong fetching it, for operators.</summary>
     [Id(7)] public string? ErrorMessage { get; init; }
+
+    /// <summary>In the media store, with a record (not a legacy URL-only item).</summary>
+    public bool IsStored => Url is null;
+
+    /// <summary>Stored with its content (not an inbound item whose fetch failed).</summary>
+    public bool HasContent => IsStored && ErrorCode is null;
 }
 
 [GenerateSerializer]

@@ -230,18 +230,8 @@ public static class MediaEndpoints
             ? type
             : throw Errors.Invalid(Errors.InvalidMediaContentType, $"'{header}' is not a media content type: send the file with its own Content-Type (e.g. image/jpeg)");
 
-    private static string? FileNameOf(ContentDispositionHeaderValue disposition)
-    {
-        var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            return null;
-        }
-
-        // A name, not a path: what follows the last separator, at most 256 characters.
-        name = name[(name.LastIndexOfAny(['/', '\\']) + 1)..];
-        return name.Length == 0 ? null : name.Length > 256 ? name[..256] : name;
-    }
+    private static string? FileNameOf(ContentDispositionHeaderValue disposition) =>
+        MediaRules.Filename(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
 
     /// <summary>The service must exist and, for a user, be its token's.</summary>
     private static async Task ServiceAsync(string chatServiceSid, UserCaller? caller, ConversationLookup lookup)

@@ -36,7 +36,7 @@ internal static class DeliveryOrders
             Body = message.Body,
             MediaUrls = message.Media?.Select(m => m.Url).OfType<string>().ToList() ?? [],
             // An inbound item that could not be fetched has no content to hand on.
-            MediaSids = message.Media?.Where(m => m.Url is null && m.ErrorCode is null).Select(m => m.Sid).ToList() ?? [],
+            MediaSids = message.Media?.Where(m => m.HasContent).Select(m => m.Sid).ToList() ?? [],
             ContentSid = message.ContentSid,
             ContentVariables = contentVariables,
             MessagingServiceSid = header.MessagingServiceSid,

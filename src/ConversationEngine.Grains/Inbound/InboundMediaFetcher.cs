@@ -116,15 +116,9 @@ public sealed partial class InboundMediaFetcher(IHttpClientFactory httpClients, 
     /// </summary>
     internal static string FilenameOf(ContentDispositionHeaderValue? disposition, Uri url, string sid, string contentType)
     {
-        var given = (disposition?.FileNameStar ?? disposition?.FileName)?.Trim().Trim('"');
-        if (given is { Length: > 0 })
+        if (MediaRules.Filename((disposition?.FileNameStar ?? disposition?.FileName)?.Trim().Trim('"')) is { } name)
         {
-            // Only the last component, printable, of a length any file system takes.
-            var name = new string(Path.GetFileName(given.Replace('\\', '/')).Where(c => !char.IsControl(c)).ToArray()).Trim();
-            if (name is { Length: > 0 and <= 255 } && name is not ("." or ".."))
-            {
-                return name;
-            }
+            return name;
         }
 
         var segment = Uri.UnescapeDataString(url.AbsolutePath.TrimEnd('/').Split('/')[^1]);

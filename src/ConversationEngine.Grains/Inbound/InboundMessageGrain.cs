@@ -311,9 +311,11 @@ public sealed class InboundMessageGrain(
     {
         foreach (var sid in request.Media.Where(m => m.ErrorCode is null).Select(m => m.Sid).OfType<string>())
         {
+            bool recorded;
             try
             {
-                await grains.GetGrain<Media.IMediaGrain>(sid).DeleteAsync();
+                // Deleting a record deletes its content too.
+                recorded = await grains.GetGrain<Media.IMediaGrain>(sid).DeleteAsync();
             }
             catch (EngineException error) when (error.Code == Errors.MediaAlreadyAttached)
             {
@@ -321,7 +323,10 @@ public sealed class InboundMessageGrain(
                 continue;
             }
 
-            await media.DeleteAsync(sid);
+            if (!recorded)
+            {
+                await media.DeleteAsync(sid);
+            }
         }
     }
 

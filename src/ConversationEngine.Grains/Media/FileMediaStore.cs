@@ -63,13 +63,5 @@ public sealed class FileMediaStore : IMediaStore
     }
 
     /// <summary>Only well-formed SIDs name files: nothing else can reach outside the directory.</summary>
-    private string PathOf(string sid)
-    {
-        if (!Sids.IsValid(sid, Sids.Media))
-        {
-            throw new ArgumentException($"'{sid}' is not a media SID.", nameof(sid));
-        }
-
-        return Path.Combine(root, sid.Substring(2, 2).ToLowerInvariant(), sid);
-    }
+    private string PathOf(string sid) => Path.Combine(root, MediaKeys.Require(sid).Substring(2, 2).ToLowerInvariant(), sid);
 }

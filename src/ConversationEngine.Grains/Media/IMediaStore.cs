@@ -33,6 +33,13 @@ public sealed class MediaTooLargeException(long limit) : Exception($"The media i
     public long Limit { get; } = limit;
 }
 
+/// <summary>The stores' key rule: only well-formed ME… SIDs name content (nothing else reaches a path or a row).</summary>
+internal static class MediaKeys
+{
+    public static string Require(string sid) =>
+        Sids.IsValid(sid, Sids.Media) ? sid : throw new ArgumentException($"'{sid}' is not a media SID.", nameof(sid));
+}
+
 /// <summary>Copies with a running count, refusing past a limit: the stores' shared loop.</summary>
 internal static class LimitedCopy
 {

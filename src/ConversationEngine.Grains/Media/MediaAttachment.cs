@@ -16,7 +16,7 @@ internal static class MediaAttachment
     public static async Task<MessageSnapshot> AttachAsync(IGrainFactory grains, MessageSnapshot message, IReadOnlyList<ParticipantSnapshot> participants)
     {
         // Items that carry a URL came in before the media store existed: nothing to attach.
-        var stored = message.Media?.Where(m => m.Url is null).ToList() ?? [];
+        var stored = message.Media?.Where(m => m.IsStored).ToList() ?? [];
         if (stored.Count == 0)
         {
             return message;
@@ -104,7 +104,7 @@ internal static class MediaAttachment
     {
         foreach (var message in messages)
         {
-            foreach (var item in message.Media?.Where(m => m.Url is null) ?? [])
+            foreach (var item in message.Media?.Where(m => m.IsStored) ?? [])
             {
                 await grains.GetGrain<IMediaGrain>(item.Sid).DeleteAsync(message.Sid);
             }

@@ -66,6 +66,31 @@ public static class MediaRules
         return slash <= 0 || slash == type.Length - 1 || type.Contains('*', StringComparison.Ordinal) ? null : type.ToLowerInvariant();
     }
 
+    /// <summary>The longest file name kept (what common file systems take).</summary>
+    public const int MaxFilenameLength = 255;
+
+    /// <summary>
+    /// A file name a client or Twilio gave, as stored: its last path component (either separator),
+    /// printable, trimmed, cut to <see cref="MaxFilenameLength"/>; null when nothing usable is
+    /// left. Uploads and inbound media alike, so a name never carries a path or a control character
+    /// into a Content-Disposition header or a browser's download.
+    /// </summary>
+    public static string? Filename(string? given)
+    {
+        if (string.IsNullOrWhiteSpace(given))
+        {
+            return null;
+        }
+
+        var name = new string(Path.GetFileName(given.Replace('\\', '/')).Where(c => !char.IsControl(c)).ToArray()).Trim();
+        if (name.Length > MaxFilenameLength)
+        {
+            name = name[..MaxFilenameLength].TrimEnd();
+        }
+
+        return name is { Length: > 0 } and not ("." or "..") ? name : null;
+    }
+
     /// <summary>
     /// Refuses <paramref name="media"/> for a message that goes out on <paramref name="channels"/>
     /// (binding types: sms, whatsapp, messenger; chat needs no entry): 21623 too many items,

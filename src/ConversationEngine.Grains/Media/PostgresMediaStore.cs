@@ -58,7 +58,7 @@ public sealed class PostgresMediaStore : IMediaStore
 
     public async Task<long> WriteAsync(string sid, Stream content, long maxBytes, CancellationToken cancellationToken = default)
     {
-        RequireSid(sid);
+        MediaKeys.Require(sid);
         ArgumentNullException.ThrowIfNull(content);
         var upload = Guid.NewGuid();
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
@@ -119,7 +119,7 @@ public sealed class PostgresMediaStore : IMediaStore
 
     public async Task<MediaContent?> OpenReadAsync(string sid, CancellationToken cancellationToken = default)
     {
-        RequireSid(sid);
+        MediaKeys.Require(sid);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var find = new NpgsqlCommand(Find, connection);
@@ -136,7 +136,7 @@ public sealed class PostgresMediaStore : IMediaStore
 
     public async Task DeleteAsync(string sid, CancellationToken cancellationToken = default)
     {
-        RequireSid(sid);
+        MediaKeys.Require(sid);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var remove = new NpgsqlCommand(Remove, connection);
@@ -155,14 +155,6 @@ public sealed class PostgresMediaStore : IMediaStore
         }
 
         return filled;
-    }
-
-    private static void RequireSid(string sid)
-    {
-        if (!Sids.IsValid(sid, Sids.Media))
-        {
-            throw new ArgumentException($"'{sid}' is not a media SID.", nameof(sid));
-        }
     }
 
     /// <summary>
