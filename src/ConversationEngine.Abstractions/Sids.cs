@@ -27,6 +27,9 @@ public static class Sids
     public const string PhoneNumber = "PN";
     public const string ShortCode = "SC";
     public const string AlphaSender = "AI";
+
+    /// <summary>A Messaging Service's channel sender (a WhatsApp or Messenger sender, Messaging v1 ChannelSenders).</summary>
+    public const string ChannelSender = "XE";
     public const string Webhook = "WH";
     public const string StudioFlow = "FW";
 

@@ -32,6 +32,22 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
     [Alias("Update")]
     Task<Sender> UpdateAsync(string sid, SenderRegistration registration);
 
+    /// <summary>
+    /// Records a sender as Twilio reports it, under Twilio's SID (<see cref="Sender.Origin"/> twilio):
+    /// added, or updated in place (capabilities, name; its MPS and pool are kept), and no longer
+    /// missing. A number registered by hand under another SID is taken over: its old SID keeps
+    /// resolving to it, so pools and conversations that named it go on working.
+    /// </summary>
+    [Alias("Import")]
+    Task<Sender> ImportAsync(Sender sender);
+
+    /// <summary>
+    /// After a complete listing at Twilio: every imported sender of <paramref name="kind"/> (PN, SC)
+    /// not in <paramref name="presentSids"/> is marked missing (kept, never deleted). Returns those newly marked.
+    /// </summary>
+    [Alias("MarkMissing")]
+    Task<IReadOnlyList<Sender>> MarkMissingAsync(string sidPrefix, IReadOnlyCollection<string> presentSids);
+
     [Alias("Remove")]
     Task RemoveAsync(string sid);
 

@@ -9,6 +9,12 @@ public static class SenderKinds
     public const string Alpha = "alpha";
 }
 
+/// <summary>Where a sender's record came from.</summary>
+public static class SenderOrigins
+{
+    public const string Twilio = "twilio";
+}
+
 /// <summary>Capabilities of a sender, spelled as on the wire.</summary>
 public static class Capabilities
 {
@@ -40,6 +46,15 @@ public sealed record Sender
     [Id(6)] public string? FriendlyName { get; init; }
     [Id(7)] public DateTimeOffset DateCreated { get; init; }
     [Id(8)] public DateTimeOffset DateUpdated { get; init; }
+
+    /// <summary><see cref="SenderOrigins.Twilio"/> when imported from the Twilio account (its SID is Twilio's); null when registered by hand.</summary>
+    [Id(9)] public string? Origin { get; init; }
+
+    /// <summary>An imported sender the last complete sync no longer found at Twilio: since when. Kept (conversations may use it), never chosen for new recipients.</summary>
+    [Id(10)] public DateTimeOffset? DateMissing { get; init; }
+
+    /// <summary>For a WhatsApp channel sender (XE…): the number it sends from is also a number of the account (PN…), when it is.</summary>
+    [Id(11)] public string? ChannelSenderSid { get; init; }
 
     public bool Can(string capability) => Capabilities.Contains(capability);
 

@@ -174,6 +174,7 @@ public static class SiloBuilderExtensions
         services.AddTwilioRestClient(configuration.GetSection(TwilioMessagesOptions.SectionName));
         services.TryAddSingleton(StatusCallbackReadiness.Open());
         services.TryAddSingleton<TwilioTransport>();
+        services.TryAddSingleton<TwilioAccount.TwilioAccountConnection>();
         services.TryAddSingleton<SandboxTransport>();
         services.RemoveAll<IOutboundTransport>();
         services.AddSingleton<IOutboundTransport>(provider =>

@@ -12,6 +12,9 @@ public sealed class SenderRegistryState
 
     /// <summary>Sender SID → the Messaging Service (MG…) whose pool holds it.</summary>
     [Id(1)] public Dictionary<string, string> Holders { get; set; } = [];
+
+    /// <summary>A hand-registered sender's SID → the Twilio SID an import took it over under.</summary>
+    [Id(2)] public Dictionary<string, string> Renamed { get; set; } = [];
 }
 
 /// <summary>
@@ -84,6 +87,7 @@ public sealed class SenderRegistryGrain(
 
     public async Task<Sender> UpdateAsync(string sid, SenderRegistration registration)
     {
+        sid = Current(sid);
         var position = Senders.FindIndex(s => s.Sid == sid);
         if (position < 0)
         {
@@ -103,8 +107,101 @@ public sealed class SenderRegistryGrain(
         return updated;
     }
 
+    public async Task<Sender> ImportAsync(Sender sender)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        var now = time.UtcNowToSecond();
+        var snapshot = Snapshot();
+        var position = Senders.FindIndex(s => s.Sid == sender.Sid);
+        if (position < 0)
+        {
+            position = Senders.FindIndex(s => s.Address == sender.Address && s.Kind == sender.Kind || s.Address == sender.Address && sender.Kind != SenderKinds.ShortCode && s.Kind != SenderKinds.ShortCode);
+        }
+
+        Sender imported;
+        if (position < 0)
+        {
+            imported = sender with { Origin = SenderOrigins.Twilio, DateMissing = null, DateCreated = now, DateUpdated = now };
+            Senders.Add(imported);
+        }
+        else
+        {
+            var current = Senders[position];
+            imported = current with
+            {
+                Sid = sender.Sid,
+                Kind = sender.Kind,
+                Country = sender.Country ?? current.Country,
+                Capabilities = sender.Capabilities,
+                FriendlyName = sender.FriendlyName ?? current.FriendlyName,
+                ChannelSenderSid = sender.ChannelSenderSid ?? current.ChannelSenderSid,
+                Origin = SenderOrigins.Twilio,
+                DateMissing = null,
+            };
+            if (imported == current)
+            {
+                return current;
+            }
+
+            imported = imported with { DateUpdated = now };
+            Senders[position] = imported;
+            if (current.Sid != sender.Sid)
+            {
+                // Taken over from a hand registration: the old SID resolves to the new one, and its pool moves with it.
+                store.State.Renamed[current.Sid] = sender.Sid;
+                foreach (var renamed in store.State.Renamed.Where(r => r.Value == current.Sid).Select(r => r.Key).ToList())
+                {
+                    store.State.Renamed[renamed] = sender.Sid;
+                }
+
+                if (store.State.Holders.Remove(current.Sid, out var holder))
+                {
+                    store.State.Holders.TryAdd(sender.Sid, holder);
+                }
+            }
+        }
+
+        await store.WriteOrRevertAsync(() => Restore(snapshot));
+        return imported;
+    }
+
+    public async Task<IReadOnlyList<Sender>> MarkMissingAsync(string sidPrefix, IReadOnlyCollection<string> presentSids)
+    {
+        ArgumentNullException.ThrowIfNull(presentSids);
+        var present = presentSids.ToHashSet(StringComparer.Ordinal);
+        var now = time.UtcNowToSecond();
+        var snapshot = Snapshot();
+        var marked = new List<Sender>();
+        for (var i = 0; i < Senders.Count; i++)
+        {
+            var sender = Senders[i];
+            if (sender is { Origin: SenderOrigins.Twilio, DateMissing: null } && sender.Sid.StartsWith(sidPrefix, StringComparison.Ordinal) && !present.Contains(sender.Sid))
+            {
+                Senders[i] = sender with { DateMissing = now, DateUpdated = now };
+                marked.Add(Senders[i]);
+            }
+        }
+
+        if (marked.Count > 0)
+        {
+            await store.WriteOrRevertAsync(() => Restore(snapshot));
+        }
+
+        return marked;
+    }
+
+    private (List<Sender> Senders, Dictionary<string, string> Holders, Dictionary<string, string> Renamed) Snapshot() =>
+        (Senders.ToList(), new Dictionary<string, string>(store.State.Holders), new Dictionary<string, string>(store.State.Renamed));
+
+    private void Restore((List<Sender> Senders, Dictionary<string, string> Holders, Dictionary<string, string> Renamed) snapshot) =>
+        (store.State.Senders, store.State.Holders, store.State.Renamed) = snapshot;
+
+    /// <summary>The SID a sender goes by now: a hand-registered SID an import took over resolves to Twilio's.</summary>
+    private string Current(string sid) => store.State.Renamed.GetValueOrDefault(sid) ?? sid;
+
     public async Task RemoveAsync(string sid)
     {
+        sid = Current(sid);
         var position = Senders.FindIndex(s => s.Sid == sid);
         if (position < 0)
         {
@@ -129,11 +226,12 @@ public sealed class SenderRegistryGrain(
     public Task<IReadOnlyList<Sender>> FindManyAsync(IReadOnlyList<string> sids)
     {
         var bySid = Senders.ToDictionary(s => s.Sid);
-        return Task.FromResult<IReadOnlyList<Sender>>(sids.Select(sid => bySid.GetValueOrDefault(sid)).OfType<Sender>().ToList());
+        return Task.FromResult<IReadOnlyList<Sender>>(sids.Select(sid => bySid.GetValueOrDefault(Current(sid))).OfType<Sender>().ToList());
     }
 
     public async Task<Sender> AssignAsync(string sid, string messagingServiceSid)
     {
+        sid = Current(sid);
         var sender = Senders.Find(s => s.Sid == sid) ?? throw Errors.Unknown($"Sender {sid}");
         if (store.State.Holders.TryGetValue(sid, out var holder))
         {
@@ -149,7 +247,7 @@ public sealed class SenderRegistryGrain(
 
     public async Task ReleaseAsync(string messagingServiceSid, IReadOnlyList<string> sids)
     {
-        var released = sids.Distinct().Where(sid => store.State.Holders.TryGetValue(sid, out var holder) && holder == messagingServiceSid).ToList();
+        var released = sids.Select(Current).Distinct().Where(sid => store.State.Holders.TryGetValue(sid, out var holder) && holder == messagingServiceSid).ToList();
         if (released.Count == 0)
         {
             return;
@@ -163,10 +261,13 @@ public sealed class SenderRegistryGrain(
         await store.WriteOrRevertAsync(() => released.ForEach(sid => store.State.Holders[sid] = messagingServiceSid));
     }
 
-    public Task<string?> FindHolderAsync(string sid) => Task.FromResult(store.State.Holders.GetValueOrDefault(sid));
+    public Task<string?> FindHolderAsync(string sid) => Task.FromResult(store.State.Holders.GetValueOrDefault(Current(sid)));
 
-    public Task<Sender?> FindAsync(string sidOrAddress) =>
-        Task.FromResult(Senders.Find(s => s.Sid == sidOrAddress || s.Address == sidOrAddress));
+    public Task<Sender?> FindAsync(string sidOrAddress)
+    {
+        var sid = Current(sidOrAddress);
+        return Task.FromResult(Senders.Find(s => s.Sid == sid || s.Address == sidOrAddress));
+    }
 
     public Task<Page<Sender>> ListAsync(string kind, long start, int max) =>
         Task.FromResult(Page.Slice(Senders.Where(s => kind == SenderKinds.ShortCode ? s.Kind == kind : s.Kind != SenderKinds.ShortCode).ToList(), start, max));
