@@ -210,6 +210,7 @@ public static class HostingExtensions
         api.MapShortCodeEndpoints();
         api.MapWebhookEndpoints();
         api.MapOperatorEndpoints();
+        api.MapTwilioAccountEndpoints();
         api.MapWebhookQueueEndpoints();
         api.MapCredentialEndpoints();
         api.MapBindingEndpoints();

@@ -42,6 +42,12 @@ public static class TwilioMessagesServiceCollectionExtensions
     public const string HttpClientName = "twilio";
 
     /// <summary>
+    /// The same client without retries (one attempt, cut off after <see cref="TwilioMessagesOptions.Timeout"/>):
+    /// for requests a repeat could carry out twice at a cost, such as buying a number.
+    /// </summary>
+    public const string SingleAttemptHttpClientName = "twilio-single-attempt";
+
+    /// <summary>
     /// Binds and validates the options alone, from the host's configuration section
     /// <see cref="TwilioMessagesOptions.SectionName"/>: a front end without a silo checks webhook
     /// signatures with them.
@@ -86,7 +92,11 @@ public static class TwilioMessagesServiceCollectionExtensions
     /// configured) or the account and its auth token; the account is the one in request paths.
     /// Made per use, as <see cref="IHttpClientFactory"/> clients are meant to be.
     /// </summary>
-    public static TwilioRestClient CreateTwilioRestClient(this IHttpClientFactory httpClients, TwilioMessagesOptions options)
+    public static TwilioRestClient CreateTwilioRestClient(this IHttpClientFactory httpClients, TwilioMessagesOptions options) =>
+        httpClients.CreateTwilioRestClient(options, HttpClientName);
+
+    /// <summary>Twilio's REST client over the named client: <see cref="HttpClientName"/> or <see cref="SingleAttemptHttpClientName"/>.</summary>
+    public static TwilioRestClient CreateTwilioRestClient(this IHttpClientFactory httpClients, TwilioMessagesOptions options, string httpClientName)
     {
         ArgumentNullException.ThrowIfNull(httpClients);
         ArgumentNullException.ThrowIfNull(options);
@@ -95,7 +105,7 @@ public static class TwilioMessagesServiceCollectionExtensions
         var (username, password) = options.UsesApiKey
             ? (options.ApiKeySid!, options.ApiKeySecret!)
             : (options.AccountSid!, options.AuthToken!);
-        return new TwilioRestClient(username, password, options.AccountSid, httpClient: new SystemNetHttpClient(httpClients.CreateClient(HttpClientName)));
+        return new TwilioRestClient(username, password, options.AccountSid, httpClient: new SystemNetHttpClient(httpClients.CreateClient(httpClientName)));
     }
 
     private static IServiceCollection AddValidation(IServiceCollection services)
@@ -135,6 +145,11 @@ public static class TwilioMessagesServiceCollectionExtensions
             // attempt surfaces as TimeoutRejectedException, which the retry handles.
             pipeline.AddTimeout(options.Timeout);
         });
+
+        services.AddHttpClient(SingleAttemptHttpClientName, static client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(static provider => new TwilioBaseUrlHandler(provider.GetRequiredService<IOptions<TwilioMessagesOptions>>()))
+            .AddResilienceHandler(PipelineName + "-single-attempt", static (pipeline, context) =>
+                pipeline.AddTimeout(context.GetOptions<TwilioMessagesOptions>().Timeout));
         return builder;
     }
 
