@@ -267,7 +267,7 @@ internal sealed partial class TwilioOpenApi
                 var ok = type switch
                 {
                     "string" => kind == System.Text.Json.JsonValueKind.String,
-                    "integer" => kind == System.Text.Json.JsonValueKind.Number && value.TryGetValue<long>(out _),
+                    "integer" => kind == System.Text.Json.JsonValueKind.Number && long.TryParse(value.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
                     "number" => kind == System.Text.Json.JsonValueKind.Number,
                     "boolean" => kind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False,
                     null => true,
