@@ -169,6 +169,19 @@ public sealed class TwilioReceiveToggleTests(TwilioAccountFixture fixture)
         Assert.Empty(Twilio.SpecViolations);
     }
 
+    [Fact]
+    public async Task An_agent_with_an_Access_Token_may_not_switch_or_buy()
+    {
+        var pn = Twilio.AddIncomingNumber(NewNumber(), smsUrl: "https://app.example.com/sms");
+        var configuration = await Client.GetAsync("/v1/Configuration").ExpectAsync(HttpStatusCode.OK);
+        using var agent = fixture.Host.CreateUserClient(AccessTokens.Mint("agent.ana", (string)configuration["default_chat_service_sid"]!));
+
+        await agent.PostFormAsync($"/engine/v1/Twilio/IncomingPhoneNumbers/{pn}/Receive", ("Enabled", "true")).ExpectErrorAsync(HttpStatusCode.Forbidden, 50107);
+        await agent.GetAsync($"/engine/v1/Twilio/IncomingPhoneNumbers/{pn}/Receive").ExpectErrorAsync(HttpStatusCode.Forbidden, 50107);
+        await agent.PostFormAsync("/engine/v1/Twilio/IncomingPhoneNumbers", ("PhoneNumber", "+16285550100")).ExpectErrorAsync(HttpStatusCode.Forbidden, 50107);
+        Assert.Equal("https://app.example.com/sms", Twilio.IncomingNumber(pn)!.SmsUrl);
+    }
+
     private Task<HttpResponseMessage> SwitchNumberAsync(string pn, bool enabled) =>
         Client.PostFormAsync($"/engine/v1/Twilio/IncomingPhoneNumbers/{pn}/Receive", ("Enabled", enabled ? "true" : "false"));
 
