@@ -64,6 +64,21 @@ public sealed class TwilioBuyNumberTests(TwilioAccountFixture fixture)
     }
 
     [Fact]
+    public async Task The_same_purchase_repeated_with_its_Idempotency_Key_answers_the_first_outcome_without_buying_again()
+    {
+        Twilio.AddAvailableNumber("US", StandInNumberType.Local, "+15035550444");
+
+        var first = await Client.PostFormWithKeyAsync("/engine/v1/Twilio/IncomingPhoneNumbers", "buy-0444", ("PhoneNumber", "+15035550444"))
+            .ExpectAsync(HttpStatusCode.Created);
+        using var repeat = await Client.PostFormWithKeyAsync("/engine/v1/Twilio/IncomingPhoneNumbers", "buy-0444", ("PhoneNumber", "+15035550444"));
+        Assert.Equal(HttpStatusCode.Created, repeat.StatusCode);
+        Assert.Equal("true", repeat.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal((string?)first["sid"], (string?)(await repeat.JsonAsync())["sid"]);
+        Assert.Single(Twilio.AccountRequests, r => r.Method == "POST" && r.FormValue("PhoneNumber") == "+15035550444");
+        Assert.Empty(Twilio.SpecViolations);
+    }
+
+    [Fact]
     public async Task A_number_no_longer_for_sale_is_refused_with_Twilios_21422()
     {
         var refusal = await Client.PostFormAsync("/engine/v1/Twilio/IncomingPhoneNumbers", ("PhoneNumber", "+15035550999"))

@@ -1,6 +1,7 @@
 using System.Net;
 using ConversationEngine.Api.Resources;
 using ConversationEngine.Tests.Support;
+using Orleans.Runtime;
 
 namespace ConversationEngine.Tests.Http;
 
@@ -100,6 +101,8 @@ public sealed class TwilioReceiveToggleTests(TwilioAccountFixture fixture)
         Assert.Equal("https://app.example.com/status", (string?)again["previous"]!["status_callback"]);
         Assert.Equal(TwilioAccountFixture.InboundUrl, Twilio.IncomingNumber(pn)!.SmsUrl);
 
+        // What to put back is read from storage, not from the grain's memory.
+        await fixture.Host.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         await SwitchNumberAsync(pn, false).ExpectAsync(HttpStatusCode.OK);
         var number = Twilio.IncomingNumber(pn)!;
         Assert.Null(number.SmsUrl);
