@@ -60,7 +60,7 @@ public static partial class TwilioAccountEndpoints
 
     public static IEndpointRouteBuilder MapTwilioAccountEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/engine/v1/Twilio").WithTags("Twilio account");
+        var group = routes.MapGroup("/engine/v1/Twilio").WithTags("Operator");
         group.MapGet("/IncomingPhoneNumbers/{Sid}/Receive", FetchNumberReceiveAsync).WithName("FetchTwilioNumberReceive").Takes<FetchTwilioReceiveRequest>();
         group.MapPost("/IncomingPhoneNumbers/{Sid}/Receive", UpdateNumberReceiveAsync).WithName("UpdateTwilioNumberReceive").Takes<UpdateTwilioReceiveRequest>();
         group.MapGet("/Services/{Sid}/Receive", FetchServiceReceiveAsync).WithName("FetchTwilioServiceReceive").Takes<FetchTwilioReceiveRequest>();

@@ -30,18 +30,17 @@ public sealed class TwilioReceiveGrain(
 
     private bool IsService => Sid.StartsWith(Sids.MessagingService, StringComparison.Ordinal);
 
-    public async Task<ReceiveState> GetAsync(ReceiveUrls urls)
+    public Task<ReceiveState> GetAsync(ReceiveUrls urls)
     {
         ArgumentNullException.ThrowIfNull(urls);
-        var client = twilio.CreateClient();
-        return IsService ? ServiceState(await FetchServiceAsync(client), urls) : await NumberStateAsync(client, await FetchNumberAsync(client), urls);
+        return StateAsync(twilio.CreateClient(), urls);
     }
 
     public async Task<ReceiveState> SwitchAsync(bool enabled, ReceiveUrls urls)
     {
         ArgumentNullException.ThrowIfNull(urls);
         var client = twilio.CreateClient();
-        var state = await GetAsync(urls);
+        var state = await StateAsync(client, urls);
         if (enabled && !IsService && state.DecidedBy != Sid)
         {
             throw Errors.Invalid(Errors.InvalidParameter,
@@ -55,11 +54,7 @@ public sealed class TwilioReceiveGrain(
         {
             if (store.State.Previous is null)
             {
-                // What was there, minus the engine's own URLs (set by hand before): switching off then clears them.
-                store.State.Previous = new ReceiveSettings(
-                    state.Current.InboundUrl == urls.Inbound ? "" : state.Current.InboundUrl,
-                    state.Current.InboundMethod,
-                    state.Current.StatusCallback == urls.StatusCallback ? "" : state.Current.StatusCallback);
+                store.State.Previous = WithoutEngineUrls(state.Current, urls);
                 await store.WriteOrRevertAsync(() => store.State.Previous = null);
             }
 
@@ -67,10 +62,8 @@ public sealed class TwilioReceiveGrain(
         }
         else
         {
-            target = store.State.Previous ?? new ReceiveSettings(
-                state.Current.InboundUrl == urls.Inbound ? "" : state.Current.InboundUrl,
-                state.Current.InboundMethod,
-                state.Current.StatusCallback == urls.StatusCallback ? "" : state.Current.StatusCallback);
+            // Nothing remembered: only the engine's own URLs (set by hand) are taken away.
+            target = store.State.Previous ?? WithoutEngineUrls(state.Current, urls);
         }
 
         var changed = state;
@@ -88,6 +81,15 @@ public sealed class TwilioReceiveGrain(
 
         return changed with { Previous = store.State.Previous };
     }
+
+    private async Task<ReceiveState> StateAsync(ITwilioRestClient client, ReceiveUrls urls) =>
+        IsService ? ServiceState(await FetchServiceAsync(client), urls) : await NumberStateAsync(client, await FetchNumberAsync(client), urls);
+
+    /// <summary>The settings with the engine's own URLs (set by hand before the toggle) as empty: never remembered as "previous".</summary>
+    private static ReceiveSettings WithoutEngineUrls(ReceiveSettings current, ReceiveUrls urls) => new(
+        current.InboundUrl == urls.Inbound ? "" : current.InboundUrl,
+        current.InboundMethod,
+        current.StatusCallback == urls.StatusCallback ? "" : current.StatusCallback);
 
     private static bool SameAs(ReceiveSettings current, ReceiveSettings target) =>
         current.InboundUrl == target.InboundUrl
