@@ -107,6 +107,31 @@ public sealed class TwilioBuyNumberTests(TwilioAccountFixture fixture)
     }
 
     [Fact]
+    public async Task A_purchase_whose_outcome_cannot_be_told_is_504_and_its_repeat_with_the_key_finds_it_without_buying_again()
+    {
+        Twilio.AddAvailableNumber("US", StandInNumberType.Local, "+15035550555");
+        fixture.Proxy.FailNextPurchaseAfterCarryingItOut();
+        fixture.Proxy.FailLookups(true);
+        try
+        {
+            await Client.PostFormWithKeyAsync("/engine/v1/Twilio/IncomingPhoneNumbers", "buy-0555", ("PhoneNumber", "+15035550555"))
+                .ExpectErrorAsync(HttpStatusCode.GatewayTimeout, 20500);
+        }
+        finally
+        {
+            fixture.Proxy.FailLookups(false);
+        }
+
+        var repeat = await Client.PostFormWithKeyAsync("/engine/v1/Twilio/IncomingPhoneNumbers", "buy-0555", ("PhoneNumber", "+15035550555"))
+            .ExpectAsync(HttpStatusCode.Created);
+        var atTwilio = Assert.Single(Twilio.IncomingNumbers, n => n.PhoneNumber == "+15035550555");
+        Assert.Equal(atTwilio.Sid, (string?)repeat["sid"]);
+        Assert.Single(Twilio.AccountRequests, r => r.Method == "POST" && r.FormValue("PhoneNumber") == "+15035550555");
+        Assert.Contains(atTwilio.Sid, await EngineNumberSidsAsync());
+        Assert.Empty(Twilio.SpecViolations);
+    }
+
+    [Fact]
     public async Task A_purchase_that_failed_at_Twilio_is_reported_retryable_and_nothing_is_registered()
     {
         Twilio.AddAvailableNumber("US", StandInNumberType.Local, "+15035550333");
@@ -143,6 +168,7 @@ public sealed class TwilioFaultProxy : IAsyncDisposable
     private readonly WebApplication app;
     private readonly HttpClient upstream;
     private int nextPurchase;
+    private bool failLookups;
 
     private TwilioFaultProxy(WebApplication app, string upstreamBaseUrl)
     {
@@ -169,6 +195,9 @@ public sealed class TwilioFaultProxy : IAsyncDisposable
 
     public void FailNextPurchaseWithoutCarryingItOut() => Interlocked.Exchange(ref nextPurchase, FailBefore);
 
+    /// <summary>While on, every lookup of the account's numbers by <c>PhoneNumber</c> is answered 500.</summary>
+    public void FailLookups(bool on) => Volatile.Write(ref failLookups, on);
+
     public async ValueTask DisposeAsync()
     {
         await app.DisposeAsync();
@@ -179,7 +208,9 @@ public sealed class TwilioFaultProxy : IAsyncDisposable
     {
         var request = context.Request;
         var purchase = HttpMethods.IsPost(request.Method) && request.Path.Value?.EndsWith("/IncomingPhoneNumbers.json", StringComparison.Ordinal) == true;
-        var fault = purchase ? Interlocked.Exchange(ref nextPurchase, Pass) : Pass;
+        var lookup = HttpMethods.IsGet(request.Method) && request.Path.Value?.EndsWith("/IncomingPhoneNumbers.json", StringComparison.Ordinal) == true
+            && request.Query.ContainsKey("PhoneNumber");
+        var fault = purchase ? Interlocked.Exchange(ref nextPurchase, Pass) : lookup && Volatile.Read(ref failLookups) ? FailBefore : Pass;
         if (fault != FailBefore)
         {
             using var forward = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(request.Path + request.QueryString, UriKind.Relative));
