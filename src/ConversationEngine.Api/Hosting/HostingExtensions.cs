@@ -210,6 +210,7 @@ public static class HostingExtensions
         api.MapShortCodeEndpoints();
         api.MapWebhookEndpoints();
         api.MapOperatorEndpoints();
+        api.MapTwilioSyncEndpoints();
         api.MapWebhookQueueEndpoints();
         api.MapCredentialEndpoints();
         api.MapBindingEndpoints();

@@ -98,6 +98,84 @@ public sealed class MessagingServiceGrain(
         store.State = new MessagingServiceState();
     }
 
+    public async Task<MessagingServiceSnapshot> ImportAsync(string accountSid, TwilioAccount.ImportedMessagingService imported)
+    {
+        ArgumentNullException.ThrowIfNull(imported);
+        var now = time.UtcNowToSecond();
+        if (State.Settings is null)
+        {
+            State.AccountSid = accountSid;
+            await Directory.AddAsync(Sid);
+            State.DateCreated = imported.DateCreated ?? now;
+            State.DateUpdated = now;
+        }
+
+        var settings = MessagingServiceSettingsRules.Apply(State.Settings ?? MessagingServiceSettingsRules.Defaults, imported.Settings);
+        var settingsChanged = settings != State.Settings || State.Origin != SenderOrigins.Twilio || State.DateMissing is not null;
+        State.Settings = settings;
+        State.Origin = SenderOrigins.Twilio;
+        State.DateMissing = null;
+
+        // The pool becomes Twilio's: members it no longer lists leave, new ones are claimed from wherever they were.
+        var wanted = imported.SenderSids.Distinct().ToList();
+        var leaving = State.Members.Where(m => !wanted.Contains(m.Sid)).Select(m => m.Sid).ToList();
+        State.Members.RemoveAll(m => leaving.Contains(m.Sid));
+        foreach (var sid in wanted.Where(sid => !State.Members.Exists(m => m.Sid == sid)))
+        {
+            var previous = await Registry.ClaimAsync(sid, Sid);
+            if (previous is not null && previous != Sid)
+            {
+                // Its old pool (an engine-made one, or Twilio's earlier arrangement) lets go of it.
+                try
+                {
+                    await GrainFactory.GetGrain<IMessagingServiceGrain>(previous).RemoveSenderAsync(sid);
+                }
+                catch (EngineException error) when (error.Kind == ErrorKind.NotFound)
+                {
+                }
+            }
+
+            State.Members.Add(new PoolEntry { Sid = sid, DateAdded = now });
+            settingsChanged = true;
+        }
+
+        var alphas = imported.AlphaSenders.ToList();
+        if (leaving.Count > 0 || !alphas.Select(a => (a.Sid, a.Address)).SequenceEqual(State.AlphaSenders.Select(a => (a.Sid, a.Address))))
+        {
+            State.AlphaSenders = alphas.Select(a => State.AlphaSenders.Find(s => s.Sid == a.Sid) ?? a).ToList();
+            settingsChanged = true;
+        }
+
+        if (settingsChanged)
+        {
+            State.DateUpdated = now;
+            await store.WriteStateAsync();
+        }
+
+        if (leaving.Count > 0)
+        {
+            await Registry.ReleaseAsync(Sid, leaving);
+        }
+
+        return Snapshot();
+    }
+
+    public async Task<MessagingServiceSnapshot?> MarkMissingAsync()
+    {
+        if (State.Settings is null)
+        {
+            return null;
+        }
+
+        if (State.DateMissing is null)
+        {
+            State.DateMissing = time.UtcNowToSecond();
+            await store.WriteOrRevertAsync(() => State.DateMissing = null);
+        }
+
+        return Snapshot();
+    }
+
     public async Task<PoolSender> AddSenderAsync(string senderSid)
     {
         Existing();
@@ -260,5 +338,7 @@ public sealed class MessagingServiceGrain(
         AlphaSenders = State.AlphaSenders.ToList(),
         DateCreated = State.DateCreated,
         DateUpdated = State.DateUpdated,
+        Origin = State.Origin,
+        DateMissing = State.DateMissing,
     };
 }

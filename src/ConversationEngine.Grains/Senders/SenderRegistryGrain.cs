@@ -138,7 +138,7 @@ public sealed class SenderRegistryGrain(
                 Origin = SenderOrigins.Twilio,
                 DateMissing = null,
             };
-            if (imported == current)
+            if (Same(imported, current))
             {
                 return current;
             }
@@ -189,6 +189,10 @@ public sealed class SenderRegistryGrain(
 
         return marked;
     }
+
+    /// <summary>Record equality, but the capabilities by content (a list compares by reference).</summary>
+    private static bool Same(Sender a, Sender b) =>
+        a with { Capabilities = b.Capabilities } == b && a.Capabilities.SequenceEqual(b.Capabilities);
 
     private (List<Sender> Senders, Dictionary<string, string> Holders, Dictionary<string, string> Renamed) Snapshot() =>
         (Senders.ToList(), new Dictionary<string, string>(store.State.Holders), new Dictionary<string, string>(store.State.Renamed));
@@ -243,6 +247,35 @@ public sealed class SenderRegistryGrain(
         store.State.Holders[sid] = messagingServiceSid;
         await store.WriteOrRevertAsync(() => store.State.Holders.Remove(sid));
         return sender;
+    }
+
+    public async Task<string?> ClaimAsync(string sid, string messagingServiceSid)
+    {
+        sid = Current(sid);
+        if (!Senders.Exists(s => s.Sid == sid))
+        {
+            throw Errors.Unknown($"Sender {sid}");
+        }
+
+        var previous = store.State.Holders.GetValueOrDefault(sid);
+        if (previous == messagingServiceSid)
+        {
+            return null;
+        }
+
+        store.State.Holders[sid] = messagingServiceSid;
+        await store.WriteOrRevertAsync(() =>
+        {
+            if (previous is null)
+            {
+                store.State.Holders.Remove(sid);
+            }
+            else
+            {
+                store.State.Holders[sid] = previous;
+            }
+        });
+        return previous;
     }
 
     public async Task ReleaseAsync(string messagingServiceSid, IReadOnlyList<string> sids)
