@@ -60,6 +60,11 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
     [Alias("List")]
     Task<Page<Sender>> ListAsync(string kind, long start, int max);
 
+    /// <summary>Each of <paramref name="sids"/> resolved (a SID an import took over gives the sender under its new SID), null where unknown.</summary>
+    [ReadOnly]
+    [Alias("Resolve")]
+    Task<IReadOnlyList<Sender?>> ResolveAsync(IReadOnlyList<string> sids);
+
     /// <summary>The registered senders among <paramref name="sids"/>, in that order; unknown SIDs are skipped.</summary>
     [ReadOnly]
     [Alias("FindMany")]

@@ -110,6 +110,7 @@ public sealed class MessagingServiceGrain(
             State.DateUpdated = now;
         }
 
+        await CanonicalizeMembersAsync();
         var settings = MessagingServiceSettingsRules.Apply(State.Settings ?? MessagingServiceSettingsRules.Defaults, imported.Settings);
         var settingsChanged = settings != State.Settings || State.Origin != SenderOrigins.Twilio || State.DateMissing is not null;
         State.Settings = settings;
@@ -184,6 +185,7 @@ public sealed class MessagingServiceGrain(
             throw Errors.Invalid("Sid", "expected a phone number (PN…) or short code (SC…) SID");
         }
 
+        await CanonicalizeMembersAsync();
         if (State.Members.Exists(m => m.Sid == senderSid))
         {
             throw Errors.Conflict(Errors.SenderAlreadyInService, $"{senderSid} is already in Messaging Service {Sid}");
@@ -250,6 +252,7 @@ public sealed class MessagingServiceGrain(
             return;
         }
 
+        await CanonicalizeMembersAsync();
         var position = State.Members.FindIndex(m => m.Sid == senderSid);
         if (position < 0)
         {
@@ -270,13 +273,8 @@ public sealed class MessagingServiceGrain(
             return new PoolSender { Sender = alpha, DateAdded = alpha.DateCreated };
         }
 
-        if (State.Members.Find(m => m.Sid == senderSid) is not { } entry)
-        {
-            return null;
-        }
-
-        var found = await Registry.FindManyAsync([senderSid]);
-        return found.Count == 0 ? null : new PoolSender { Sender = found[0], DateAdded = entry.DateAdded };
+        // Read-only, so nothing is renamed here: a member is matched under the SID it goes by now.
+        return (await ResolveAsync(State.Members)).Find(p => p.Sender.Sid == senderSid);
     }
 
     public async Task<Page<PoolSender>> ListSendersAsync(string sidPrefix, long start, int max)
@@ -310,6 +308,27 @@ public sealed class MessagingServiceGrain(
 
     public Task<int> NextTurnAsync() => Task.FromResult(turn++);
 
+    /// <summary>
+    /// Members under the SIDs they go by now: a number registered by hand that an import took over
+    /// under Twilio's SID is renamed here too (in memory; stored with the next write).
+    /// </summary>
+    private async Task CanonicalizeMembersAsync()
+    {
+        if (State.Members.Count == 0)
+        {
+            return;
+        }
+
+        var resolved = await Registry.ResolveAsync(State.Members.Select(m => m.Sid).ToList());
+        for (var i = 0; i < State.Members.Count; i++)
+        {
+            if (resolved[i] is { } sender && sender.Sid != State.Members[i].Sid)
+            {
+                State.Members[i] = State.Members[i] with { Sid = sender.Sid };
+            }
+        }
+    }
+
     /// <summary>Members still registered, in pool order; a number the account released is skipped.</summary>
     private async Task<List<PoolSender>> ResolveAsync(List<PoolEntry> entries)
     {
@@ -318,10 +337,10 @@ public sealed class MessagingServiceGrain(
             return [];
         }
 
-        var senders = (await Registry.FindManyAsync(entries.Select(e => e.Sid).ToList())).ToDictionary(s => s.Sid);
+        var senders = await Registry.ResolveAsync(entries.Select(e => e.Sid).ToList());
         return entries
-            .Where(e => senders.ContainsKey(e.Sid))
-            .Select(e => new PoolSender { Sender = senders[e.Sid], DateAdded = e.DateAdded })
+            .Select((e, i) => senders[i] is { } sender ? new PoolSender { Sender = sender, DateAdded = e.DateAdded } : null)
+            .OfType<PoolSender>()
             .ToList();
     }
 

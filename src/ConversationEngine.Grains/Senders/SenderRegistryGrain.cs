@@ -227,6 +227,12 @@ public sealed class SenderRegistryGrain(
         });
     }
 
+    public Task<IReadOnlyList<Sender?>> ResolveAsync(IReadOnlyList<string> sids)
+    {
+        var bySid = Senders.ToDictionary(s => s.Sid);
+        return Task.FromResult<IReadOnlyList<Sender?>>(sids.Select(sid => bySid.GetValueOrDefault(Current(sid))).ToList());
+    }
+
     public Task<IReadOnlyList<Sender>> FindManyAsync(IReadOnlyList<string> sids)
     {
         var bySid = Senders.ToDictionary(s => s.Sid);
