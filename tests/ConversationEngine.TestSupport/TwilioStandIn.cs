@@ -25,7 +25,7 @@ namespace ConversationEngine.Tests.Support;
 /// shape (400 with Twilio's codes). Choices where Twilio's exact answer is not documented: both
 /// <c>From</c> and <c>MessagingServiceSid</c> given is refused with 21603, like neither.
 /// </remarks>
-public sealed class TwilioStandIn : IAsyncDisposable
+public sealed partial class TwilioStandIn : IAsyncDisposable
 {
     /// <summary>The sender a Messaging Service "picks" for its messages, as seen in their status callbacks.</summary>
     public const string DefaultServiceSender = "+15005550006";
@@ -164,6 +164,7 @@ public sealed class TwilioStandIn : IAsyncDisposable
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", standIn.CreateMessageAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages/{messageSid}/Media/{mediaSid}", standIn.MediaAsync);
         app.MapGet(CdnPrefix + "{messageSid}/{mediaSid}", standIn.CdnAsync);
+        standIn.MapAccountApi(app);
         app.MapFallback(static async context => await WriteErrorAsync(
             context, StatusCodes.Status404NotFound, 20404, $"The requested resource {context.Request.Path} was not found"));
 
