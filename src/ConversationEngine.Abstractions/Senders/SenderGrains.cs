@@ -41,6 +41,10 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
     [Alias("Import")]
     Task<Sender> ImportAsync(Sender sender);
 
+    /// <summary>As <see cref="ImportAsync"/> for many senders in one write (an account's whole listing); the stored senders, in that order.</summary>
+    [Alias("ImportMany")]
+    Task<IReadOnlyList<Sender>> ImportManyAsync(IReadOnlyList<Sender> senders);
+
     /// <summary>
     /// After a complete listing at Twilio: every imported sender of <paramref name="kind"/> (PN, SC)
     /// not in <paramref name="presentSids"/> is marked missing (kept, never deleted). Returns those newly marked.

@@ -107,62 +107,82 @@ public sealed class SenderRegistryGrain(
         return updated;
     }
 
-    public async Task<Sender> ImportAsync(Sender sender)
+    public async Task<Sender> ImportAsync(Sender sender) => (await ImportManyAsync([sender]))[0];
+
+    public async Task<IReadOnlyList<Sender>> ImportManyAsync(IReadOnlyList<Sender> senders)
     {
-        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(senders);
         var now = time.UtcNowToSecond();
         var snapshot = Snapshot();
+        var stored = new List<Sender>(senders.Count);
+        var changed = false;
+        foreach (var sender in senders)
+        {
+            var (result, written) = Apply(sender, now);
+            stored.Add(result);
+            changed |= written;
+        }
+
+        if (changed)
+        {
+            await store.WriteOrRevertAsync(() => Restore(snapshot));
+        }
+
+        return stored;
+    }
+
+    /// <summary>One imported sender applied in memory: the stored sender, and whether anything changed.</summary>
+    private (Sender Stored, bool Changed) Apply(Sender sender, DateTimeOffset now)
+    {
         var position = Senders.FindIndex(s => s.Sid == sender.Sid);
         if (position < 0)
         {
-            position = Senders.FindIndex(s => s.Address == sender.Address && s.Kind == sender.Kind || s.Address == sender.Address && sender.Kind != SenderKinds.ShortCode && s.Kind != SenderKinds.ShortCode);
+            var isShortCode = sender.Kind == SenderKinds.ShortCode;
+            position = Senders.FindIndex(s => s.Address == sender.Address && (s.Kind == SenderKinds.ShortCode) == isShortCode);
         }
 
-        Sender imported;
         if (position < 0)
         {
-            imported = sender with { Origin = SenderOrigins.Twilio, DateMissing = null, DateCreated = now, DateUpdated = now };
-            Senders.Add(imported);
+            var added = sender with { Origin = SenderOrigins.Twilio, DateMissing = null, DateCreated = now, DateUpdated = now };
+            Senders.Add(added);
+            return (added, true);
         }
-        else
+
+        var current = Senders[position];
+        var imported = current with
         {
-            var current = Senders[position];
-            imported = current with
+            Sid = sender.Sid,
+            Kind = sender.Kind,
+            Country = sender.Country ?? current.Country,
+            Capabilities = sender.Capabilities,
+            FriendlyName = sender.FriendlyName ?? current.FriendlyName,
+            ChannelSenderSid = sender.ChannelSenderSid ?? current.ChannelSenderSid,
+            Origin = SenderOrigins.Twilio,
+            DateMissing = null,
+        };
+        if (Same(imported, current))
+        {
+            return (current, false);
+        }
+
+        imported = imported with { DateUpdated = now };
+        Senders[position] = imported;
+        if (current.Sid != sender.Sid)
+        {
+            // Taken over from a hand registration: the old SID resolves to the new one, and its pool moves with it.
+            store.State.Renamed[current.Sid] = sender.Sid;
+            foreach (var renamed in store.State.Renamed.Where(r => r.Value == current.Sid).Select(r => r.Key).ToList())
             {
-                Sid = sender.Sid,
-                Kind = sender.Kind,
-                Country = sender.Country ?? current.Country,
-                Capabilities = sender.Capabilities,
-                FriendlyName = sender.FriendlyName ?? current.FriendlyName,
-                ChannelSenderSid = sender.ChannelSenderSid ?? current.ChannelSenderSid,
-                Origin = SenderOrigins.Twilio,
-                DateMissing = null,
-            };
-            if (Same(imported, current))
-            {
-                return current;
+                store.State.Renamed[renamed] = sender.Sid;
             }
 
-            imported = imported with { DateUpdated = now };
-            Senders[position] = imported;
-            if (current.Sid != sender.Sid)
+            if (store.State.Holders.Remove(current.Sid, out var holder))
             {
-                // Taken over from a hand registration: the old SID resolves to the new one, and its pool moves with it.
-                store.State.Renamed[current.Sid] = sender.Sid;
-                foreach (var renamed in store.State.Renamed.Where(r => r.Value == current.Sid).Select(r => r.Key).ToList())
-                {
-                    store.State.Renamed[renamed] = sender.Sid;
-                }
-
-                if (store.State.Holders.Remove(current.Sid, out var holder))
-                {
-                    store.State.Holders.TryAdd(sender.Sid, holder);
-                }
+                store.State.Holders.TryAdd(sender.Sid, holder);
             }
         }
 
-        await store.WriteOrRevertAsync(() => Restore(snapshot));
-        return imported;
+        return (imported, true);
     }
 
     public async Task<IReadOnlyList<Sender>> MarkMissingAsync(string sidPrefix, IReadOnlyCollection<string> presentSids)

@@ -148,36 +148,29 @@ public sealed partial class TwilioAccountSyncGrain(
 
         // Numbers.
         var numbers = new TwilioSyncTally(known);
-        var numberSids = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var resource in listing.Numbers)
-        {
-            var sender = TwilioSenders.FromIncomingNumber(resource);
-            if (whatsApp.TryGetValue(sender.Address, out var channelSid))
-            {
-                sender = sender with { Capabilities = [.. sender.Capabilities, Capabilities.WhatsApp], ChannelSenderSid = channelSid };
-            }
-
-            numbers.Count(sender, await Registry.ImportAsync(sender));
-            numberSids[sender.Address] = sender.Sid;
-        }
+        var numberSenders = listing.Numbers.Select(TwilioSenders.FromIncomingNumber)
+            .Select(sender => whatsApp.TryGetValue(sender.Address, out var channelSid)
+                ? sender with { Capabilities = [.. sender.Capabilities, Capabilities.WhatsApp], ChannelSenderSid = channelSid }
+                : sender)
+            .ToList();
+        numbers.CountAll(numberSenders, await Registry.ImportManyAsync(numberSenders));
+        var numberSids = numberSenders.GroupBy(s => s.Address).ToDictionary(g => g.Key, g => g.First().Sid, StringComparer.Ordinal);
 
         // Short codes: their country from a service's listing when one holds them.
         var countries = listing.Services.SelectMany(s => s.ShortCodes).Where(c => c.CountryCode is not null)
             .GroupBy(c => c.Sid).ToDictionary(g => g.Key, g => g.First().CountryCode);
         var shortCodes = new TwilioSyncTally(known);
-        foreach (var resource in listing.ShortCodes)
-        {
-            var sender = TwilioSenders.FromShortCode(resource, countries.GetValueOrDefault(resource.Sid));
-            shortCodes.Count(sender, await Registry.ImportAsync(sender));
-        }
+        var codeSenders = listing.ShortCodes.Select(c => TwilioSenders.FromShortCode(c, countries.GetValueOrDefault(c.Sid))).ToList();
+        shortCodes.CountAll(codeSenders, await Registry.ImportManyAsync(codeSenders));
 
         // WhatsApp senders on numbers the account does not own at Twilio.
         var channels = new TwilioSyncTally(known);
         var channelOnly = new Dictionary<string, string>(StringComparer.Ordinal);
+        var channelSenders = new List<Sender>();
         foreach (var (address, channelSid) in whatsApp.Where(w => !numberSids.ContainsKey(w.Key)))
         {
             var (country, tollFree) = TwilioSenders.Describe(address);
-            var sender = new Sender
+            channelSenders.Add(new Sender
             {
                 Sid = channelSid,
                 Kind = tollFree ? SenderKinds.TollFree : SenderKinds.LongCode,
@@ -187,10 +180,11 @@ public sealed partial class TwilioAccountSyncGrain(
                 FriendlyName = WhatsAppPrefix + address,
                 ChannelSenderSid = channelSid,
                 Origin = SenderOrigins.Twilio,
-            };
-            channels.Count(sender, await Registry.ImportAsync(sender));
+            });
             channelOnly[address] = channelSid;
         }
+
+        channels.CountAll(channelSenders, await Registry.ImportManyAsync(channelSenders));
 
         numbers.Missing = (await Registry.MarkMissingAsync(Sids.PhoneNumber, numberSids.Values.ToList())).Count;
         shortCodes.Missing = (await Registry.MarkMissingAsync(Sids.ShortCode, listing.ShortCodes.Select(c => c.Sid).ToList())).Count;
@@ -243,7 +237,7 @@ public sealed partial class TwilioAccountSyncGrain(
                 AlphaSenders = alphas,
                 DateCreated = listed.Service.DateCreated,
             });
-            services.Count(before is null, before is not null && before.DateUpdated != after.DateUpdated);
+            services.Count(before is null, before is not null && !SameService(before, after));
             imported.Add(listed.Service.Sid);
         }
 
@@ -306,6 +300,11 @@ public sealed partial class TwilioAccountSyncGrain(
         StatusCallback = IsEngineUrl(reported.StatusCallback) ? current?.StatusCallback : reported.StatusCallback,
     };
 
+    private static bool SameService(MessagingServiceSnapshot a, MessagingServiceSnapshot b) =>
+        a.Settings == b.Settings && a.Origin == b.Origin && a.DateMissing == b.DateMissing
+        && a.PhoneNumberSids.SequenceEqual(b.PhoneNumberSids) && a.ShortCodeSids.SequenceEqual(b.ShortCodeSids)
+        && a.AlphaSenders.Select(s => s.Sid).SequenceEqual(b.AlphaSenders.Select(s => s.Sid));
+
     private bool IsEngineUrl(string? url)
     {
         if (url is null || delivery.Value.StatusCallbackUrl is not { } ours || !Uri.TryCreate(ours, UriKind.Absolute, out var status)
@@ -337,10 +336,22 @@ internal sealed class TwilioSyncTally(IReadOnlyList<Sender> before)
 
     public TwilioSyncCounts Counts => counts.Counts;
 
+    /// <summary>Equal but for the update time, the capabilities compared by content.</summary>
+    private static bool Same(Sender a, Sender b) =>
+        a with { Capabilities = b.Capabilities, DateUpdated = b.DateUpdated } == b && a.Capabilities.SequenceEqual(b.Capabilities);
+
+    public void CountAll(IReadOnlyList<Sender> reported, IReadOnlyList<Sender> stored)
+    {
+        for (var i = 0; i < reported.Count; i++)
+        {
+            Count(reported[i], stored[i]);
+        }
+    }
+
     public void Count(Sender reported, Sender stored)
     {
         var previous = before.FirstOrDefault(s => s.Sid == reported.Sid) ?? before.FirstOrDefault(s => s.Address == reported.Address && s.Kind == reported.Kind);
-        counts.Count(previous is null, previous is not null && previous.DateUpdated != stored.DateUpdated);
+        counts.Count(previous is null, previous is not null && !Same(previous, stored));
     }
 }
 
