@@ -21,7 +21,9 @@ namespace ConversationEngine.Tests.Support;
 /// 20001 and recorded in <see cref="SpecViolations"/>; so is every property of the stand-in's own answers
 /// that the operation's response schema does not declare (the answer is still sent). Order of checks:
 /// credentials (401, 20003), the operation being served (404), the account in the path (404, 20404),
-/// the spec (400, 20001), then the resource's state (404 20404, 400 21422/21452/21421, 409 21712).
+/// the spec (400, 20001), then the resource's state (404 20404; buying: 400 21421 for a number not in
+/// E.164, 21422 for one not for sale, 21452 for an area code with none). Choices where Twilio's exact
+/// answer is not documented: a sender already in another service's pool is refused 409 with 21712.
 /// Both hosts' paths are served on the one port: <c>/2010-04-01/…</c> (api.twilio.com) and
 /// <c>/v1/…</c> (messaging.twilio.com); v1 page URLs are absolute on messaging.twilio.com, as Twilio
 /// gives them, so a client must rewrite that host (Twilio's library, through the engine's handler, does).
@@ -770,7 +772,7 @@ public sealed partial class TwilioStandIn
         && (call.Query("Beta") != "false" || !number.Beta)
         && (call.Query("Origin") is not { } origin || number.Origin == origin);
 
-    private AccountAnswer? AddToPoolLocked(string serviceSid, string senderSid, bool api = false)
+    private AccountAnswer? AddToPoolLocked(string serviceSid, string senderSid)
     {
         if (!messagingServices.Exists(s => s.Sid == serviceSid))
         {
@@ -780,8 +782,7 @@ public sealed partial class TwilioStandIn
         var known = senderSid.StartsWith("PN", StringComparison.Ordinal) ? incomingNumbers.Exists(n => n.Sid == senderSid) : shortCodes.Exists(s => s.Sid == senderSid);
         if (!known)
         {
-            return AccountAnswer.Error(
-                api ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound, 21710, $"{senderSid} is not a phone number or short code of this account.");
+            return AccountAnswer.Error(StatusCodes.Status404NotFound, 20404, $"{senderSid} is not a phone number or short code of this account.");
         }
 
         if (poolMembers.Find(m => m.Sid == senderSid) is { } existing)
@@ -799,7 +800,7 @@ public sealed partial class TwilioStandIn
     {
         var serviceSid = call.PathValue("ServiceSid")!;
         var existed = poolMembers.Exists(m => m.ServiceSid == serviceSid && m.Sid == senderSid);
-        if (AddToPoolLocked(serviceSid, senderSid, api: true) is { } problem)
+        if (AddToPoolLocked(serviceSid, senderSid) is { } problem)
         {
             return problem;
         }

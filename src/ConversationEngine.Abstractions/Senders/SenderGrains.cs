@@ -41,6 +41,10 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
     [Alias("Import")]
     Task<Sender> ImportAsync(Sender sender);
 
+    /// <summary>As <see cref="ImportAsync"/> for many senders in one write (an account's whole listing); the stored senders, in that order.</summary>
+    [Alias("ImportMany")]
+    Task<IReadOnlyList<Sender>> ImportManyAsync(IReadOnlyList<Sender> senders);
+
     /// <summary>
     /// After a complete listing at Twilio: every imported sender of <paramref name="kind"/> (PN, SC)
     /// not in <paramref name="presentSids"/> is marked missing (kept, never deleted). Returns those newly marked.
@@ -60,6 +64,11 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
     [Alias("List")]
     Task<Page<Sender>> ListAsync(string kind, long start, int max);
 
+    /// <summary>Each of <paramref name="sids"/> resolved (a SID an import took over gives the sender under its new SID), null where unknown.</summary>
+    [ReadOnly]
+    [Alias("Resolve")]
+    Task<IReadOnlyList<Sender?>> ResolveAsync(IReadOnlyList<string> sids);
+
     /// <summary>The registered senders among <paramref name="sids"/>, in that order; unknown SIDs are skipped.</summary>
     [ReadOnly]
     [Alias("FindMany")]
@@ -72,6 +81,10 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Assign")]
     Task<Sender> AssignAsync(string sid, string messagingServiceSid);
+
+    /// <summary>As <see cref="AssignAsync"/>, but taking the sender from another service that holds it (Twilio says where it is); returns that service, or null.</summary>
+    [Alias("Claim")]
+    Task<string?> ClaimAsync(string sid, string messagingServiceSid);
 
     /// <summary>Releases the senders <paramref name="messagingServiceSid"/> holds among <paramref name="sids"/>; others are left alone.</summary>
     [Alias("Release")]
@@ -129,6 +142,12 @@ public sealed record MessagingServiceSnapshot
     [Id(5)] public required DateTimeOffset DateCreated { get; init; }
     [Id(6)] public required DateTimeOffset DateUpdated { get; init; }
     [Id(7)] public required string AccountSid { get; init; }
+
+    /// <summary><see cref="SenderOrigins.Twilio"/> when imported from the Twilio account (the SID is Twilio's).</summary>
+    [Id(8)] public string? Origin { get; init; }
+
+    /// <summary>An imported service the last complete sync no longer found at Twilio: since when (kept, not deleted).</summary>
+    [Id(9)] public DateTimeOffset? DateMissing { get; init; }
 }
 
 /// <summary>A Messaging Service (MG…): settings and the senders in its pool.</summary>
@@ -151,6 +170,17 @@ public interface IMessagingServiceGrain : IGrainWithStringKey
 
     [Alias("Delete")]
     Task DeleteAsync();
+
+    /// <summary>
+    /// Creates or updates the service as Twilio reports it, under Twilio's SID: its settings, and its
+    /// pool made exactly Twilio's (members taken from another service that held them locally).
+    /// </summary>
+    [Alias("Import")]
+    Task<MessagingServiceSnapshot> ImportAsync(string accountSid, TwilioAccount.ImportedMessagingService imported);
+
+    /// <summary>An imported service Twilio no longer lists: marked, kept (conversations may use it). Returns the snapshot, null when it does not exist.</summary>
+    [Alias("MarkMissing")]
+    Task<MessagingServiceSnapshot?> MarkMissingAsync();
 
     /// <summary>
     /// Adds a number or short code the account owns (PN… / SC…) to the pool: not found (20404) when the

@@ -211,6 +211,7 @@ public static class HostingExtensions
         api.MapWebhookEndpoints();
         api.MapOperatorEndpoints();
         api.MapTwilioAccountEndpoints();
+        api.MapTwilioSyncEndpoints();
         api.MapWebhookQueueEndpoints();
         api.MapCredentialEndpoints();
         api.MapBindingEndpoints();

@@ -27,7 +27,8 @@ public sealed record MessagingServiceResource(
     Dictionary<string, string> Links,
     string? Usecase,
     bool UsAppToPersonRegistered,
-    bool UseInboundWebhookOnNumber);
+    bool UseInboundWebhookOnNumber,
+    DateTimeOffset? DateMissing);
 
 /// <summary><c>messaging.v1.service.phone_number</c>.</summary>
 public sealed record ServicePhoneNumberResource(
@@ -81,7 +82,8 @@ public sealed record IncomingPhoneNumberResource(
     string ApiVersion,
     string DateCreated,
     string DateUpdated,
-    string Uri);
+    string Uri,
+    string? DateMissing);
 
 /// <summary>API 2010 ShortCode, plus <c>iso_country</c>, <c>capabilities</c> and <c>mps</c> (engine additions).</summary>
 public sealed record ShortCodeResource(
@@ -99,7 +101,8 @@ public sealed record ShortCodeResource(
     string ApiVersion,
     string DateCreated,
     string DateUpdated,
-    string Uri);
+    string Uri,
+    string? DateMissing);
 
 /// <summary>Maps Messaging Services and the account's senders to their wire shapes.</summary>
 public sealed class SenderLinks(Microsoft.Extensions.Options.IOptions<Hosting.EngineOptions> options)
@@ -136,7 +139,7 @@ public sealed class SenderLinks(Microsoft.Extensions.Options.IOptions<Hosting.En
                 ["short_codes"] = url + "/ShortCodes",
                 ["alpha_senders"] = url + "/AlphaSenders",
             },
-            settings.Usecase, false, settings.UseInboundWebhookOnNumber ?? false);
+            settings.Usecase, false, settings.UseInboundWebhookOnNumber ?? false, s.DateMissing);
     }
 
     public ServicePhoneNumberResource ServicePhoneNumber(string serviceSid, PoolSender p) => new(
@@ -162,12 +165,12 @@ public sealed class SenderLinks(Microsoft.Extensions.Options.IOptions<Hosting.En
             ["whatsapp"] = s.Can(Capabilities.WhatsApp),
         },
         s.Country, s.Mps, s.Kind == SenderKinds.TollFree ? "toll-free" : "local", "in-use", ApiVersion,
-        Rfc2822(s.DateCreated), Rfc2822(s.DateUpdated), Account($"/IncomingPhoneNumbers/{s.Sid}.json"));
+        Rfc2822(s.DateCreated), Rfc2822(s.DateUpdated), Account($"/IncomingPhoneNumbers/{s.Sid}.json"), s.DateMissing is { } missing ? Rfc2822(missing) : null);
 
     public ShortCodeResource ShortCode(Sender s) => new(
         s.Sid, AccountSid, s.Address, s.FriendlyName, s.Country, s.Capabilities, s.Mps,
         null, "POST", null, "POST", ApiVersion,
-        Rfc2822(s.DateCreated), Rfc2822(s.DateUpdated), Account($"/SMS/ShortCodes/{s.Sid}.json"));
+        Rfc2822(s.DateCreated), Rfc2822(s.DateUpdated), Account($"/SMS/ShortCodes/{s.Sid}.json"), s.DateMissing is { } missing ? Rfc2822(missing) : null);
 
     /// <summary>API 2010 dates: <c>Fri, 24 May 2019 17:44:46 +0000</c>.</summary>
     public static string Rfc2822(DateTimeOffset value) =>

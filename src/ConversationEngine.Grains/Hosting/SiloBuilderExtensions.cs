@@ -106,6 +106,12 @@ public static class SiloBuilderExtensions
         builder.Services.AddConversationEngineDelivery(configuration, configureDelivery);
         Media.MediaServices.AddEngineMedia(builder.Services, configuration);
         builder.Services.AddValidatedOptions<Events.WebhookDeliveryOptions>(configuration.GetSection(Events.WebhookDeliveryOptions.Section)).PostConfigure(configureWebhooks);
+
+        // The periodic import of the Twilio account: scheduled (or cancelled) by every silo as it starts; a reminder, so one runs per period in the cluster.
+        builder.AddStartupTask(static (services, _) =>
+            services.GetRequiredService<IOptions<Events.WebhookDeliveryOptions>>().Value.AccountSid is { } account
+                ? services.GetRequiredService<IGrainFactory>().GetGrain<TwilioAccount.ITwilioAccountSyncGrain>(account).ScheduleAsync()
+                : Task.CompletedTask);
         return builder.AddConversationEngineGrains();
     }
 

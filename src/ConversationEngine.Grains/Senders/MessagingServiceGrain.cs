@@ -98,6 +98,85 @@ public sealed class MessagingServiceGrain(
         store.State = new MessagingServiceState();
     }
 
+    public async Task<MessagingServiceSnapshot> ImportAsync(string accountSid, TwilioAccount.ImportedMessagingService imported)
+    {
+        ArgumentNullException.ThrowIfNull(imported);
+        var now = time.UtcNowToSecond();
+        if (State.Settings is null)
+        {
+            State.AccountSid = accountSid;
+            await Directory.AddAsync(Sid);
+            State.DateCreated = imported.DateCreated ?? now;
+            State.DateUpdated = now;
+        }
+
+        await CanonicalizeMembersAsync();
+        var settings = MessagingServiceSettingsRules.Apply(State.Settings ?? MessagingServiceSettingsRules.Defaults, imported.Settings);
+        var settingsChanged = settings != State.Settings || State.Origin != SenderOrigins.Twilio || State.DateMissing is not null;
+        State.Settings = settings;
+        State.Origin = SenderOrigins.Twilio;
+        State.DateMissing = null;
+
+        // The pool becomes Twilio's: members it no longer lists leave, new ones are claimed from wherever they were.
+        var wanted = imported.SenderSids.Distinct().ToList();
+        var leaving = State.Members.Where(m => !wanted.Contains(m.Sid)).Select(m => m.Sid).ToList();
+        State.Members.RemoveAll(m => leaving.Contains(m.Sid));
+        foreach (var sid in wanted.Where(sid => !State.Members.Exists(m => m.Sid == sid)))
+        {
+            var previous = await Registry.ClaimAsync(sid, Sid);
+            if (previous is not null && previous != Sid)
+            {
+                // Its old pool (an engine-made one, or Twilio's earlier arrangement) lets go of it.
+                try
+                {
+                    await GrainFactory.GetGrain<IMessagingServiceGrain>(previous).RemoveSenderAsync(sid);
+                }
+                catch (EngineException error) when (error.Kind == ErrorKind.NotFound)
+                {
+                }
+            }
+
+            State.Members.Add(new PoolEntry { Sid = sid, DateAdded = now });
+            settingsChanged = true;
+        }
+
+        var alphas = imported.AlphaSenders.ToList();
+        if (leaving.Count > 0 || !alphas.Select(a => (a.Sid, a.Address)).SequenceEqual(State.AlphaSenders.Select(a => (a.Sid, a.Address))))
+        {
+            State.AlphaSenders = alphas.Select(a => State.AlphaSenders.Find(s => s.Sid == a.Sid) ?? a).ToList();
+            settingsChanged = true;
+        }
+
+        if (settingsChanged)
+        {
+            State.DateUpdated = now;
+            await store.WriteStateAsync();
+        }
+
+        if (leaving.Count > 0)
+        {
+            await Registry.ReleaseAsync(Sid, leaving);
+        }
+
+        return Snapshot();
+    }
+
+    public async Task<MessagingServiceSnapshot?> MarkMissingAsync()
+    {
+        if (State.Settings is null)
+        {
+            return null;
+        }
+
+        if (State.DateMissing is null)
+        {
+            State.DateMissing = time.UtcNowToSecond();
+            await store.WriteOrRevertAsync(() => State.DateMissing = null);
+        }
+
+        return Snapshot();
+    }
+
     public async Task<PoolSender> AddSenderAsync(string senderSid)
     {
         Existing();
@@ -106,6 +185,7 @@ public sealed class MessagingServiceGrain(
             throw Errors.Invalid("Sid", "expected a phone number (PN…) or short code (SC…) SID");
         }
 
+        await CanonicalizeMembersAsync();
         if (State.Members.Exists(m => m.Sid == senderSid))
         {
             throw Errors.Conflict(Errors.SenderAlreadyInService, $"{senderSid} is already in Messaging Service {Sid}");
@@ -172,6 +252,7 @@ public sealed class MessagingServiceGrain(
             return;
         }
 
+        await CanonicalizeMembersAsync();
         var position = State.Members.FindIndex(m => m.Sid == senderSid);
         if (position < 0)
         {
@@ -192,13 +273,8 @@ public sealed class MessagingServiceGrain(
             return new PoolSender { Sender = alpha, DateAdded = alpha.DateCreated };
         }
 
-        if (State.Members.Find(m => m.Sid == senderSid) is not { } entry)
-        {
-            return null;
-        }
-
-        var found = await Registry.FindManyAsync([senderSid]);
-        return found.Count == 0 ? null : new PoolSender { Sender = found[0], DateAdded = entry.DateAdded };
+        // Read-only, so nothing is renamed here: a member is matched under the SID it goes by now.
+        return (await ResolveAsync(State.Members)).Find(p => p.Sender.Sid == senderSid);
     }
 
     public async Task<Page<PoolSender>> ListSendersAsync(string sidPrefix, long start, int max)
@@ -232,6 +308,27 @@ public sealed class MessagingServiceGrain(
 
     public Task<int> NextTurnAsync() => Task.FromResult(turn++);
 
+    /// <summary>
+    /// Members under the SIDs they go by now: a number registered by hand that an import took over
+    /// under Twilio's SID is renamed here too (in memory; stored with the next write).
+    /// </summary>
+    private async Task CanonicalizeMembersAsync()
+    {
+        if (State.Members.Count == 0)
+        {
+            return;
+        }
+
+        var resolved = await Registry.ResolveAsync(State.Members.Select(m => m.Sid).ToList());
+        for (var i = 0; i < State.Members.Count; i++)
+        {
+            if (resolved[i] is { } sender && sender.Sid != State.Members[i].Sid)
+            {
+                State.Members[i] = State.Members[i] with { Sid = sender.Sid };
+            }
+        }
+    }
+
     /// <summary>Members still registered, in pool order; a number the account released is skipped.</summary>
     private async Task<List<PoolSender>> ResolveAsync(List<PoolEntry> entries)
     {
@@ -240,10 +337,10 @@ public sealed class MessagingServiceGrain(
             return [];
         }
 
-        var senders = (await Registry.FindManyAsync(entries.Select(e => e.Sid).ToList())).ToDictionary(s => s.Sid);
+        var senders = await Registry.ResolveAsync(entries.Select(e => e.Sid).ToList());
         return entries
-            .Where(e => senders.ContainsKey(e.Sid))
-            .Select(e => new PoolSender { Sender = senders[e.Sid], DateAdded = e.DateAdded })
+            .Select((e, i) => senders[i] is { } sender ? new PoolSender { Sender = sender, DateAdded = e.DateAdded } : null)
+            .OfType<PoolSender>()
             .ToList();
     }
 
@@ -260,5 +357,7 @@ public sealed class MessagingServiceGrain(
         AlphaSenders = State.AlphaSenders.ToList(),
         DateCreated = State.DateCreated,
         DateUpdated = State.DateUpdated,
+        Origin = State.Origin,
+        DateMissing = State.DateMissing,
     };
 }

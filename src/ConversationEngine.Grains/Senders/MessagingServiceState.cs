@@ -22,4 +22,10 @@ public sealed class MessagingServiceState
     [Id(3)] public List<Sender> AlphaSenders { get; set; } = [];
     [Id(4)] public DateTimeOffset DateCreated { get; set; }
     [Id(5)] public DateTimeOffset DateUpdated { get; set; }
+
+    /// <summary>Twilio when imported from the Twilio account.</summary>
+    [Id(6)] public string? Origin { get; set; }
+
+    /// <summary>Set when an imported service is no longer at Twilio.</summary>
+    [Id(7)] public DateTimeOffset? DateMissing { get; set; }
 }

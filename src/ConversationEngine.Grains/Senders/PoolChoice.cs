@@ -20,7 +20,8 @@ public static class PoolChoice
         var sticky = pool.StickySender ? (await Contact(grains, pool, address).GetAsync()).StickySenderSid : null;
         var ranked = SenderSelection.Rank(
             new SenderNeed(channel, ChannelAddress.Bare(address), twoWay, sticky),
-            pool.Senders,
+            // A sender the Twilio account no longer has is kept for the record, never chosen.
+            pool.Senders.Where(s => s.DateMissing is null).ToList(),
             new PoolSettings(pool.StickySender, pool.AreaCodeGeomatch),
             await grains.GetGrain<IMessagingServiceGrain>(pool.MessagingServiceSid).NextTurnAsync());
         return (ranked, sticky);

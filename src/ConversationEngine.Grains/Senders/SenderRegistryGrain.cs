@@ -107,62 +107,82 @@ public sealed class SenderRegistryGrain(
         return updated;
     }
 
-    public async Task<Sender> ImportAsync(Sender sender)
+    public async Task<Sender> ImportAsync(Sender sender) => (await ImportManyAsync([sender]))[0];
+
+    public async Task<IReadOnlyList<Sender>> ImportManyAsync(IReadOnlyList<Sender> senders)
     {
-        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(senders);
         var now = time.UtcNowToSecond();
         var snapshot = Snapshot();
+        var stored = new List<Sender>(senders.Count);
+        var changed = false;
+        foreach (var sender in senders)
+        {
+            var (result, written) = Apply(sender, now);
+            stored.Add(result);
+            changed |= written;
+        }
+
+        if (changed)
+        {
+            await store.WriteOrRevertAsync(() => Restore(snapshot));
+        }
+
+        return stored;
+    }
+
+    /// <summary>One imported sender applied in memory: the stored sender, and whether anything changed.</summary>
+    private (Sender Stored, bool Changed) Apply(Sender sender, DateTimeOffset now)
+    {
         var position = Senders.FindIndex(s => s.Sid == sender.Sid);
         if (position < 0)
         {
-            position = Senders.FindIndex(s => s.Address == sender.Address && s.Kind == sender.Kind || s.Address == sender.Address && sender.Kind != SenderKinds.ShortCode && s.Kind != SenderKinds.ShortCode);
+            var isShortCode = sender.Kind == SenderKinds.ShortCode;
+            position = Senders.FindIndex(s => s.Address == sender.Address && (s.Kind == SenderKinds.ShortCode) == isShortCode);
         }
 
-        Sender imported;
         if (position < 0)
         {
-            imported = sender with { Origin = SenderOrigins.Twilio, DateMissing = null, DateCreated = now, DateUpdated = now };
-            Senders.Add(imported);
+            var added = sender with { Origin = SenderOrigins.Twilio, DateMissing = null, DateCreated = now, DateUpdated = now };
+            Senders.Add(added);
+            return (added, true);
         }
-        else
+
+        var current = Senders[position];
+        var imported = current with
         {
-            var current = Senders[position];
-            imported = current with
+            Sid = sender.Sid,
+            Kind = sender.Kind,
+            Country = sender.Country ?? current.Country,
+            Capabilities = sender.Capabilities,
+            FriendlyName = sender.FriendlyName ?? current.FriendlyName,
+            ChannelSenderSid = sender.ChannelSenderSid ?? current.ChannelSenderSid,
+            Origin = SenderOrigins.Twilio,
+            DateMissing = null,
+        };
+        if (Same(imported, current))
+        {
+            return (current, false);
+        }
+
+        imported = imported with { DateUpdated = now };
+        Senders[position] = imported;
+        if (current.Sid != sender.Sid)
+        {
+            // Taken over from a hand registration: the old SID resolves to the new one, and its pool moves with it.
+            store.State.Renamed[current.Sid] = sender.Sid;
+            foreach (var renamed in store.State.Renamed.Where(r => r.Value == current.Sid).Select(r => r.Key).ToList())
             {
-                Sid = sender.Sid,
-                Kind = sender.Kind,
-                Country = sender.Country ?? current.Country,
-                Capabilities = sender.Capabilities,
-                FriendlyName = sender.FriendlyName ?? current.FriendlyName,
-                ChannelSenderSid = sender.ChannelSenderSid ?? current.ChannelSenderSid,
-                Origin = SenderOrigins.Twilio,
-                DateMissing = null,
-            };
-            if (imported == current)
-            {
-                return current;
+                store.State.Renamed[renamed] = sender.Sid;
             }
 
-            imported = imported with { DateUpdated = now };
-            Senders[position] = imported;
-            if (current.Sid != sender.Sid)
+            if (store.State.Holders.Remove(current.Sid, out var holder))
             {
-                // Taken over from a hand registration: the old SID resolves to the new one, and its pool moves with it.
-                store.State.Renamed[current.Sid] = sender.Sid;
-                foreach (var renamed in store.State.Renamed.Where(r => r.Value == current.Sid).Select(r => r.Key).ToList())
-                {
-                    store.State.Renamed[renamed] = sender.Sid;
-                }
-
-                if (store.State.Holders.Remove(current.Sid, out var holder))
-                {
-                    store.State.Holders.TryAdd(sender.Sid, holder);
-                }
+                store.State.Holders.TryAdd(sender.Sid, holder);
             }
         }
 
-        await store.WriteOrRevertAsync(() => Restore(snapshot));
-        return imported;
+        return (imported, true);
     }
 
     public async Task<IReadOnlyList<Sender>> MarkMissingAsync(string sidPrefix, IReadOnlyCollection<string> presentSids)
@@ -189,6 +209,10 @@ public sealed class SenderRegistryGrain(
 
         return marked;
     }
+
+    /// <summary>Record equality, but the capabilities by content (a list compares by reference).</summary>
+    private static bool Same(Sender a, Sender b) =>
+        a with { Capabilities = b.Capabilities } == b && a.Capabilities.SequenceEqual(b.Capabilities);
 
     private (List<Sender> Senders, Dictionary<string, string> Holders, Dictionary<string, string> Renamed) Snapshot() =>
         (Senders.ToList(), new Dictionary<string, string>(store.State.Holders), new Dictionary<string, string>(store.State.Renamed));
@@ -223,6 +247,12 @@ public sealed class SenderRegistryGrain(
         });
     }
 
+    public Task<IReadOnlyList<Sender?>> ResolveAsync(IReadOnlyList<string> sids)
+    {
+        var bySid = Senders.ToDictionary(s => s.Sid);
+        return Task.FromResult<IReadOnlyList<Sender?>>(sids.Select(sid => bySid.GetValueOrDefault(Current(sid))).ToList());
+    }
+
     public Task<IReadOnlyList<Sender>> FindManyAsync(IReadOnlyList<string> sids)
     {
         var bySid = Senders.ToDictionary(s => s.Sid);
@@ -243,6 +273,35 @@ public sealed class SenderRegistryGrain(
         store.State.Holders[sid] = messagingServiceSid;
         await store.WriteOrRevertAsync(() => store.State.Holders.Remove(sid));
         return sender;
+    }
+
+    public async Task<string?> ClaimAsync(string sid, string messagingServiceSid)
+    {
+        sid = Current(sid);
+        if (!Senders.Exists(s => s.Sid == sid))
+        {
+            throw Errors.Unknown($"Sender {sid}");
+        }
+
+        var previous = store.State.Holders.GetValueOrDefault(sid);
+        if (previous == messagingServiceSid)
+        {
+            return null;
+        }
+
+        store.State.Holders[sid] = messagingServiceSid;
+        await store.WriteOrRevertAsync(() =>
+        {
+            if (previous is null)
+            {
+                store.State.Holders.Remove(sid);
+            }
+            else
+            {
+                store.State.Holders[sid] = previous;
+            }
+        });
+        return previous;
     }
 
     public async Task ReleaseAsync(string messagingServiceSid, IReadOnlyList<string> sids)

@@ -45,6 +45,12 @@ public sealed class TwilioMessagesOptions
     /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often the account's numbers, short codes and Messaging Services are imported again
+    /// (the first time shortly after start); zero: only on demand.
+    /// </summary>
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>True when an account and either its auth token or an API key with its secret are set.</summary>
     public bool HasCredentials =>
         !string.IsNullOrEmpty(AccountSid)

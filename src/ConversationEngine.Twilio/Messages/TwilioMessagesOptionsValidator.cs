@@ -60,6 +60,12 @@ internal sealed class TwilioMessagesOptionsValidator : IValidateOptions<TwilioMe
             failures.Add("Twilio:BaseDelay must be positive and no longer than Twilio:MaxDelay.");
         }
 
+        // Reminders run at most once a minute.
+        if (options.SyncInterval != TimeSpan.Zero && (options.SyncInterval < TimeSpan.FromMinutes(1) || options.SyncInterval > TimeSpan.FromDays(7)))
+        {
+            failures.Add("Twilio:SyncInterval must be zero (on demand only) or between one minute and seven days.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

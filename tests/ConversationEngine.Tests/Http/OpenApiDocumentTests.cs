@@ -70,7 +70,11 @@ public sealed class OpenApiDocumentTests(EngineFixture fixture)
             "The engine's capabilities are the channels it sends on (a list such as [\"sms\",\"mms\"]), not Twilio's per-channel flags."),
         ("api.v2010.account.incoming_phone_number", "adds", ["iso_country", "mps"],
             "The sender's country and throughput, which the engine's sender choice and sending pace use."),
+        ("api.v2010.account.incoming_phone_number", "adds", ["date_missing"],
+            "Imported from the Twilio account and no longer there since then (kept for the conversations using it, never chosen again); null otherwise."),
         ("api.v2010.account.short_code", "adds", ["iso_country", "capabilities", "mps"], "As for incoming_phone_number."),
+        ("api.v2010.account.short_code", "adds", ["date_missing"], "As for incoming_phone_number."),
+        ("messaging.v1.service", "adds", ["date_missing"], "As for incoming_phone_number: an imported service Twilio no longer lists."),
     ];
 
     /// <summary>Success statuses in Twilio's documents the engine never answers, as "operationId status", each with why.</summary>
@@ -89,6 +93,7 @@ public sealed class OpenApiDocumentTests(EngineFixture fixture)
         ["CreateServiceConversationReopen"] = "As CreateConversationReopen.",
         ["TwilioIncomingMessage"] = "Twilio's own callback, signed; its parameters are Twilio's messaging webhook's (MediaUrl0…n and more).",
         ["TwilioStatusCallback"] = "Twilio's own callback, signed; its parameters are Twilio's status callback's.",
+        ["CreateTwilioSync"] = "Imports the connected Twilio account now; nothing to say but that.",
         ["CreateMedia"] = "The file is the body (any media type), or one file part of a multipart/form-data body, as Twilio's Media Content Service takes it.",
     };
 

@@ -141,6 +141,68 @@ public sealed class TwilioAccountStandInTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Short_code_sms_url_is_updated()
+    {
+        var sid = standIn.AddShortCode("894546");
+
+        var updated = await ShortCodeResource.UpdateAsync(
+            new UpdateShortCodeOptions(sid) { SmsUrl = new Uri("https://engine.example/twilio/sms"), SmsMethod = HttpMethod.Post }, client);
+
+        Assert.Equal("https://engine.example/twilio/sms", updated.SmsUrl.ToString());
+        Assert.Equal("https://engine.example/twilio/sms", standIn.ShortCode(sid)!.SmsUrl);
+        Assert.Empty(standIn.SpecViolations);
+    }
+
+    [Fact]
+    public async Task Changes_made_on_twilios_side_are_read_back()
+    {
+        var sid = standIn.AddIncomingNumber("+14155550100", smsUrl: "https://engine.example/sms");
+        var service = standIn.AddMessagingService("Pool", "https://engine.example/in");
+
+        standIn.ChangeIncomingNumber(sid, n => n with { SmsUrl = "https://console.example/sms", Mms = false });
+        standIn.ChangeMessagingService(service, s => s with { InboundRequestUrl = null, UseInboundWebhookOnNumber = true });
+        var number = await IncomingPhoneNumberResource.FetchAsync(new FetchIncomingPhoneNumberOptions(sid), client);
+        var fetched = await MessagingService.FetchAsync(new V1.FetchServiceOptions(service), client);
+
+        Assert.Equal("https://console.example/sms", number.SmsUrl.ToString());
+        Assert.False(number.Capabilities.Mms);
+        Assert.Null(fetched.InboundRequestUrl);
+        Assert.True(fetched.UseInboundWebhookOnNumber);
+        Assert.Empty(standIn.SpecViolations);
+    }
+
+    [Fact]
+    public async Task Concurrent_updates_all_land()
+    {
+        var sids = Enumerable.Range(0, 10).Select(i => standIn.AddIncomingNumber($"+1415555030{i}")).ToList();
+
+        await Task.WhenAll(sids.Select(sid => IncomingPhoneNumberResource.UpdateAsync(
+            new UpdateIncomingPhoneNumberOptions(sid) { SmsUrl = new Uri($"https://engine.example/sms/{sid}") }, client)));
+
+        Assert.All(sids, sid => Assert.Equal($"https://engine.example/sms/{sid}", standIn.IncomingNumber(sid)!.SmsUrl));
+        Assert.Equal(10, standIn.AccountRequests.Count(r => r.AnsweredStatus == 200));
+        Assert.Empty(standIn.SpecViolations);
+    }
+
+    [Fact]
+    public async Task Numbers_join_one_pool_through_the_api_and_not_a_second()
+    {
+        var number = standIn.AddIncomingNumber("+14155550100");
+        var first = standIn.AddMessagingService("First");
+        var second = standIn.AddMessagingService("Second");
+
+        var added = await PoolPhoneNumber.CreateAsync(new V1Service.CreatePhoneNumberOptions(first, number), client);
+        var refused = await Assert.ThrowsAsync<ApiException>(() => PoolPhoneNumber.CreateAsync(new V1Service.CreatePhoneNumberOptions(second, number), client));
+
+        Assert.Equal(number, added.Sid);
+        Assert.Equal(first, added.ServiceSid);
+        Assert.Equal([number], standIn.ServiceSenders(first));
+        Assert.Empty(standIn.ServiceSenders(second));
+        Assert.Equal(21712, refused.Code);
+        Assert.Empty(standIn.SpecViolations);
+    }
+
+    [Fact]
     public async Task Services_and_their_pools_alpha_and_channel_senders_are_read_across_pages()
     {
         var services = Enumerable.Range(0, 5).Select(i => standIn.AddMessagingService($"Service {i}", $"https://old.example/in/{i}")).ToList();
@@ -243,6 +305,24 @@ public sealed class TwilioAccountStandInTests : IAsyncLifetime, IDisposable
         Assert.Equal(3, contains.Count);
         Assert.Equal("+18005550304", Assert.Single(tollFree).PhoneNumber.ToString());
         Assert.Equal("+14155550305", Assert.Single(mobile).PhoneNumber.ToString());
+        Assert.Empty(standIn.SpecViolations);
+    }
+
+    [Fact]
+    public async Task Countries_with_numbers_for_sale_are_listed_and_fetched()
+    {
+        standIn.AddAvailableNumber("US", StandInNumberType.Local, "+14155550301");
+        standIn.AddAvailableNumber("US", StandInNumberType.TollFree, "+18005550304");
+        standIn.AddAvailableNumber("GB", StandInNumberType.Mobile, "+447700900123");
+
+        var countries = (await AvailablePhoneNumberCountryResource.ReadAsync(new ReadAvailablePhoneNumberCountryOptions(), client)).ToList();
+        var us = await AvailablePhoneNumberCountryResource.FetchAsync(new FetchAvailablePhoneNumberCountryOptions("US"), client);
+        var missing = await Assert.ThrowsAsync<ApiException>(() => AvailablePhoneNumberCountryResource.FetchAsync(new FetchAvailablePhoneNumberCountryOptions("FR"), client));
+
+        Assert.Equal(["US", "GB"], countries.Select(c => c.CountryCode));
+        Assert.Equal("United States", us.Country);
+        Assert.Equal(["local", "toll_free"], us.SubresourceUris.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(20404, missing.Code);
         Assert.Empty(standIn.SpecViolations);
     }
 
