@@ -31,6 +31,8 @@ public sealed class TwilioAccountFixture : IAsyncLifetime
         ["Twilio:Timeout"] = "00:00:03",
         ["Twilio:MaxAttempts"] = "3",
         ["Engine:PublicBaseUrl"] = publicBaseUrl,
+        // No background import of the account: what reaches the stand-in is what these tests do.
+        ["Twilio:SyncInterval"] = "00:00:00",
     };
 
     public async Task InitializeAsync()
