@@ -139,26 +139,34 @@ public sealed class TwilioReceiveGrain(
 
     private async Task<ReceiveState> NumberStateAsync(ITwilioRestClient client, IncomingPhoneNumberResource number, ReceiveUrls urls)
     {
-        // Twilio applies a Messaging Service's inbound settings to its numbers unless the service
-        // says the numbers' own webhooks win. The number does not name its service: the services' pools do.
+        // The library fetches later pages synchronously: the listing runs on the thread pool, not on the grain's turn.
+        var sid = Sid;
+        var (holders, deciding) = await Task.Run(() => TwilioAccountConnection.CallAsync(
+            "list the Messaging Services and their numbers", () => Task.FromResult(Holders(client, sid))));
+        return NumberState(number, urls, holders, deciding ?? Sid) with { Previous = store.State.Previous };
+    }
+
+    /// <summary>
+    /// The Messaging Services whose pools hold the number (a number does not name its service), and
+    /// the one whose inbound settings Twilio applies to it: any that does not let numbers' own webhooks win.
+    /// </summary>
+    private static (IReadOnlyList<string> Holders, string? Deciding) Holders(ITwilioRestClient client, string numberSid)
+    {
         var holders = new List<string>();
-        string? decidingService = null;
-        var services = await TwilioAccountConnection.CallAsync("list the Messaging Services", () => ServiceResource.ReadAsync(pageSize: 1000, client: client));
-        foreach (var service in services)
+        string? deciding = null;
+        foreach (var service in ServiceResource.Read(pageSize: 1000, client: client))
         {
-            var senders = await TwilioAccountConnection.CallAsync("list a Messaging Service's numbers",
-                () => MessagingPhoneNumberResource.ReadAsync(pathServiceSid: service.Sid, pageSize: 1000, client: client));
-            if (senders.Any(s => s.Sid == Sid))
+            if (MessagingPhoneNumberResource.Read(pathServiceSid: service.Sid, pageSize: 1000, client: client).Any(n => n.Sid == numberSid))
             {
                 holders.Add(service.Sid);
                 if (service.UseInboundWebhookOnNumber != true)
                 {
-                    decidingService ??= service.Sid;
+                    deciding ??= service.Sid;
                 }
             }
         }
 
-        return NumberState(number, urls, holders, decidingService ?? Sid) with { Previous = store.State.Previous };
+        return (holders, deciding);
     }
 
     private static ReceiveState NumberState(IncomingPhoneNumberResource number, ReceiveUrls urls, IReadOnlyList<string> holders, string? decidedBy)
