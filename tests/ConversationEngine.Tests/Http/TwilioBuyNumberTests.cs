@@ -169,6 +169,7 @@ public sealed class TwilioFaultProxy : IAsyncDisposable
     private readonly HttpClient upstream;
     private int nextPurchase;
     private bool failLookups;
+    private bool failUpdates;
 
     private TwilioFaultProxy(WebApplication app, string upstreamBaseUrl)
     {
@@ -198,6 +199,9 @@ public sealed class TwilioFaultProxy : IAsyncDisposable
     /// <summary>While on, every lookup of the account's numbers by <c>PhoneNumber</c> is answered 500.</summary>
     public void FailLookups(bool on) => Volatile.Write(ref failLookups, on);
 
+    /// <summary>While on, every update of a number (<c>POST …/IncomingPhoneNumbers/{Sid}.json</c>) is answered 500, not passed on.</summary>
+    public void FailNumberUpdates(bool on) => Volatile.Write(ref failUpdates, on);
+
     public async ValueTask DisposeAsync()
     {
         await app.DisposeAsync();
@@ -210,7 +214,10 @@ public sealed class TwilioFaultProxy : IAsyncDisposable
         var purchase = HttpMethods.IsPost(request.Method) && request.Path.Value?.EndsWith("/IncomingPhoneNumbers.json", StringComparison.Ordinal) == true;
         var lookup = HttpMethods.IsGet(request.Method) && request.Path.Value?.EndsWith("/IncomingPhoneNumbers.json", StringComparison.Ordinal) == true
             && request.Query.ContainsKey("PhoneNumber");
-        var fault = purchase ? Interlocked.Exchange(ref nextPurchase, Pass) : lookup && Volatile.Read(ref failLookups) ? FailBefore : Pass;
+        var update = HttpMethods.IsPost(request.Method) && request.Path.Value?.Contains("/IncomingPhoneNumbers/PN", StringComparison.Ordinal) == true;
+        var fault = purchase ? Interlocked.Exchange(ref nextPurchase, Pass)
+            : (lookup && Volatile.Read(ref failLookups)) || (update && Volatile.Read(ref failUpdates)) ? FailBefore
+            : Pass;
         if (fault != FailBefore)
         {
             using var forward = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(request.Path + request.QueryString, UriKind.Relative));

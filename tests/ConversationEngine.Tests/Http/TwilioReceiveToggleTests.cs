@@ -118,6 +118,32 @@ public sealed class TwilioReceiveToggleTests(TwilioAccountFixture fixture)
     }
 
     [Fact]
+    public async Task A_switch_Twilio_fails_is_503_keeps_what_to_put_back_and_the_repeat_finishes_it()
+    {
+        var pn = Twilio.AddIncomingNumber(NewNumber(), smsUrl: "https://app.example.com/sms");
+        fixture.Proxy.FailNumberUpdates(true);
+        try
+        {
+            await SwitchNumberAsync(pn, true).ExpectErrorAsync(HttpStatusCode.ServiceUnavailable, 20500);
+        }
+        finally
+        {
+            fixture.Proxy.FailNumberUpdates(false);
+        }
+
+        Assert.Equal("https://app.example.com/sms", Twilio.IncomingNumber(pn)!.SmsUrl);
+        var read = await Client.GetAsync($"/engine/v1/Twilio/IncomingPhoneNumbers/{pn}/Receive").ExpectAsync(HttpStatusCode.OK);
+        Assert.False((bool)read["enabled"]!);
+        Assert.Equal("https://app.example.com/sms", (string?)read["previous"]!["inbound_url"]);
+
+        await SwitchNumberAsync(pn, true).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(TwilioAccountFixture.InboundUrl, Twilio.IncomingNumber(pn)!.SmsUrl);
+        await SwitchNumberAsync(pn, false).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("https://app.example.com/sms", Twilio.IncomingNumber(pn)!.SmsUrl);
+        Assert.Empty(Twilio.SpecViolations);
+    }
+
+    [Fact]
     public async Task A_number_whose_Messaging_Service_decides_is_refused_naming_the_service_and_the_service_switch_applies()
     {
         var mg = Twilio.AddMessagingService("Support", inboundRequestUrl: "https://app.example.com/inbound");
