@@ -84,7 +84,7 @@ public static partial class TwilioAccountEndpoints
         UpdateReceiveAsync(sid, Sids.MessagingService, request, grains, twilio, engine);
 
     /// <summary>Twilio's numbers for sale, filtered as Twilio filters them.</summary>
-    public static async Task<IResult> ListAvailableAsync(string countryCode, string type, HttpRequest request, IGrainFactory grains, IOptions<TwilioMessagesOptions> twilio)
+    public static async Task<IResult> ListAvailableAsync(string countryCode, string type, HttpRequest request, IGrainFactory grains, ResourceLinks links, IOptions<TwilioMessagesOptions> twilio)
     {
         Connected(twilio);
         if (!CountryCode().IsMatch(countryCode))
@@ -110,12 +110,23 @@ public static partial class TwilioAccountEndpoints
             InRegion = Form.Query(request, "InRegion"),
             PageSize = pageSize,
         });
+        var url = links.Engine($"/Twilio/AvailablePhoneNumbers/{countryCode.ToUpperInvariant()}/{type}") + request.QueryString;
         return TypedResults.Json(new Dictionary<string, object?>
         {
             ["available_phone_numbers"] = numbers.Select(a => new TwilioAvailablePhoneNumberResource(
                 a.PhoneNumber, a.FriendlyName, a.Locality, a.Region, a.PostalCode, a.IsoCountry, a.AddressRequirements, a.Beta,
                 new Dictionary<string, bool> { ["sms"] = a.Sms, ["mms"] = a.Mms, ["voice"] = a.Voice })).ToList(),
-            ["uri"] = $"/engine/v1/Twilio/AvailablePhoneNumbers/{countryCode.ToUpperInvariant()}/{type}",
+            // One page: Twilio's search answers a selection, not a list to walk through.
+            ["meta"] = new
+            {
+                page = 0,
+                page_size = pageSize,
+                first_page_url = url,
+                previous_page_url = (string?)null,
+                url,
+                next_page_url = (string?)null,
+                key = "available_phone_numbers",
+            },
         }, TwilioJson.Options);
     }
 

@@ -27,6 +27,8 @@ public sealed class TwilioBuyNumberTests(TwilioAccountFixture fixture)
         Assert.Equal(["+14155550101"], numbers.Select(n => (string?)n!["phone_number"]));
         Assert.True((bool)numbers[0]!["capabilities"]!["sms"]!);
         Assert.Equal("CA", (string?)numbers[0]!["region"]);
+        Assert.Equal("available_phone_numbers", (string?)found["meta"]!["key"]);
+        Assert.Null(found["meta"]!["next_page_url"]);
         Assert.Contains(Twilio.AccountRequests, r => r.Path.EndsWith("/AvailablePhoneNumbers/US/Local.json", StringComparison.Ordinal)
             && r.QueryValue("AreaCode") == "415" && r.QueryValue("SmsEnabled") == "true");
         Assert.Empty(Twilio.SpecViolations);
