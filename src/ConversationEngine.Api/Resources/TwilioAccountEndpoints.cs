@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using ConversationEngine.Api.Hosting;
 using ConversationEngine.Api.Http;
 using ConversationEngine.Api.Resources.Contracts;
+using ConversationEngine.Senders;
 using ConversationEngine.Twilio.Messages;
 using ConversationEngine.TwilioAccount;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,7 +32,8 @@ public sealed record TwilioReceiveResource(
     TwilioReceivePreviousResource? Previous,
     string WebhookUrl,
     string StatusCallbackUrl,
-    string Url);
+    string Url,
+    IReadOnlyList<string>? AutoCreationAddresses = null);
 
 /// <summary>What the engine replaced, and puts back when receiving is switched off ("" for a URL that was empty).</summary>
 public sealed record TwilioReceivePreviousResource(string InboundUrl, string InboundMethod, string StatusCallback);
@@ -160,6 +162,7 @@ public static partial class TwilioAccountEndpoints
             try
             {
                 await grains.GetGrain<ITwilioReceiveGrain>(number.Sid).SwitchAsync(true, urls);
+                await EnsureConversationsAsync(grains, links.AccountSid, number.Sid);
             }
             catch (EngineException error)
             {
@@ -288,8 +291,62 @@ public static partial class TwilioAccountEndpoints
         }
 
         var state = await grains.GetGrain<ITwilioReceiveGrain>(sid).SwitchAsync(enabled, urls);
-        return TypedResults.Ok(Resource(state, urls, prefix));
+        var addresses = enabled ? await EnsureConversationsAsync(grains, engine.Value.AccountSid!, sid) : null;
+        return TypedResults.Ok(Resource(state, urls, prefix) with { AutoCreationAddresses = addresses });
     }
+
+    /// <summary>
+    /// What arrives is received into conversations: every address of the number (or of the
+    /// service's pool) without an address configuration gets one with auto-creation (sms, and
+    /// whatsapp where the sender has it). Configurations the operator made are left as they are.
+    /// A number or service the engine has not imported yet is imported first.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> EnsureConversationsAsync(IGrainFactory grains, string accountSid, string sid)
+    {
+        var senders = await ReceivingSendersAsync(grains, accountSid, sid);
+        if (senders is null)
+        {
+            await grains.GetGrain<ITwilioAccountSyncGrain>(accountSid).SyncAsync("receive");
+            senders = await ReceivingSendersAsync(grains, accountSid, sid) ?? [];
+        }
+
+        var book = grains.GetGrain<Inbound.IAddressBookGrain>(accountSid);
+        var covered = new List<string>();
+        foreach (var sender in senders.Where(s => s.Kind != SenderKinds.Alpha && s.DateMissing is null))
+        {
+            foreach (var type in new[] { Capabilities.Sms, Capabilities.WhatsApp }.Where(sender.Can))
+            {
+                var address = sender.AddressFor(type);
+                if (await book.FindAsync(address) is null)
+                {
+                    try
+                    {
+                        await book.CreateAsync(new Inbound.AddressConfigurationChange
+                        {
+                            Type = type,
+                            Address = address,
+                            FriendlyName = "Receive toggle",
+                            AutoCreationEnabled = true,
+                        });
+                    }
+                    catch (EngineException error) when (error.Kind == ErrorKind.Conflict)
+                    {
+                        // Made at the same moment by another request: covered either way.
+                    }
+                }
+
+                covered.Add(address);
+            }
+        }
+
+        return covered;
+    }
+
+    /// <summary>The engine's senders behind a number or Messaging Service; null when the engine does not know it.</summary>
+    private static async Task<IReadOnlyList<Sender>?> ReceivingSendersAsync(IGrainFactory grains, string accountSid, string sid) =>
+        sid.StartsWith(Sids.MessagingService, StringComparison.Ordinal)
+            ? (await grains.GetGrain<IMessagingServiceGrain>(sid).GetPoolAsync())?.Senders
+            : await grains.GetGrain<ISenderRegistryGrain>(accountSid).FindAsync(sid) is { } number ? [number] : null;
 
     private static TwilioReceiveResource Resource(ReceiveState state, ReceiveUrls urls, string prefix)
     {
