@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 using ConversationEngine.Twilio;
 
@@ -55,7 +56,7 @@ public static class ConsentKeywords
         return null;
     }
 
-    /// <summary>NFKC, then trimmed of white space (an ideographic space included).</summary>
+    /// <summary>NFKC (see <see cref="Normalized"/>), then trimmed of white space (an ideographic space included).</summary>
     public static string Normalize(string? text) =>
         string.IsNullOrEmpty(text) ? "" : Normalized(text).Trim();
 
@@ -82,18 +83,37 @@ public static class ConsentKeywords
     /// <summary>Whether the keyword, normalised, is one of Twilio's defaults (which always keep their meaning).</summary>
     public static bool IsTwilioDefault(string normalized) => OptOutKeywords.Classify(normalized) != KeywordKind.None;
 
+    /// <summary>
+    /// NFKC as keywords need it. The engine runs with invariant globalization (no ICU), where .NET
+    /// normalises ASCII only, so it carries the tables itself (<see cref="KeywordNormalizationTables"/>):
+    /// the full-width and half-width forms and the ideographic space, then canonical composition of
+    /// accents (Latin) and voicing marks (kana) with the letter before them.
+    /// </summary>
     private static string Normalized(string text)
     {
-        try
+        var result = new StringBuilder(text.Length);
+        foreach (var original in text)
         {
-            return text.Normalize(NormalizationForm.FormKC);
+            var c = Width.TryGetValue(original, out var narrow) ? narrow : original;
+            if (result.Length > 0 && Compositions.TryGetValue((result[^1], c), out var composed))
+            {
+                result[^1] = composed;
+                continue;
+            }
+
+            result.Append(c);
         }
-        catch (ArgumentException)
-        {
-            // A lone surrogate cannot be normalised; such a message is no keyword.
-            return "";
-        }
+
+        return result.ToString();
     }
+
+    private static readonly FrozenDictionary<char, char> Width = KeywordNormalizationTables.WidthFrom
+        .Zip(KeywordNormalizationTables.WidthTo)
+        .ToFrozenDictionary(p => p.First, p => p.Second);
+
+    private static readonly FrozenDictionary<(char Base, char Mark), char> Compositions = KeywordNormalizationTables.ComposeBase
+        .Zip(KeywordNormalizationTables.ComposeMark, KeywordNormalizationTables.Composed)
+        .ToFrozenDictionary(t => (t.First, t.Second), t => t.Third);
 
     private static KeywordAction ToAction(KeywordKind kind) => kind switch
     {
