@@ -123,6 +123,12 @@ public sealed record KeywordActionResult
 
     /// <summary>The language of the Messaging Service's keyword rule it matched; null for Twilio's defaults.</summary>
     [Id(3)] public string? Language { get; init; }
+
+    /// <summary>
+    /// Twilio answers the keyword itself: one of its defaults with a Twilio account configured, or a
+    /// service's own keyword the engine does not answer (Twilio's Advanced Opt-Out does).
+    /// </summary>
+    [Id(4)] public bool AnsweredByTwilio { get; init; }
 }
 
 /// <summary>

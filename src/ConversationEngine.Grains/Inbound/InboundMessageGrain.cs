@@ -154,6 +154,7 @@ public sealed class InboundMessageGrain(
                 OptedOut = keyword == KeywordAction.None ? null : contact.OptedOut,
                 Keyword = match?.Keyword,
                 Language = match?.Rule?.Language,
+                AnsweredByTwilio = AnsweredByTwilio(match, policy),
             },
             Reply = Reply(match, policy),
         };
@@ -389,14 +390,14 @@ public sealed class InboundMessageGrain(
             return NullIfEmpty(options.Value.AutoReply);
         }
 
-        if (match.Rule is { } rule)
-        {
-            return policy is { EngineReplies: false } ? null : NullIfEmpty(rule.Reply);
-        }
-
-        if (match.TwilioDefault && twilio.Value.HasCredentials)
+        if (AnsweredByTwilio(match, policy))
         {
             return null;
+        }
+
+        if (match.Rule is { } rule)
+        {
+            return NullIfEmpty(rule.Reply);
         }
 
         return match.Action switch
@@ -407,6 +408,13 @@ public sealed class InboundMessageGrain(
             _ => null,
         };
     }
+
+    private bool AnsweredByTwilio(KeywordMatch? match, ConsentPolicy? policy) => match switch
+    {
+        null => false,
+        { Rule: not null } => policy is { EngineReplies: false },
+        _ => match.TwilioDefault && twilio.Value.HasCredentials,
+    };
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }
