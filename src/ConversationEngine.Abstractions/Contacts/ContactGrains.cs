@@ -112,7 +112,11 @@ public sealed record ConsentEvent
 [Alias("ConversationEngine.IContactChannelGrain")]
 public interface IContactChannelGrain : IGrainWithStringKey
 {
-    /// <summary>Applies an opt-out or opt-in keyword (others change nothing) and returns the state.</summary>
+    /// <summary>
+    /// Applies an opt-out or opt-in keyword (others change nothing) and returns the state; the keyword
+    /// is its own evidence. Kept for callers of earlier versions: the inbound path records keywords
+    /// with <see cref="RecordConsentAsync"/>, with the message as evidence.
+    /// </summary>
     [Alias("ApplyKeyword")]
     Task<ContactChannelSnapshot> ApplyKeywordAsync(KeywordAction action, string keyword);
 

@@ -288,6 +288,26 @@ public sealed class ConsentTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task History_keeps_the_last_50_changes_newest_first()
+    {
+        var ours = Numbers.NextUs();
+        var contact = Numbers.NextUs();
+        var path = $"/engine/v1/ContactChannels/{Uri.EscapeDataString(ours)}/{Uri.EscapeDataString(contact)}/Consent";
+        for (var i = 1; i <= 55; i++)
+        {
+            await Client.PostFormAsync(path, ("State", i % 2 == 1 ? "opted_in" : "opted_out"), ("Source", $"import-{i}"), ("Evidence", $"row {i}")).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        var consent = await Client.GetAsync(path).ExpectAsync(HttpStatusCode.OK);
+        var events = consent["events"]!.AsArray();
+        Assert.Equal(50, events.Count);
+        Assert.Equal("import-55", (string?)events[0]!["source"]);
+        Assert.Equal("import-6", (string?)events[49]!["source"]);
+        Assert.Equal("opted_in", (string?)consent["state"]);
+        Assert.Equal("row 55", (string?)consent["evidence"]);
+    }
+
+    [Fact]
     public async Task Malformed_consent_records_are_refused_with_400_unknown_services_with_404_and_agents_with_403()
     {
         var service = await Client.NewServiceAsync();
