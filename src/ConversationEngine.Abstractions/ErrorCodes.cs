@@ -28,6 +28,14 @@ public static class Errors
 
     /// <summary>An <c>Idempotency-Key</c> whose first request is still being carried out (HTTP 409), chosen alike.</summary>
     public const int IdempotencyKeyInUse = 20409;
+    /// <summary>
+    /// A business-initiated message to a contact with no recorded opt-in on its channel, refused
+    /// because the Messaging Service requires one (an engine extension). Twilio has no code for
+    /// it; the engine's choice follows <see cref="PayloadTooLarge"/>: Twilio's generic code for
+    /// "forbidden" (HTTP 403), distinct from 21610 (the contact opted out). On a receipt it can mean
+    /// only this: a pre-action hook's refusal (the same code) refuses the message before it exists.
+    /// </summary>
+    public const int OptInRequired = 20403;
     public const int InvalidPageToken = 21481;
     public const int InvalidValidityPeriod = 21624;
     public const int SenderAlreadyInService = 21710;

@@ -117,6 +117,18 @@ public sealed record KeywordActionResult
 {
     [Id(0)] public Contacts.KeywordAction Action { get; init; }
     [Id(1)] public bool? OptedOut { get; init; }
+
+    /// <summary>The keyword as matched: Twilio's in upper case, a Messaging Service's as configured.</summary>
+    [Id(2)] public string? Keyword { get; init; }
+
+    /// <summary>The language of the Messaging Service's keyword rule it matched; null for Twilio's defaults.</summary>
+    [Id(3)] public string? Language { get; init; }
+
+    /// <summary>
+    /// Twilio answers the keyword itself: one of its defaults with a Twilio account configured, or a
+    /// service's own keyword the engine does not answer (Twilio's Advanced Opt-Out does).
+    /// </summary>
+    [Id(4)] public bool AnsweredByTwilio { get; init; }
 }
 
 /// <summary>

@@ -16,13 +16,15 @@ public sealed record ParticipantConsentResource(
     string? LastKeyword,
     DateTimeOffset? DateUpdated,
     DateTimeOffset? WhatsappWindowEnds,
+    ConsentSummaryResource? Consent,
     string Url);
 
 /// <summary>
 /// <c>/engine/v1/Conversations/{ConversationSid}/Participants/{Sid}/Consent</c> (and its twin under
 /// <c>/engine/v1/Services/{ChatServiceSid}</c>): whether a messaging participant opted out (STOP…)
 /// towards the conversation's Messaging Service or the number it talks to — the same records a send
-/// checks — and, on WhatsApp, when the customer-service window closes. Readable by the agents in the
+/// checks —, its recorded consent (<c>consent.state</c> opted_in, opted_out or none, its source and
+/// date) and, on WhatsApp, when the customer-service window closes. Readable by the agents in the
 /// conversation, unlike the operator's <c>ContactChannels</c>. A chat participant has no consent
 /// record: <c>opted_out</c> is null.
 /// </summary>
@@ -54,7 +56,7 @@ public static class ConsentEndpoints
         var url = links.Engine((links.NamedServiceSid is { } service ? $"/Services/{service}" : "") + $"/Conversations/{conversation.Sid}/Participants/{participant.Sid}/Consent");
         if (binding?.Address is not { } address)
         {
-            return TypedResults.Ok(new ParticipantConsentResource(conversation.Sid, participant.Sid, binding?.Type ?? "chat", null, null, null, null, null, null, url));
+            return TypedResults.Ok(new ParticipantConsentResource(conversation.Sid, participant.Sid, binding?.Type ?? "chat", null, null, null, null, null, null, null, url));
         }
 
         var scopes = new[] { conversation.MessagingServiceSid, binding.ProxyAddress }.OfType<string>().Distinct(StringComparer.Ordinal);
@@ -62,10 +64,14 @@ public static class ConsentEndpoints
         var optedOut = contacts.FirstOrDefault(c => c.OptedOut);
         var latest = contacts.Where(c => c.DateUpdated is not null).MaxBy(c => c.DateUpdated);
         var lastInbound = contacts.Select(c => c.LastInbound).Max();
+        // An opt-out towards the service or the number stops sends; an opt-in towards either counts.
+        var consent = contacts.FirstOrDefault(c => c.ConsentState == ConsentStates.OptedOut)
+            ?? contacts.FirstOrDefault(c => c.ConsentState == ConsentStates.OptedIn);
         return TypedResults.Ok(new ParticipantConsentResource(
             conversation.Sid, participant.Sid, binding.Type, address, binding.ProxyAddress,
             optedOut is not null, (optedOut ?? latest)?.LastKeyword, (optedOut ?? latest)?.DateUpdated,
             binding.Type == Rules.ChannelTypes.WhatsApp && lastInbound is { } last ? last + WhatsAppWindow : null,
+            consent is null ? new ConsentSummaryResource(ConsentStates.None, null, null) : ConsentSummaryResource.Of(consent),
             url));
     }
 }

@@ -19,6 +19,8 @@ public sealed record InboundMessageResource(
     string? MessagingServiceSid,
     IReadOnlyList<Dictionary<string, string?>> Media,
     string? Keyword,
+    string? KeywordText,
+    string? KeywordLanguage,
     bool? OptedOut,
     string? Reply,
     DateTimeOffset DateReceived,
@@ -85,6 +87,7 @@ public sealed record ContactChannelResource(
     bool OptedOut,
     string? LastKeyword,
     DateTimeOffset? DateUpdated,
+    ConsentSummaryResource Consent,
     string Url);
 
 /// <summary>
@@ -103,6 +106,7 @@ public static class OperatorEndpoints
         group.MapGet("/Sandbox/Messages", ListSandboxAsync).WithName("ListSandboxMessages").Takes<PageRequest>().Lists<SandboxMessageResource>("messages");
         routes.MapHandoverEndpoints();
         routes.MapConsentEndpoints();
+        routes.MapContactConsentEndpoints();
         return routes;
     }
 
@@ -164,7 +168,7 @@ public static class OperatorEndpoints
     {
         var contact = await grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(scope, address)).GetAsync();
         // A channel that never wrote in, sent a keyword or was written to has no record.
-        if (contact.LastInbound is null && contact.DateUpdated is null && contact.StickySenderSid is null)
+        if (contact.LastInbound is null && contact.DateUpdated is null && contact.StickySenderSid is null && contact.ConsentDate is null)
         {
             throw Errors.Unknown("The contact channel");
         }
@@ -172,6 +176,7 @@ public static class OperatorEndpoints
         var colon = address.IndexOf(':', StringComparison.Ordinal);
         return TypedResults.Ok(new ContactChannelResource(
             scope, address, colon < 0 ? Rules.ChannelTypes.Sms : address[..colon], contact.OptedOut, contact.LastKeyword, contact.DateUpdated,
+            ConsentSummaryResource.Of(contact),
             links.Engine($"/ContactChannels/{Uri.EscapeDataString(scope)}/{Uri.EscapeDataString(address)}")));
     }
 
@@ -187,6 +192,8 @@ public static class OperatorEndpoints
         outcome.Request.MessagingServiceSid,
         outcome.Request.Media.Select(m => new Dictionary<string, string?> { ["url"] = m.Url, ["content_type"] = m.ContentType }).ToList(),
         outcome.Keyword.Action == KeywordAction.None ? null : outcome.Keyword.Action.ToString().ToLowerInvariant(),
+        outcome.Keyword.Keyword,
+        outcome.Keyword.Language,
         outcome.Keyword.OptedOut,
         outcome.Reply,
         outcome.DateReceived,

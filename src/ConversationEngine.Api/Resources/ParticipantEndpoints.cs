@@ -27,7 +27,7 @@ public static class ParticipantEndpoints
         return routes;
     }
 
-    public static async Task<Created<ParticipantResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
+    public static async Task<Created<ParticipantResource>> CreateAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate, IGrainFactory grains)
     {
         var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
@@ -51,16 +51,17 @@ public static class ParticipantEndpoints
         });
 
         var participant = await grain.AddParticipantAsync(command);
-        var resource = links.Participant(participant);
+        var resource = links.Participant(participant, await ParticipantConsent.ReadAsync(grains, grain, participant));
         return TypedResults.Created(resource.Url, resource);
     }
 
-    public static async Task<Ok<ParticipantResource>> FetchAsync(string conversationSid, string sid, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<Ok<ParticipantResource>> FetchAsync(string conversationSid, string sid, ConversationLookup lookup, ResourceLinks links, IGrainFactory grains)
     {
-        return TypedResults.Ok(links.Participant(await lookup.ParticipantAsync(conversationSid, sid)));
+        var participant = await lookup.ParticipantAsync(conversationSid, sid);
+        return TypedResults.Ok(links.Participant(participant, await ParticipantConsent.ReadAsync(grains, await lookup.GrainAsync(conversationSid), participant)));
     }
 
-    public static async Task<Ok<ParticipantResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate)
+    public static async Task<Ok<ParticipantResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate, IGrainFactory grains)
     {
         var hooks = WebhookHeader.Apply(request);
         var form = await Form.ReadAsync(request);
@@ -85,7 +86,7 @@ public static class ParticipantEndpoints
             return (current.ChatServiceSid, PreActionEvents.ParticipantChangeParameters(current, requested));
         });
         var participant = await grain.UpdateParticipantAsync(sid, requested);
-        return TypedResults.Ok(links.Participant(participant));
+        return TypedResults.Ok(links.Participant(participant, await ParticipantConsent.ReadAsync(grains, grain, participant)));
     }
 
     public static async Task<NoContent> DeleteAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, PreActionGate gate)
@@ -101,14 +102,15 @@ public static class ParticipantEndpoints
         return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> ListAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links)
+    public static async Task<IResult> ListAsync(string conversationSid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, IGrainFactory grains)
     {
         var paging = Paging.From(request, MaxPageSize);
         var (grain, conversation) = await lookup.ExistingAsync(conversationSid);
         var page = await grain.ListParticipantsAsync(paging.Position ?? 0, paging.PageSize);
+        var consents = await Task.WhenAll(page.Items.Select(p => ParticipantConsent.ReadAsync(grains, conversation.MessagingServiceSid, p)));
         return TypedResults.Json(new Dictionary<string, object?>
         {
-            ["participants"] = page.Items.Select(links.Participant).ToList(),
+            ["participants"] = page.Items.Select((p, i) => links.Participant(p, consents[i])).ToList(),
             ["meta"] = paging.Meta("participants", links.ParticipantsUrl(conversation.Sid), null, page.Next, page.Previous),
         }, TwilioJson.Options);
     }

@@ -40,7 +40,8 @@ public sealed record ParticipantResource(
     DateTimeOffset DateUpdated,
     string Url,
     long? LastReadMessageIndex,
-    string? LastReadTimestamp);
+    string? LastReadTimestamp,
+    ConsentSummaryResource? Consent);
 
 public sealed record MediaResource(string Sid, long Size, string? ContentType, string? Filename, string? Url);
 
@@ -163,7 +164,9 @@ public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.
             []);
     }
 
-    public ParticipantResource Participant(ParticipantSnapshot p)
+    /// <param name="p">The participant.</param>
+    /// <param name="consent">Its consent on its channel (an engine extension); null for a chat participant.</param>
+    public ParticipantResource Participant(ParticipantSnapshot p, ConsentSummaryResource? consent = null)
     {
         object? binding = p.MessagingBinding switch
         {
@@ -175,7 +178,8 @@ public sealed class ResourceLinks(Microsoft.Extensions.Options.IOptions<Hosting.
             AccountSid, NamedServiceSid, p.ConversationSid, p.Sid, p.Identity, p.Attributes, binding, p.RoleSid, p.DateCreated, p.DateUpdated,
             ParticipantsUrl(p.ConversationSid) + "/" + p.Sid,
             p.LastReadMessageIndex,
-            p.LastReadTimestamp is { } read ? Http.TwilioJson.FormatDate(read) : null);
+            p.LastReadTimestamp is { } read ? Http.TwilioJson.FormatDate(read) : null,
+            consent);
     }
 
     public MessageResource Message(MessageSnapshot m, IReadOnlyList<DeliveryReceipt> receipts)

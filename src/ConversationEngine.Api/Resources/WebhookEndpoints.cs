@@ -84,7 +84,8 @@ public static partial class WebhookEndpoints
                 await grains.GetGrain<IInboundMessageGrain>(outcome.MessageSid).RecordForwardsAsync(forwarded.Forwards);
             }
 
-            var keywordAnswered = outcome.Keyword.Action != KeywordAction.None && outcome.Reply is not null;
+            // A keyword's answer is the keyword's, whether the engine gives it or Twilio did already: the application's TwiML would be a second one.
+            var keywordAnswered = outcome.Keyword.Action != KeywordAction.None && (outcome.Reply is not null || outcome.Keyword.AnsweredByTwilio);
             if (forwarded.TwiML is { } applicationAnswer && !keywordAnswered)
             {
                 return TypedResults.Content(applicationAnswer, TwiMLContentType);

@@ -55,6 +55,14 @@ internal sealed partial class RecipientDelivery(
             return Fail(record, Unsubscribed, "Attempt to send to unsubscribed recipient");
         }
 
+        // Consent is per channel: an opt-in recorded for the contact's SMS address says nothing of its WhatsApp one.
+        if (context.Consent is { RequireOptIn: true }
+            && !contacts.Any(c => c.ConsentState == ConsentStates.OptedIn || c.ConversationsWrittenIn.Contains(order.ConversationSid)))
+        {
+            return Fail(record, Errors.OptInRequired,
+                $"No opt-in is recorded for {target.To} with {context.MessagingServiceSid}, which requires one for messages the contact has not answered by writing in this conversation");
+        }
+
         if (target.Channel == ChannelTypes.WhatsApp && order.ContentSid is null
             && !(contacts.Select(c => c.LastInbound).Max() is { } last && now - last <= WhatsAppWindow))
         {
@@ -154,8 +162,8 @@ internal sealed partial class RecipientDelivery(
     private static partial void LogRetry(ILogger logger, string receiptSid, int httpStatus, string reason);
 }
 
-/// <summary>What all recipients of one round share: the pool and its settings.</summary>
-internal sealed record DeliveryContext(SenderPool? Pool, string? MessagingServiceSid)
+/// <summary>What all recipients of one round share: the pool, its settings and its consent policy.</summary>
+internal sealed record DeliveryContext(SenderPool? Pool, string? MessagingServiceSid, ConsentPolicy? Consent = null)
 {
     public static async Task<DeliveryContext> LoadAsync(DeliveryOrder order, IGrainFactory grains, DeliveryOptions options)
     {
@@ -171,6 +179,7 @@ internal sealed record DeliveryContext(SenderPool? Pool, string? MessagingServic
         }
 
         // A pool deleted meanwhile leaves the recipients that needed it without a sender.
-        return new DeliveryContext(await grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync(), service);
+        return new DeliveryContext(
+            await grains.GetGrain<IMessagingServiceGrain>(service).GetPoolAsync(), service, await grains.GetGrain<IConsentPolicyGrain>(service).GetAsync());
     }
 }

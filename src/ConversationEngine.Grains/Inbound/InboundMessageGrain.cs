@@ -3,7 +3,7 @@ using ConversationEngine.Contacts;
 using ConversationEngine.Conversations;
 using ConversationEngine.Indexes;
 using ConversationEngine.Rules;
-using ConversationEngine.Twilio;
+using ConversationEngine.Twilio.Messages;
 using ConversationEngine.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +26,7 @@ public sealed class InboundMessageGrain(
     IGrainFactory grains,
     TimeProvider time,
     IOptions<InboundOptions> options,
+    IOptions<TwilioMessagesOptions> twilio,
     Events.PreActionGate gate,
     Media.IMediaStore media,
     Telemetry.EngineMetrics metrics) : Grain, IInboundMessageGrain
@@ -122,10 +123,21 @@ public sealed class InboundMessageGrain(
         // What this message changes in a conversation came in by SMS or WhatsApp: its webhooks always fire.
         Events.EventOrigin.Set(new Events.EventOrigin { Source = from.Type == ChannelTypes.WhatsApp ? "WHATSAPP" : "SMS", WebhookEnabled = true });
 
-        // Opt-out state first: the keyword message itself is still recorded below.
-        var keyword = Classify(request.Body);
+        // Consent first: the keyword message itself is still recorded below.
+        var policy = request.MessagingServiceSid is { } service ? await grains.GetGrain<IConsentPolicyGrain>(service).GetAsync() : null;
+        var match = ConsentKeywords.Match(request.Body, policy?.Keywords ?? []);
+        var keyword = match?.Action ?? KeywordAction.None;
         var contactChannel = grains.GetGrain<IContactChannelGrain>(ContactKeys.Channel(request.MessagingServiceSid ?? to.Value, from.Value));
-        var contact = await contactChannel.ApplyKeywordAsync(keyword, request.Body?.Trim().ToUpperInvariant() ?? "");
+        var contact = keyword is KeywordAction.OptOut or KeywordAction.OptIn
+            ? await contactChannel.RecordConsentAsync(new ConsentChange
+            {
+                State = keyword == KeywordAction.OptOut ? ConsentStates.OptedOut : ConsentStates.OptedIn,
+                Source = "keyword",
+                Keyword = match!.Keyword,
+                Evidence = Evidence(request),
+                MessageSid = request.MessageSid,
+            })
+            : await contactChannel.GetAsync();
         if (from.Type == ChannelTypes.WhatsApp || contact.LastInbound is null)
         {
             // Only WhatsApp limits free-form answers to 24 hours after the contact's last message;
@@ -136,8 +148,15 @@ public sealed class InboundMessageGrain(
 
         outcome = outcome with
         {
-            Keyword = new KeywordActionResult { Action = keyword, OptedOut = keyword == KeywordAction.None ? null : contact.OptedOut },
-            Reply = Reply(keyword),
+            Keyword = new KeywordActionResult
+            {
+                Action = keyword,
+                OptedOut = keyword == KeywordAction.None ? null : contact.OptedOut,
+                Keyword = match?.Keyword,
+                Language = match?.Rule?.Language,
+                AnsweredByTwilio = AnsweredByTwilio(match, policy),
+            },
+            Reply = Reply(match, policy),
         };
 
         var command = new AddMessage
@@ -152,6 +171,7 @@ public sealed class InboundMessageGrain(
         {
             if (await AppendToHolderAsync(from, to, command, askHooks: true) is { } routed)
             {
+                await WrittenInAsync(contactChannel, contact, routed.ConversationSid);
                 return outcome with { Outcome = InboundOutcomes.Routed, ConversationSid = routed.ConversationSid, ConversationMessageSid = routed.Sid };
             }
         }
@@ -171,6 +191,7 @@ public sealed class InboundMessageGrain(
         try
         {
             var created = await AutoCreateAsync(request, configuration, from, to, command);
+            await WrittenInAsync(contactChannel, contact, created.ConversationSid);
             return outcome with { Outcome = InboundOutcomes.AutoCreated, ConversationSid = created.ConversationSid, ConversationMessageSid = created.Sid };
         }
         catch (EngineException error) when (error.Code == Errors.Forbidden)
@@ -336,21 +357,64 @@ public sealed class InboundMessageGrain(
         return outcome with { Outcome = InboundOutcomes.Unroutable, Reason = reason };
     }
 
-    private string? Reply(KeywordAction keyword) => keyword switch
+    /// <summary>
+    /// The contact wrote in this conversation: the engine's messages there answer it (a Messaging
+    /// Service that requires opt-in lets them through).
+    /// </summary>
+    private static async Task WrittenInAsync(IContactChannelGrain contactChannel, ContactChannelSnapshot contact, string conversationSid)
     {
-        KeywordAction.Help => NullIfEmpty(options.Value.HelpReply),
-        KeywordAction.OptOut => NullIfEmpty(options.Value.OptOutReply),
-        KeywordAction.OptIn => NullIfEmpty(options.Value.OptInReply),
-        _ => NullIfEmpty(options.Value.AutoReply),
+        if (contact.ConversationsWrittenIn.Count == 0 || contact.ConversationsWrittenIn[^1] != conversationSid)
+        {
+            await contactChannel.RecordConversationAsync(conversationSid);
+        }
+    }
+
+    /// <summary>What the contact sent, as the evidence of its keyword's opt-in or opt-out.</summary>
+    private static string Evidence(InboundRequest request)
+    {
+        var text = new string((request.Body ?? "").Trim().Where(c => !char.IsControl(c)).Take(200).ToArray());
+        return $"Message {request.MessageSid} from {request.From} to {request.To}: \"{text}\"";
+    }
+
+    /// <summary>
+    /// The TwiML answer. Twilio answers its own default keywords before the webhook reaches the
+    /// engine when the account is Twilio's: the engine then stays silent on them (no double reply);
+    /// in the sandbox it answers them itself. A service's own keywords are answered with their
+    /// language's reply unless the service turned the engine's replies off (Twilio's Advanced
+    /// Opt-Out then answers them).
+    /// </summary>
+    private string? Reply(KeywordMatch? match, ConsentPolicy? policy)
+    {
+        if (match is null)
+        {
+            return NullIfEmpty(options.Value.AutoReply);
+        }
+
+        if (AnsweredByTwilio(match, policy))
+        {
+            return null;
+        }
+
+        if (match.Rule is { } rule)
+        {
+            return NullIfEmpty(rule.Reply);
+        }
+
+        return match.Action switch
+        {
+            KeywordAction.Help => NullIfEmpty(options.Value.HelpReply),
+            KeywordAction.OptOut => NullIfEmpty(options.Value.OptOutReply),
+            KeywordAction.OptIn => NullIfEmpty(options.Value.OptInReply),
+            _ => null,
+        };
+    }
+
+    private bool AnsweredByTwilio(KeywordMatch? match, ConsentPolicy? policy) => match switch
+    {
+        null => false,
+        { Rule: not null } => policy is { EngineReplies: false },
+        _ => match.TwilioDefault && twilio.Value.HasCredentials,
     };
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
-
-    private static KeywordAction Classify(string? body) => OptOutKeywords.Classify(body) switch
-    {
-        KeywordKind.OptOut => KeywordAction.OptOut,
-        KeywordKind.OptIn => KeywordAction.OptIn,
-        KeywordKind.Help => KeywordAction.Help,
-        _ => KeywordAction.None,
-    };
 }

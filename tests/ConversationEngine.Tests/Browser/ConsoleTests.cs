@@ -73,12 +73,30 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
         Assert.Equal("Yes, it is on its way.\nAnything else?", (string?)sent["body"]);
         await Assertions.Expect(page.Locator("#participants")).ToContainTextAsync(customer);
         await Assertions.Expect(page.Locator("#participants")).ToContainTextAsync("sms");
-        await Assertions.Expect(page.Locator("#participants .consent")).ToHaveTextAsync("subscribed");
+        await Assertions.Expect(page.Locator("#participants .consent.none")).ToHaveTextAsync("no opt-in recorded");
         await ConsoleFixture.ScreenshotAsync(page, "desktop-conversation");
 
         // The read horizon followed what was shown.
         var read = await Host.Client.GetAsync($"/v1/Services/{fixture.DefaultService}/Users/{agent}/Conversations/{conversation}").ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(0, (long)read["unread_messages_count"]!);
+        await fixture.CloseAsync(page);
+    }
+
+    [Fact]
+    public async Task Participant_shows_the_opt_in_recorded_for_its_channel_and_how_it_was_given()
+    {
+        var agent = NewAgent();
+        var (conversation, customer) = await fixture.ConversationAsync("Opted in", agent);
+        await Host.Client.PostFormAsync(
+            $"/engine/v1/ContactChannels/{Uri.EscapeDataString(ConsoleFixture.OurNumber)}/{Uri.EscapeDataString(customer)}/Consent",
+            ("State", "opted_in"), ("Source", "web_form"), ("Evidence", "Ticked 'Text me about my order' at checkout")).ExpectAsync(HttpStatusCode.OK);
+
+        var page = await fixture.SignInAsync(agent);
+        await Item(page, conversation).GetByRole(AriaRole.Button).ClickAsync();
+
+        var consent = page.Locator("#participants .consent.opted-in");
+        await Assertions.Expect(consent).ToHaveTextAsync("opted in (web_form)");
+        await Assertions.Expect(consent).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^since "));
         await fixture.CloseAsync(page);
     }
 

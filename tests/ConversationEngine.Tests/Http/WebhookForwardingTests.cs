@@ -219,19 +219,32 @@ public sealed class WebhookForwardingTests(ForwardingFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task A_keyword_keeps_the_engines_answer_and_is_still_forwarded()
+    public async Task A_keyword_keeps_its_answer_and_is_still_forwarded()
     {
         var path = NewPath("inbound");
         Application.Answer(path, new ReceiverAnswer(200, TwiML, "text/xml"));
         var service = await Client.NewServiceAsync(("InboundRequestUrl", Application.Url(path)));
+        await Client.PostFormAsync($"/engine/v1/MessagingServices/{service}/Consent",
+            ("Keywords", """{"language":"es","action":"help","keywords":["AYUDA"],"reply":"Responde ALTO para darte de baja."}""")).ExpectAsync(HttpStatusCode.OK);
 
-        using var response = await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath, Inbound(service, "HELP").Fields);
+        // The engine's answer to the service's own keyword.
+        using (var response = await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath, Inbound(service, "AYUDA").Fields))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var answer = await response.Content.ReadAsStringAsync();
+            Assert.Contains("<Message>Responde ALTO para darte de baja.</Message>", answer, StringComparison.Ordinal);
+            Assert.DoesNotContain("agent will write back", answer, StringComparison.Ordinal);
+        }
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var answer = await response.Content.ReadAsStringAsync();
-        Assert.Contains("<Message>", answer, StringComparison.Ordinal);
-        Assert.DoesNotContain("agent will write back", answer, StringComparison.Ordinal);
-        Assert.Single(await Application.ReceivedAsync(path));
+        // Twilio's answer to its own HELP (a Twilio account is configured): the engine adds none, nor the application's.
+        using (var response = await fixture.Host.PostSignedAsync(SignedWebhooks.MessagesPath, Inbound(service, "HELP").Fields))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var answer = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("<Message>", answer, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, (await Application.ReceivedAsync(path, 2)).Count);
     }
 
     [Fact]

@@ -296,13 +296,22 @@ async function loadParticipants() {
   }));
 }
 
-/** A messaging participant's consent: opted out (STOP…) or subscribed, and WhatsApp's open window. */
+/**
+ * A messaging participant's consent on its channel: opted out (by keyword, or how it was recorded),
+ * opted in (and how), or no opt-in on record; and WhatsApp's open window.
+ */
 async function showConsent(sid, participantSid, item) {
   try {
     const consent = await api.consent(sid, participantSid);
     if (current?.sid !== sid || consent.opted_out === null) return;
-    const label = consent.opted_out ? `opted out${consent.last_keyword ? ` (${consent.last_keyword})` : ''}` : 'subscribed';
-    item.append(' ', el('span', { className: consent.opted_out ? 'consent opted-out' : 'consent' }, label));
+    const state = consent.consent?.state ?? (consent.opted_out ? 'opted_out' : 'none');
+    const how = consent.opted_out ? (consent.last_keyword ?? consent.consent?.source) : consent.consent?.source;
+    const label = state === 'opted_out' ? `opted out${how ? ` (${how})` : ''}`
+      : state === 'opted_in' ? `opted in${how ? ` (${how})` : ''}`
+      : 'no opt-in recorded';
+    const badge = el('span', { className: `consent ${state.replace('_', '-')}` }, label);
+    if (consent.consent?.date_updated) badge.title = `since ${new Date(consent.consent.date_updated).toLocaleString()}`;
+    item.append(' ', badge);
     if (consent.whatsapp_window_ends) {
       const open = new Date(consent.whatsapp_window_ends) > new Date();
       item.append(el('span', { className: 'hint' }, open ? ` · window open until ${new Date(consent.whatsapp_window_ends).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : ' · window closed (templates only)'));

@@ -139,3 +139,55 @@ public sealed record DeleteShortCodeRequest
     [FromRoute(Name = "Sid"), Required, Description("The SID (SC…) of the short code.")]
     public string? Sid { get; init; }
 }
+
+/// <summary>What <c>FetchContactChannelConsent</c> takes.</summary>
+public sealed record FetchContactChannelConsentRequest
+{
+    [FromRoute(Name = "Scope"), Required, Description("The Messaging Service SID (MG…), or the engine's number (or WhatsApp address) the contact talks to when there is no service.")]
+    public string? Scope { get; init; }
+
+    [FromRoute(Name = "Address"), Required, Description("The contact's address, URL-encoded, such as %2B15551234567 or whatsapp%3A%2B15551234567.")]
+    public string? Address { get; init; }
+}
+
+/// <summary>What <c>UpdateContactChannelConsent</c> takes: an opt-in or opt-out given outside a keyword.</summary>
+public sealed record UpdateContactChannelConsentRequest
+{
+    [FromRoute(Name = "Scope"), Required, Description("The Messaging Service SID (MG…), or the engine's number (or WhatsApp address) the contact talks to when there is no service.")]
+    public string? Scope { get; init; }
+
+    [FromRoute(Name = "Address"), Required, Description("The contact's address, URL-encoded, such as %2B15551234567 or whatsapp%3A%2B15551234567.")]
+    public string? Address { get; init; }
+
+    [FromForm(Name = "State"), Required, AllowedValues("opted_in", "opted_out"), Description("opted_in to record the contact's consent on this channel, opted_out to revoke it.")]
+    public string? State { get; init; }
+
+    [FromForm(Name = "Source"), StringLength(64), Description("How it was given: api (the default), web_form, verbal, import, … (free text, at most 64 characters).")]
+    public string? Source { get; init; }
+
+    [FromForm(Name = "Evidence"), StringLength(1000), Description("What the contact agreed to, and where or how (at most 1000 characters); required for opted_in.")]
+    public string? Evidence { get; init; }
+}
+
+/// <summary>What <c>FetchMessagingServiceConsent</c> takes.</summary>
+public sealed record FetchMessagingServiceConsentRequest
+{
+    [FromRoute(Name = "MessagingServiceSid"), Required, Description("The SID (MG…) of the Messaging Service.")]
+    public string? MessagingServiceSid { get; init; }
+}
+
+/// <summary>What <c>UpdateMessagingServiceConsent</c> takes: what is not sent stays as it is.</summary>
+public sealed record UpdateMessagingServiceConsentRequest
+{
+    [FromRoute(Name = "MessagingServiceSid"), Required, Description("The SID (MG…) of the Messaging Service.")]
+    public string? MessagingServiceSid { get; init; }
+
+    [FromForm(Name = "RequireOptIn"), Description("With true, messages to a contact with no recorded opt-in on its channel fail (20403) unless the contact wrote in the conversation.")]
+    public bool? RequireOptIn { get; init; }
+
+    [FromForm(Name = "EngineReplies"), Description("With false, the engine does not answer the service's own keywords (Twilio's Advanced Opt-Out answers them); their consent changes still apply. Default true.")]
+    public bool? EngineReplies { get; init; }
+
+    [FromForm(Name = "Keywords"), Description("The service's keywords, replacing all of them: each value a JSON rule {\"language\":\"ja\",\"action\":\"opt_out\",\"keywords\":[\"停止\"],\"reply\":\"…\"} (action opt_out, opt_in or help) or an array of rules; [] clears them.")]
+    public IReadOnlyList<string>? Keywords { get; init; }
+}
