@@ -40,6 +40,9 @@
 //     Build first: dotnet build -c Release ConversationEngine.sln; then
 //     ENGINE_BENCH_POSTGRES="$(bash .ci/postgres.sh | tail -n 1)" dotnet bench/ConversationEngine.Bench/bin/Release/net10.0/ConversationEngine.Bench.dll limits
 //
+//   sync [--numbers 2000] [--services 20] [--pool 10] [--runs 5]
+//     The Twilio account import against the spec-checking stand-in: first import, resync unchanged,
+//     resync with 1 % changed, as ratios to reading the same listing with Twilio's C# library.
 //   media [--warmup 3] [--duration 10] [--connections 16] [--size 100000] [--postgres CS | --no-postgres]
 //         [--api PATH] [--out FILE] [--keep]
 //     Media on the message path, per store (SQLite with media files on disk; PostgreSQL with media
@@ -126,6 +129,12 @@ if (mode == "failover")
 if (mode == "media")
 {
     await ConversationEngine.Bench.Media.MediaRun.RunAsync(args[1..]);
+    return;
+}
+
+if (mode == "sync")
+{
+    await ConversationEngine.Bench.Sync.SyncRun.RunAsync(args[1..]);
     return;
 }
 
