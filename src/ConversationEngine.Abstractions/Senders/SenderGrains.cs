@@ -86,6 +86,10 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
     [Alias("Claim")]
     Task<string?> ClaimAsync(string sid, string messagingServiceSid);
 
+    /// <summary>As <see cref="ClaimAsync"/> for many senders in one write; the services they were taken from, by SID (only those that had another).</summary>
+    [Alias("ClaimMany")]
+    Task<IReadOnlyDictionary<string, string>> ClaimManyAsync(IReadOnlyList<string> sids, string messagingServiceSid);
+
     /// <summary>Releases the senders <paramref name="messagingServiceSid"/> holds among <paramref name="sids"/>; others are left alone.</summary>
     [Alias("Release")]
     Task ReleaseAsync(string messagingServiceSid, IReadOnlyList<string> sids);

@@ -121,12 +121,12 @@ public sealed class MessagingServiceGrain(
         var wanted = imported.SenderSids.Distinct().ToList();
         var leaving = State.Members.Where(m => !wanted.Contains(m.Sid)).Select(m => m.Sid).ToList();
         State.Members.RemoveAll(m => leaving.Contains(m.Sid));
-        foreach (var sid in wanted.Where(sid => !State.Members.Exists(m => m.Sid == sid)))
+        var joining = wanted.Where(sid => !State.Members.Exists(m => m.Sid == sid)).ToList();
+        if (joining.Count > 0)
         {
-            var previous = await Registry.ClaimAsync(sid, Sid);
-            if (previous is not null && previous != Sid)
+            // One registry write for the whole pool; their old pools (engine-made, or Twilio's earlier arrangement) let go of them.
+            foreach (var (sid, previous) in await Registry.ClaimManyAsync(joining, Sid))
             {
-                // Its old pool (an engine-made one, or Twilio's earlier arrangement) lets go of it.
                 try
                 {
                     await GrainFactory.GetGrain<IMessagingServiceGrain>(previous).RemoveSenderAsync(sid);
@@ -136,7 +136,7 @@ public sealed class MessagingServiceGrain(
                 }
             }
 
-            State.Members.Add(new PoolEntry { Sid = sid, DateAdded = now });
+            State.Members.AddRange(joining.Select(sid => new PoolEntry { Sid = sid, DateAdded = now }));
             settingsChanged = true;
         }
 

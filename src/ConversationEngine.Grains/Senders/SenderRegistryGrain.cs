@@ -275,33 +275,38 @@ public sealed class SenderRegistryGrain(
         return sender;
     }
 
-    public async Task<string?> ClaimAsync(string sid, string messagingServiceSid)
+    public async Task<string?> ClaimAsync(string sid, string messagingServiceSid) =>
+        (await ClaimManyAsync([sid], messagingServiceSid)).GetValueOrDefault(Current(sid));
+
+    public async Task<IReadOnlyDictionary<string, string>> ClaimManyAsync(IReadOnlyList<string> sids, string messagingServiceSid)
     {
-        sid = Current(sid);
-        if (!Senders.Exists(s => s.Sid == sid))
+        ArgumentNullException.ThrowIfNull(sids);
+        var current = sids.Select(Current).Distinct().ToList();
+        if (current.FirstOrDefault(sid => !Senders.Exists(s => s.Sid == sid)) is { } unknown)
         {
-            throw Errors.Unknown($"Sender {sid}");
+            throw Errors.Unknown($"Sender {unknown}");
         }
 
-        var previous = store.State.Holders.GetValueOrDefault(sid);
-        if (previous == messagingServiceSid)
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        var claimed = current.Where(sid => store.State.Holders.GetValueOrDefault(sid) != messagingServiceSid).ToList();
+        if (claimed.Count == 0)
         {
-            return null;
+            return taken;
         }
 
-        store.State.Holders[sid] = messagingServiceSid;
-        await store.WriteOrRevertAsync(() =>
+        var snapshot = Snapshot();
+        foreach (var sid in claimed)
         {
-            if (previous is null)
+            if (store.State.Holders.TryGetValue(sid, out var previous))
             {
-                store.State.Holders.Remove(sid);
+                taken[sid] = previous;
             }
-            else
-            {
-                store.State.Holders[sid] = previous;
-            }
-        });
-        return previous;
+
+            store.State.Holders[sid] = messagingServiceSid;
+        }
+
+        await store.WriteOrRevertAsync(() => Restore(snapshot));
+        return taken;
     }
 
     public async Task ReleaseAsync(string messagingServiceSid, IReadOnlyList<string> sids)
