@@ -290,6 +290,12 @@ public static partial class TwilioAccountEndpoints
             urls = new ReceiveUrls(root + InboundPath, root + StatusPath);
         }
 
+        if (enabled)
+        {
+            // Imported before Twilio is changed, so the application URL it had is what the engine forwards to.
+            await ImportIfUnknownAsync(grains, engine.Value.AccountSid!, sid);
+        }
+
         var state = await grains.GetGrain<ITwilioReceiveGrain>(sid).SwitchAsync(enabled, urls);
         var addresses = enabled ? await EnsureConversationsAsync(grains, engine.Value.AccountSid!, sid) : null;
         return TypedResults.Ok(Resource(state, urls, prefix) with { AutoCreationAddresses = addresses });
@@ -299,16 +305,10 @@ public static partial class TwilioAccountEndpoints
     /// What arrives is received into conversations: every address of the number (or of the
     /// service's pool) without an address configuration gets one with auto-creation (sms, and
     /// whatsapp where the sender has it). Configurations the operator made are left as they are.
-    /// A number or service the engine has not imported yet is imported first.
     /// </summary>
     private static async Task<IReadOnlyList<string>> EnsureConversationsAsync(IGrainFactory grains, string accountSid, string sid)
     {
-        var senders = await ReceivingSendersAsync(grains, accountSid, sid);
-        if (senders is null)
-        {
-            await grains.GetGrain<ITwilioAccountSyncGrain>(accountSid).SyncAsync("receive");
-            senders = await ReceivingSendersAsync(grains, accountSid, sid) ?? [];
-        }
+        var senders = await ReceivingSendersAsync(grains, accountSid, sid) ?? [];
 
         var book = grains.GetGrain<Inbound.IAddressBookGrain>(accountSid);
         var covered = new List<string>();
@@ -340,6 +340,15 @@ public static partial class TwilioAccountEndpoints
         }
 
         return covered;
+    }
+
+    /// <summary>A number or Messaging Service the engine does not know yet is imported (the whole account sync).</summary>
+    private static async Task ImportIfUnknownAsync(IGrainFactory grains, string accountSid, string sid)
+    {
+        if (await ReceivingSendersAsync(grains, accountSid, sid) is null)
+        {
+            await grains.GetGrain<ITwilioAccountSyncGrain>(accountSid).SyncAsync("receive");
+        }
     }
 
     /// <summary>The engine's senders behind a number or Messaging Service; null when the engine does not know it.</summary>

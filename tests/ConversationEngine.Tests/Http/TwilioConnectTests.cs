@@ -71,4 +71,33 @@ public sealed class TwilioConnectTests
         Assert.Equal("https://app.example.com/inbound", twilio.MessagingService(mg)!.InboundRequestUrl);
         Assert.Empty(twilio.SpecViolations);
     }
+
+    [Fact]
+    public async Task Switching_on_a_service_the_engine_never_imported_imports_it_first_keeping_the_applications_URL()
+    {
+        await using var twilio = await TwilioStandIn.StartAsync(EngineHost.AccountSid, EngineHost.AuthToken);
+        var pn = twilio.AddIncomingNumber("+14155550710");
+        var mg = twilio.AddMessagingService("Sales", inboundRequestUrl: "https://app.example.com/sales");
+        twilio.AddToService(mg, pn);
+        await using var host = await EngineHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Twilio:AccountSid"] = EngineHost.AccountSid,
+            ["Twilio:AuthToken"] = EngineHost.AuthToken,
+            ["Twilio:BaseUrl"] = twilio.BaseUrl,
+            ["Twilio:SyncInterval"] = "00:00:00",
+            ["Engine:PublicBaseUrl"] = PublicBaseUrl,
+        });
+
+        var on = await host.Client.PostFormAsync($"/engine/v1/Twilio/Services/{mg}/Receive", ("Enabled", "true")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(["+14155550710"], on["auto_creation_addresses"]!.AsArray().Select(a => (string)a!));
+        Assert.Equal(PublicBaseUrl + SignedWebhooks.MessagesPath, twilio.MessagingService(mg)!.InboundRequestUrl);
+        var service = await host.Client.GetAsync($"/messaging/v1/Services/{mg}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("https://app.example.com/sales", (string?)service["inbound_request_url"]);
+        var configuration = await host.Client.GetAsync("/v1/Configuration/Addresses").ExpectAsync(HttpStatusCode.OK);
+        var address = Assert.Single(configuration["address_configurations"]!.AsArray())!;
+        Assert.Equal("+14155550710", (string?)address["address"]);
+        Assert.True((bool)address["auto_creation"]!["enabled"]!);
+        Assert.Empty(twilio.SpecViolations);
+    }
 }
