@@ -206,6 +206,7 @@ public static class HostingExtensions
         api.MapConversationWebhookEndpoints();
         api.MapMessagingServiceEndpoints();
         api.MapServiceSenderEndpoints();
+        api.MapChannelSenderEndpoints();
         api.MapIncomingPhoneNumberEndpoints();
         api.MapShortCodeEndpoints();
         api.MapWebhookEndpoints();

@@ -131,13 +131,14 @@ public sealed class SenderLinks(Microsoft.Extensions.Options.IOptions<Hosting.En
             settings.StickySender ?? true, settings.MmsConverter ?? true, settings.SmartEncoding ?? true, settings.ScanMessageContent,
             settings.FallbackToLongCode ?? false, settings.AreaCodeGeomatch ?? false, settings.SynchronousValidation ?? false,
             settings.ValidityPeriod ?? 36_000, url,
-            // Twilio also links messages, us_app_to_person(_usecases), channel_senders and
+            // Twilio also links messages, us_app_to_person(_usecases) and
             // destination_alpha_senders, none served here: a link leads somewhere or is left out.
             new Dictionary<string, string>
             {
                 ["phone_numbers"] = url + "/PhoneNumbers",
                 ["short_codes"] = url + "/ShortCodes",
                 ["alpha_senders"] = url + "/AlphaSenders",
+                ["channel_senders"] = url + "/ChannelSenders",
             },
             settings.Usecase, false, settings.UseInboundWebhookOnNumber ?? false, s.DateMissing);
     }

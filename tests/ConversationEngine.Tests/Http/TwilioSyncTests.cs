@@ -74,7 +74,13 @@ public sealed class TwilioSyncTests
         Assert.Equal([us], pool.Select(n => (string)n!["sid"]!));
         Assert.Equal(code, (string?)(await host.Client.GetAsync($"/messaging/v1/Services/{mg}/ShortCodes").ExpectAsync(HttpStatusCode.OK))["short_codes"]![0]!["sid"]);
         Assert.Equal(alpha, (string?)(await host.Client.GetAsync($"/messaging/v1/Services/{mg}/AlphaSenders").ExpectAsync(HttpStatusCode.OK))["alpha_senders"]![0]!["sid"]);
-        Assert.NotEqual(onNumber, us);
+        var senders = (await host.Client.GetAsync($"/messaging/v1/Services/{mg}/ChannelSenders").ExpectAsync(HttpStatusCode.OK))["senders"]!.AsArray();
+        Assert.Equal(new[] { onNumber, ownNumber }.Order(), senders.Select(c => (string)c!["sid"]!).Order());
+        var whatsAppSender = await host.Client.GetAsync($"/messaging/v1/Services/{mg}/ChannelSenders/{onNumber}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("whatsapp:+14155550100", (string?)whatsAppSender["sender"]);
+        Assert.Equal("WhatsApp", (string?)whatsAppSender["sender_type"]);
+        Assert.Equal(mg, (string?)whatsAppSender["messaging_service_sid"]);
+        await host.Client.GetAsync($"/messaging/v1/Services/{mg}/ChannelSenders/{us}").ExpectErrorAsync(HttpStatusCode.NotFound, 20404);
 
         // A conversation on the imported service picks its sender from Twilio's pool: the short code first, in its country.
         var conversation = await host.Client.PostFormAsync("/v1/Conversations", ("MessagingServiceSid", mg)).ExpectAsync(HttpStatusCode.Created);
