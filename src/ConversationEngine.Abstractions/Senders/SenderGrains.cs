@@ -41,9 +41,9 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
     [Alias("Import")]
     Task<Sender> ImportAsync(Sender sender);
 
-    /// <summary>As <see cref="ImportAsync"/> for many senders in one write (an account's whole listing); the stored senders, in that order.</summary>
+    /// <summary>As <see cref="ImportAsync"/> for many senders in one write (an account's whole listing); each stored sender and what became of it, in that order.</summary>
     [Alias("ImportMany")]
-    Task<IReadOnlyList<Sender>> ImportManyAsync(IReadOnlyList<Sender> senders);
+    Task<IReadOnlyList<SenderImport>> ImportManyAsync(IReadOnlyList<Sender> senders);
 
     /// <summary>
     /// After a complete listing at Twilio: every imported sender of <paramref name="kind"/> (PN, SC)
@@ -69,11 +69,6 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
     [Alias("Resolve")]
     Task<IReadOnlyList<Sender?>> ResolveAsync(IReadOnlyList<string> sids);
 
-    /// <summary>The registered senders among <paramref name="sids"/>, in that order; unknown SIDs are skipped.</summary>
-    [ReadOnly]
-    [Alias("FindMany")]
-    Task<IReadOnlyList<Sender>> FindManyAsync(IReadOnlyList<string> sids);
-
     /// <summary>
     /// Records that <paramref name="messagingServiceSid"/> holds the sender: a sender belongs to one
     /// Messaging Service at a time (not found, 20404, when not registered; a conflict, 21712, when another holds it).
@@ -82,11 +77,10 @@ public interface ISenderRegistryGrain : IGrainWithStringKey
     [Alias("Assign")]
     Task<Sender> AssignAsync(string sid, string messagingServiceSid);
 
-    /// <summary>As <see cref="AssignAsync"/>, but taking the sender from another service that holds it (Twilio says where it is); returns that service, or null.</summary>
-    [Alias("Claim")]
-    Task<string?> ClaimAsync(string sid, string messagingServiceSid);
-
-    /// <summary>As <see cref="ClaimAsync"/> for many senders in one write; the services they were taken from, by SID (only those that had another).</summary>
+    /// <summary>
+    /// As <see cref="AssignAsync"/> for many senders in one write, but taking each from another service
+    /// that holds it (Twilio says where it is); the services they were taken from, by SID (only those that had another).
+    /// </summary>
     [Alias("ClaimMany")]
     Task<IReadOnlyDictionary<string, string>> ClaimManyAsync(IReadOnlyList<string> sids, string messagingServiceSid);
 
@@ -154,6 +148,32 @@ public sealed record MessagingServiceSnapshot
     [Id(9)] public DateTimeOffset? DateMissing { get; init; }
 }
 
+/// <summary>What an import did to one sender or Messaging Service.</summary>
+public enum ImportOutcome
+{
+    Unchanged,
+    Added,
+    Updated,
+}
+
+/// <summary>A sender as an import stored it, and what the import did.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.SenderImport")]
+public sealed record SenderImport
+{
+    [Id(0)] public required Sender Sender { get; init; }
+    [Id(1)] public required ImportOutcome Outcome { get; init; }
+}
+
+/// <summary>A Messaging Service as an import left it, and what the import did.</summary>
+[GenerateSerializer]
+[Alias("ConversationEngine.MessagingServiceImport")]
+public sealed record MessagingServiceImport
+{
+    [Id(0)] public required MessagingServiceSnapshot Service { get; init; }
+    [Id(1)] public required ImportOutcome Outcome { get; init; }
+}
+
 /// <summary>A Messaging Service (MG…): settings and the senders in its pool.</summary>
 [Alias("ConversationEngine.IMessagingServiceGrain")]
 public interface IMessagingServiceGrain : IGrainWithStringKey
@@ -180,7 +200,7 @@ public interface IMessagingServiceGrain : IGrainWithStringKey
     /// pool made exactly Twilio's (members taken from another service that held them locally).
     /// </summary>
     [Alias("Import")]
-    Task<MessagingServiceSnapshot> ImportAsync(string accountSid, TwilioAccount.ImportedMessagingService imported);
+    Task<MessagingServiceImport> ImportAsync(string accountSid, TwilioAccount.ImportedMessagingService imported);
 
     /// <summary>An imported service Twilio no longer lists: marked, kept (conversations may use it). Returns the snapshot, null when it does not exist.</summary>
     [Alias("MarkMissing")]

@@ -98,11 +98,12 @@ public sealed class MessagingServiceGrain(
         store.State = new MessagingServiceState();
     }
 
-    public async Task<MessagingServiceSnapshot> ImportAsync(string accountSid, TwilioAccount.ImportedMessagingService imported)
+    public async Task<MessagingServiceImport> ImportAsync(string accountSid, TwilioAccount.ImportedMessagingService imported)
     {
         ArgumentNullException.ThrowIfNull(imported);
         var now = time.UtcNowToSecond();
-        if (State.Settings is null)
+        var isNew = State.Settings is null;
+        if (isNew)
         {
             State.AccountSid = accountSid;
             await Directory.AddAsync(Sid);
@@ -158,7 +159,11 @@ public sealed class MessagingServiceGrain(
             await Registry.ReleaseAsync(Sid, leaving);
         }
 
-        return Snapshot();
+        return new MessagingServiceImport
+        {
+            Service = Snapshot(),
+            Outcome = isNew ? ImportOutcome.Added : settingsChanged ? ImportOutcome.Updated : ImportOutcome.Unchanged,
+        };
     }
 
     public async Task<MessagingServiceSnapshot?> MarkMissingAsync()

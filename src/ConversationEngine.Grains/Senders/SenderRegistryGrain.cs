@@ -107,32 +107,24 @@ public sealed class SenderRegistryGrain(
         return updated;
     }
 
-    public async Task<Sender> ImportAsync(Sender sender) => (await ImportManyAsync([sender]))[0];
+    public async Task<Sender> ImportAsync(Sender sender) => (await ImportManyAsync([sender]))[0].Sender;
 
-    public async Task<IReadOnlyList<Sender>> ImportManyAsync(IReadOnlyList<Sender> senders)
+    public async Task<IReadOnlyList<SenderImport>> ImportManyAsync(IReadOnlyList<Sender> senders)
     {
         ArgumentNullException.ThrowIfNull(senders);
         var now = time.UtcNowToSecond();
         var snapshot = Snapshot();
-        var stored = new List<Sender>(senders.Count);
-        var changed = false;
-        foreach (var sender in senders)
-        {
-            var (result, written) = Apply(sender, now);
-            stored.Add(result);
-            changed |= written;
-        }
-
-        if (changed)
+        var imports = senders.Select(sender => Apply(sender, now)).ToList();
+        if (imports.Exists(i => i.Outcome != ImportOutcome.Unchanged))
         {
             await store.WriteOrRevertAsync(() => Restore(snapshot));
         }
 
-        return stored;
+        return imports;
     }
 
-    /// <summary>One imported sender applied in memory: the stored sender, and whether anything changed.</summary>
-    private (Sender Stored, bool Changed) Apply(Sender sender, DateTimeOffset now)
+    /// <summary>One imported sender applied in memory: the stored sender, and what changed.</summary>
+    private SenderImport Apply(Sender sender, DateTimeOffset now)
     {
         var position = Senders.FindIndex(s => s.Sid == sender.Sid);
         if (position < 0)
@@ -145,7 +137,7 @@ public sealed class SenderRegistryGrain(
         {
             var added = sender with { Origin = SenderOrigins.Twilio, DateMissing = null, DateCreated = now, DateUpdated = now };
             Senders.Add(added);
-            return (added, true);
+            return new SenderImport { Sender = added, Outcome = ImportOutcome.Added };
         }
 
         var current = Senders[position];
@@ -162,7 +154,7 @@ public sealed class SenderRegistryGrain(
         };
         if (Same(imported, current))
         {
-            return (current, false);
+            return new SenderImport { Sender = current, Outcome = ImportOutcome.Unchanged };
         }
 
         imported = imported with { DateUpdated = now };
@@ -182,7 +174,7 @@ public sealed class SenderRegistryGrain(
             }
         }
 
-        return (imported, true);
+        return new SenderImport { Sender = imported, Outcome = ImportOutcome.Updated };
     }
 
     public async Task<IReadOnlyList<Sender>> MarkMissingAsync(string sidPrefix, IReadOnlyCollection<string> presentSids)
@@ -253,12 +245,6 @@ public sealed class SenderRegistryGrain(
         return Task.FromResult<IReadOnlyList<Sender?>>(sids.Select(sid => bySid.GetValueOrDefault(Current(sid))).ToList());
     }
 
-    public Task<IReadOnlyList<Sender>> FindManyAsync(IReadOnlyList<string> sids)
-    {
-        var bySid = Senders.ToDictionary(s => s.Sid);
-        return Task.FromResult<IReadOnlyList<Sender>>(sids.Select(sid => bySid.GetValueOrDefault(Current(sid))).OfType<Sender>().ToList());
-    }
-
     public async Task<Sender> AssignAsync(string sid, string messagingServiceSid)
     {
         sid = Current(sid);
@@ -274,9 +260,6 @@ public sealed class SenderRegistryGrain(
         await store.WriteOrRevertAsync(() => store.State.Holders.Remove(sid));
         return sender;
     }
-
-    public async Task<string?> ClaimAsync(string sid, string messagingServiceSid) =>
-        (await ClaimManyAsync([sid], messagingServiceSid)).GetValueOrDefault(Current(sid));
 
     public async Task<IReadOnlyDictionary<string, string>> ClaimManyAsync(IReadOnlyList<string> sids, string messagingServiceSid)
     {

@@ -126,9 +126,6 @@ public sealed partial class TwilioAccountSyncGrain(
 
     private async Task<TwilioSyncReport> ApplyAsync(TwilioAccountListing listing)
     {
-        var known = (await Registry.ListAsync(SenderKinds.LongCode, 0, int.MaxValue)).Items
-            .Concat((await Registry.ListAsync(SenderKinds.ShortCode, 0, int.MaxValue)).Items)
-            .ToList();
         var skipped = new List<TwilioSyncSkip>();
 
         // WhatsApp senders, by the number they send from: on one of the account's numbers they add
@@ -147,24 +144,21 @@ public sealed partial class TwilioAccountSyncGrain(
         }
 
         // Numbers.
-        var numbers = new TwilioSyncTally(known);
         var numberSenders = listing.Numbers.Select(TwilioSenders.FromIncomingNumber)
             .Select(sender => whatsApp.TryGetValue(sender.Address, out var channelSid)
                 ? sender with { Capabilities = [.. sender.Capabilities, Capabilities.WhatsApp], ChannelSenderSid = channelSid }
                 : sender)
             .ToList();
-        numbers.CountAll(numberSenders, await Registry.ImportManyAsync(numberSenders));
+        var numberImports = await Registry.ImportManyAsync(numberSenders);
         var numberSids = numberSenders.GroupBy(s => s.Address).ToDictionary(g => g.Key, g => g.First().Sid, StringComparer.Ordinal);
 
         // Short codes: their country from a service's listing when one holds them.
         var countries = listing.Services.SelectMany(s => s.ShortCodes).Where(c => c.CountryCode is not null)
             .GroupBy(c => c.Sid).ToDictionary(g => g.Key, g => g.First().CountryCode);
-        var shortCodes = new TwilioSyncTally(known);
         var codeSenders = listing.ShortCodes.Select(c => TwilioSenders.FromShortCode(c, countries.GetValueOrDefault(c.Sid))).ToList();
-        shortCodes.CountAll(codeSenders, await Registry.ImportManyAsync(codeSenders));
+        var codeImports = await Registry.ImportManyAsync(codeSenders);
 
         // WhatsApp senders on numbers the account does not own at Twilio.
-        var channels = new TwilioSyncTally(known);
         var channelOnly = new Dictionary<string, string>(StringComparer.Ordinal);
         var channelSenders = new List<Sender>();
         foreach (var (address, channelSid) in whatsApp.Where(w => !numberSids.ContainsKey(w.Key)))
@@ -184,14 +178,14 @@ public sealed partial class TwilioAccountSyncGrain(
             channelOnly[address] = channelSid;
         }
 
-        channels.CountAll(channelSenders, await Registry.ImportManyAsync(channelSenders));
+        var channelImports = await Registry.ImportManyAsync(channelSenders);
 
-        numbers.Missing = (await Registry.MarkMissingAsync(Sids.PhoneNumber, numberSids.Values.ToList())).Count;
-        shortCodes.Missing = (await Registry.MarkMissingAsync(Sids.ShortCode, listing.ShortCodes.Select(c => c.Sid).ToList())).Count;
-        channels.Missing = (await Registry.MarkMissingAsync(Sids.ChannelSender, channelOnly.Values.ToList())).Count;
+        var numbers = Counts(numberImports.Select(i => i.Outcome), (await Registry.MarkMissingAsync(Sids.PhoneNumber, numberSids.Values.ToList())).Count);
+        var shortCodes = Counts(codeImports.Select(i => i.Outcome), (await Registry.MarkMissingAsync(Sids.ShortCode, listing.ShortCodes.Select(c => c.Sid).ToList())).Count);
+        var channels = Counts(channelImports.Select(i => i.Outcome), (await Registry.MarkMissingAsync(Sids.ChannelSender, channelOnly.Values.ToList())).Count);
 
         // Messaging Services and their pools.
-        var services = new TwilioSyncCountsBuilder();
+        var serviceOutcomes = new List<ImportOutcome>();
         var shortCodeSids = listing.ShortCodes.Select(c => c.Sid).ToHashSet(StringComparer.Ordinal);
         var imported = new HashSet<string>(StringComparer.Ordinal);
         foreach (var listed in listing.Services)
@@ -230,30 +224,39 @@ public sealed partial class TwilioAccountSyncGrain(
                 DateUpdated = a.DateUpdated ?? time.GetUtcNow(),
             }).ToList();
 
-            var after = await grain.ImportAsync(AccountSid, new ImportedMessagingService
+            var import = await grain.ImportAsync(AccountSid, new ImportedMessagingService
             {
                 Settings = WithoutEngineUrls(TwilioAccountReader.Settings(listed.Service), before?.Settings),
                 SenderSids = pool,
                 AlphaSenders = alphas,
                 DateCreated = listed.Service.DateCreated,
             });
-            services.Count(before is null, before is not null && !SameService(before, after));
+            serviceOutcomes.Add(import.Outcome);
             imported.Add(listed.Service.Sid);
         }
 
+        // Services imported earlier that Twilio no longer lists: every one still here is missing, newly or since before.
+        var missingServices = new List<TwilioSyncMissing>();
+        var newlyMissing = 0;
         foreach (var gone in store.State.ImportedServices.Where(sid => !imported.Contains(sid)).ToList())
         {
-            var before = await GrainFactory.GetGrain<IMessagingServiceGrain>(gone).GetAsync();
-            if (before is { DateMissing: null, Origin: SenderOrigins.Twilio })
-            {
-                await GrainFactory.GetGrain<IMessagingServiceGrain>(gone).MarkMissingAsync();
-                services.Missing++;
-            }
-            else if (before is null)
+            var grain = GrainFactory.GetGrain<IMessagingServiceGrain>(gone);
+            var service = await grain.GetAsync();
+            if (service is null)
             {
                 // Deleted in the engine since: nothing left to mark.
-                imported.Remove(gone);
                 continue;
+            }
+
+            if (service is { DateMissing: null, Origin: SenderOrigins.Twilio })
+            {
+                service = await grain.MarkMissingAsync();
+                newlyMissing++;
+            }
+
+            if (service?.DateMissing is { } since)
+            {
+                missingServices.Add(new TwilioSyncMissing { Sid = gone, Name = service.Settings.FriendlyName, DateMissing = since });
             }
 
             imported.Add(gone);
@@ -265,22 +268,16 @@ public sealed partial class TwilioAccountSyncGrain(
             .Concat((await Registry.ListAsync(SenderKinds.ShortCode, 0, int.MaxValue)).Items)
             .Where(s => s.DateMissing is not null)
             .Select(s => new TwilioSyncMissing { Sid = s.Sid, Name = s.Address, DateMissing = s.DateMissing!.Value })
+            .Concat(missingServices)
             .ToList();
-        foreach (var sid in imported)
-        {
-            if (await GrainFactory.GetGrain<IMessagingServiceGrain>(sid).GetAsync() is { DateMissing: { } since } service)
-            {
-                missing.Add(new TwilioSyncMissing { Sid = sid, Name = service.Settings.FriendlyName, DateMissing = since });
-            }
-        }
 
         return new TwilioSyncReport
         {
             Status = "completed",
-            PhoneNumbers = numbers.Counts,
-            ShortCodes = shortCodes.Counts,
-            ChannelSenders = channels.Counts,
-            MessagingServices = services.Counts,
+            PhoneNumbers = numbers,
+            ShortCodes = shortCodes,
+            ChannelSenders = channels,
+            MessagingServices = Counts(serviceOutcomes, missing: newlyMissing),
             Missing = missing,
             Skipped = skipped,
         };
@@ -300,10 +297,17 @@ public sealed partial class TwilioAccountSyncGrain(
         StatusCallback = IsEngineUrl(reported.StatusCallback) ? current?.StatusCallback : reported.StatusCallback,
     };
 
-    private static bool SameService(MessagingServiceSnapshot a, MessagingServiceSnapshot b) =>
-        a.Settings == b.Settings && a.Origin == b.Origin && a.DateMissing == b.DateMissing
-        && a.PhoneNumberSids.SequenceEqual(b.PhoneNumberSids) && a.ShortCodeSids.SequenceEqual(b.ShortCodeSids)
-        && a.AlphaSenders.Select(s => s.Sid).SequenceEqual(b.AlphaSenders.Select(s => s.Sid));
+    private static TwilioSyncCounts Counts(IEnumerable<ImportOutcome> outcomes, int missing)
+    {
+        var all = outcomes.ToList();
+        return new TwilioSyncCounts
+        {
+            Added = all.Count(o => o == ImportOutcome.Added),
+            Updated = all.Count(o => o == ImportOutcome.Updated),
+            Unchanged = all.Count(o => o == ImportOutcome.Unchanged),
+            Missing = missing,
+        };
+    }
 
     private bool IsEngineUrl(string? url)
     {
@@ -322,62 +326,4 @@ public sealed partial class TwilioAccountSyncGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Twilio account synced: {Senders} senders and {Services} Messaging Services new, {Missing} missing at Twilio")]
     private static partial void LogCompleted(ILogger logger, int senders, int services, int missing);
-}
-
-/// <summary>Counts one kind of sender's outcomes against what the registry held before the sync.</summary>
-internal sealed class TwilioSyncTally(IReadOnlyList<Sender> before)
-{
-    private readonly TwilioSyncCountsBuilder counts = new();
-
-    public int Missing
-    {
-        set => counts.Missing = value;
-    }
-
-    public TwilioSyncCounts Counts => counts.Counts;
-
-    /// <summary>Equal but for the update time, the capabilities compared by content.</summary>
-    private static bool Same(Sender a, Sender b) =>
-        a with { Capabilities = b.Capabilities, DateUpdated = b.DateUpdated } == b && a.Capabilities.SequenceEqual(b.Capabilities);
-
-    public void CountAll(IReadOnlyList<Sender> reported, IReadOnlyList<Sender> stored)
-    {
-        for (var i = 0; i < reported.Count; i++)
-        {
-            Count(reported[i], stored[i]);
-        }
-    }
-
-    public void Count(Sender reported, Sender stored)
-    {
-        var previous = before.FirstOrDefault(s => s.Sid == reported.Sid) ?? before.FirstOrDefault(s => s.Address == reported.Address && s.Kind == reported.Kind);
-        counts.Count(previous is null, previous is not null && !Same(previous, stored));
-    }
-}
-
-internal sealed class TwilioSyncCountsBuilder
-{
-    private int added;
-    private int updated;
-    private int unchanged;
-
-    public int Missing { get; set; }
-
-    public TwilioSyncCounts Counts => new() { Added = added, Updated = updated, Unchanged = unchanged, Missing = Missing };
-
-    public void Count(bool isNew, bool changed)
-    {
-        if (isNew)
-        {
-            added++;
-        }
-        else if (changed)
-        {
-            updated++;
-        }
-        else
-        {
-            unchanged++;
-        }
-    }
 }

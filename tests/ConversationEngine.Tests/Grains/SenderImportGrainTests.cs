@@ -93,8 +93,10 @@ public sealed class SenderImportGrainTests(TwoSiloCluster cluster) : IClassFixtu
         var mg = Sids.New(Sids.MessagingService);
         var service = cluster.Grains.GetGrain<IMessagingServiceGrain>(mg);
         var alpha = new Sender { Sid = Sids.New(Sids.AlphaSender), Kind = SenderKinds.Alpha, Address = "ACME", Capabilities = new List<string> { Capabilities.Sms } };
-        var created = await service.ImportAsync(account, new ImportedMessagingService { Settings = Settings("Support"), SenderSids = [a, b], AlphaSenders = [alpha] });
+        var creation = await service.ImportAsync(account, new ImportedMessagingService { Settings = Settings("Support"), SenderSids = [a, b], AlphaSenders = [alpha] });
+        var created = creation.Service;
 
+        Assert.Equal(ImportOutcome.Added, creation.Outcome);
         Assert.Equal(SenderOrigins.Twilio, created.Origin);
         Assert.Equal([a, b], created.PhoneNumberSids);
         Assert.Equal(alpha.Sid, Assert.Single(created.AlphaSenders).Sid);
@@ -102,9 +104,12 @@ public sealed class SenderImportGrainTests(TwoSiloCluster cluster) : IClassFixtu
         Assert.Equal(mg, await registry.FindHolderAsync(b));
 
         var unchanged = await service.ImportAsync(account, new ImportedMessagingService { Settings = Settings("Support"), SenderSids = [a, b], AlphaSenders = [alpha] });
-        Assert.Equal(created.DateUpdated, unchanged.DateUpdated);
+        Assert.Equal(ImportOutcome.Unchanged, unchanged.Outcome);
+        Assert.Equal(created.DateUpdated, unchanged.Service.DateUpdated);
 
-        var shrunk = await service.ImportAsync(account, new ImportedMessagingService { Settings = Settings("Support 2"), SenderSids = [a] });
+        var shrinking = await service.ImportAsync(account, new ImportedMessagingService { Settings = Settings("Support 2"), SenderSids = [a] });
+        Assert.Equal(ImportOutcome.Updated, shrinking.Outcome);
+        var shrunk = shrinking.Service;
         Assert.Equal([a], shrunk.PhoneNumberSids);
         Assert.Empty(shrunk.AlphaSenders);
         Assert.Equal("Support 2", shrunk.Settings.FriendlyName);
