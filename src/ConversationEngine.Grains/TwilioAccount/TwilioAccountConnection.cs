@@ -62,6 +62,13 @@ public sealed class TwilioAccountConnection(IHttpClientFactory httpClients, IOpt
         }
     }
 
+    /// <summary>
+    /// A read that pages through Twilio's library, which fetches later pages synchronously: run on
+    /// the thread pool, never on a grain's turn, with Twilio's refusals mapped as <see cref="CallAsync"/> maps them.
+    /// </summary>
+    public static Task<T> ReadPagesAsync<T>(string what, Func<T> read) =>
+        Task.Run(() => CallAsync(what, () => Task.FromResult(read())));
+
     private static T Throw<T>(EngineException error) => throw error;
 
     private static EngineException Unavailable(string what, string reason) =>

@@ -21,8 +21,7 @@ internal sealed record TwilioAccountListing(
 
 /// <summary>
 /// Reads the account through Twilio's library, every page of every list (its resource sets
-/// follow Twilio's next-page links). The library fetches later pages synchronously, so the whole
-/// read runs on the thread pool, never on a grain's turn.
+/// follow Twilio's next-page links), on the thread pool (<see cref="TwilioAccountConnection.ReadPagesAsync"/>).
 /// </summary>
 internal static class TwilioAccountReader
 {
@@ -30,7 +29,7 @@ internal static class TwilioAccountReader
     private const int PageSize = 1000;
 
     public static Task<TwilioAccountListing> ReadAsync(TwilioRestClient client, string accountSid) =>
-        Task.Run(() => TwilioAccountConnection.CallAsync("read the account's numbers and Messaging Services", () => Task.FromResult(Read(client, accountSid))));
+        TwilioAccountConnection.ReadPagesAsync("read the account's numbers and Messaging Services", () => Read(client, accountSid));
 
     private static TwilioAccountListing Read(TwilioRestClient client, string accountSid)
     {

@@ -139,10 +139,8 @@ public sealed class TwilioReceiveGrain(
 
     private async Task<ReceiveState> NumberStateAsync(ITwilioRestClient client, IncomingPhoneNumberResource number, ReceiveUrls urls)
     {
-        // The library fetches later pages synchronously: the listing runs on the thread pool, not on the grain's turn.
         var sid = Sid;
-        var (holders, deciding) = await Task.Run(() => TwilioAccountConnection.CallAsync(
-            "list the Messaging Services and their numbers", () => Task.FromResult(Holders(client, sid))));
+        var (holders, deciding) = await TwilioAccountConnection.ReadPagesAsync("list the Messaging Services and their numbers", () => Holders(client, sid));
         return NumberState(number, urls, holders, deciding ?? Sid) with { Previous = store.State.Previous };
     }
 
