@@ -64,7 +64,7 @@ builder.UseOrleans(silo => silo.AddConversationEngineSilo(
     delivery =>
     {
         delivery.AccountSid ??= accountSid;
-        delivery.StatusCallbackUrl ??= publicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
+        delivery.StatusCallbackUrl ??= ConversationEngine.Twilio.Webhooks.EngineWebhookPaths.Url(publicBaseUrl, ConversationEngine.Twilio.Webhooks.EngineWebhookPaths.Status);
     },
     webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (accountSid, authToken))
     .AddEngineDashboard(builder.Configuration));

@@ -89,7 +89,7 @@ public static class HostingExtensions
                     delivery =>
                     {
                         delivery.AccountSid ??= engine.AccountSid;
-                        delivery.StatusCallbackUrl ??= engine.PublicBaseUrl.TrimEnd('/') + "/webhooks/twilio/status";
+                        delivery.StatusCallbackUrl ??= Twilio.Webhooks.EngineWebhookPaths.Url(engine.PublicBaseUrl, Twilio.Webhooks.EngineWebhookPaths.Status);
                     },
                     webhooks => (webhooks.AccountSid, webhooks.AuthToken) = (engine.AccountSid, engine.AuthToken))
                 .AddEngineDashboard(builder.Configuration));

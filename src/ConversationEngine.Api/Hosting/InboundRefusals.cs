@@ -9,7 +9,7 @@ namespace ConversationEngine.Api.Hosting;
 /// </summary>
 internal sealed class InboundRefusals(RequestDelegate next, EngineMetrics metrics)
 {
-    private static readonly PathString InboundPath = "/webhooks/twilio/messages";
+    private static readonly PathString InboundPath = Twilio.Webhooks.EngineWebhookPaths.Messages;
 
     public async Task InvokeAsync(HttpContext context)
     {

@@ -47,8 +47,6 @@ public sealed partial class TwilioForwarding(
     public const string FallbackTarget = "fallback";
     public const string NoTarget = "none";
 
-    private const string EngineWebhookPath = "/webhooks/twilio";
-
     /// <summary>
     /// Forwards an unroutable inbound message with <paramref name="parameters"/> (Twilio's, as they
     /// came) to its Messaging Service's inbound URL, then its fallback URL; nothing when it has none.
@@ -280,16 +278,14 @@ public sealed partial class TwilioForwarding(
             return false;
         }
 
-        if (Uri.TryCreate(engine.Value.PublicBaseUrl, UriKind.Absolute, out var publicBase)
-            && string.Equals(target.Authority, publicBase.Authority, StringComparison.OrdinalIgnoreCase)
-            && target.AbsolutePath.StartsWith(publicBase.AbsolutePath.TrimEnd('/') + EngineWebhookPath, StringComparison.OrdinalIgnoreCase))
+        if (EngineWebhookPaths.IsEngineWebhook(url, engine.Value.PublicBaseUrl))
         {
             return true;
         }
 
         return requestHost is { Length: > 0 }
             && string.Equals(target.Authority, requestHost, StringComparison.OrdinalIgnoreCase)
-            && target.AbsolutePath.Contains(EngineWebhookPath, StringComparison.OrdinalIgnoreCase);
+            && target.AbsolutePath.Contains(EngineWebhookPaths.Root, StringComparison.OrdinalIgnoreCase);
     }
 
     private static string FailureName(WebhookFailure failure) => failure switch

@@ -7,6 +7,7 @@ using ConversationEngine.Api.Http;
 using ConversationEngine.Api.Resources.Contracts;
 using ConversationEngine.Senders;
 using ConversationEngine.Twilio.Messages;
+using ConversationEngine.Twilio.Webhooks;
 using ConversationEngine.TwilioAccount;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -57,8 +58,6 @@ public sealed record TwilioAvailablePhoneNumberResource(
 /// </summary>
 public static partial class TwilioAccountEndpoints
 {
-    public const string InboundPath = "/webhooks/twilio/messages";
-    public const string StatusPath = "/webhooks/twilio/status";
 
     public static IEndpointRouteBuilder MapTwilioAccountEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -189,9 +188,12 @@ public static partial class TwilioAccountEndpoints
                 $"Engine:PublicBaseUrl '{publicBaseUrl}' is not a public https address Twilio can reach ({reason}): set it to the address Twilio calls the engine at, such as https://engine.example.com");
         }
 
-        var root = publicBaseUrl.TrimEnd('/');
-        return new ReceiveUrls(root + InboundPath, root + StatusPath);
+        return Urls(publicBaseUrl);
     }
+
+    /// <summary>The engine's webhook URLs under <paramref name="publicBaseUrl"/>, whatever it is.</summary>
+    private static ReceiveUrls Urls(string publicBaseUrl) =>
+        new(EngineWebhookPaths.Url(publicBaseUrl, EngineWebhookPaths.Messages), EngineWebhookPaths.Url(publicBaseUrl, EngineWebhookPaths.Status));
 
     /// <summary>Why the URL is no address for Twilio's webhooks, or null when it is one.</summary>
     public static string? NotPublicBecause(string url)
@@ -266,8 +268,7 @@ public static partial class TwilioAccountEndpoints
         Connected(twilio);
         Require(sid, prefix);
         // Reading does not need the address to be public: it tells whether the engine's URLs are in effect.
-        var root = engine.Value.PublicBaseUrl.TrimEnd('/');
-        var urls = new ReceiveUrls(root + InboundPath, root + StatusPath);
+        var urls = Urls(engine.Value.PublicBaseUrl);
         var state = await grains.GetGrain<ITwilioReceiveGrain>(sid).GetAsync(urls);
         return TypedResults.Ok(Resource(state, urls, prefix));
     }
@@ -286,8 +287,7 @@ public static partial class TwilioAccountEndpoints
         else
         {
             // Switching off only puts back what was there: any base URL will do to recognise the engine's own.
-            var root = engine.Value.PublicBaseUrl.TrimEnd('/');
-            urls = new ReceiveUrls(root + InboundPath, root + StatusPath);
+            urls = Urls(engine.Value.PublicBaseUrl);
         }
 
         if (enabled)

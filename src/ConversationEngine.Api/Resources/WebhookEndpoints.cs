@@ -23,7 +23,7 @@ public static partial class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/webhooks/twilio").WithTags("Twilio webhooks").AllowAnonymous();
+        var group = routes.MapGroup(Twilio.Webhooks.EngineWebhookPaths.Root).WithTags("Twilio webhooks").AllowAnonymous();
         group.MapMethods("/messages", ["GET", "POST"], InboundAsync).WithName("TwilioIncomingMessage")
             .WithSummary("Twilio calls this for an incoming message (set it as the number's or Messaging Service's messaging webhook); signed with X-Twilio-Signature, answered with TwiML");
         group.MapPost("/status", StatusAsync).WithName("TwilioStatusCallback")

@@ -1,6 +1,7 @@
 using ConversationEngine.Delivery;
 using ConversationEngine.Senders;
 using ConversationEngine.Twilio.Messages;
+using ConversationEngine.Twilio.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -309,17 +310,15 @@ public sealed partial class TwilioAccountSyncGrain(
         };
     }
 
-    private bool IsEngineUrl(string? url)
-    {
-        if (url is null || delivery.Value.StatusCallbackUrl is not { } ours || !Uri.TryCreate(ours, UriKind.Absolute, out var status)
-            || !Uri.TryCreate(url, UriKind.Absolute, out var candidate))
-        {
-            return false;
-        }
-
-        return Uri.Compare(status, candidate, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
-            && candidate.AbsolutePath.StartsWith("/webhooks/twilio/", StringComparison.OrdinalIgnoreCase);
-    }
+    /// <summary>
+    /// The engine's own webhook, under the public base URL the status callback URL was made from
+    /// (its host's root when the status callback URL was configured otherwise).
+    /// </summary>
+    private bool IsEngineUrl(string? url) =>
+        delivery.Value.StatusCallbackUrl is { } status && Uri.TryCreate(status, UriKind.Absolute, out var callback)
+        && EngineWebhookPaths.IsEngineWebhook(url, status.EndsWith(EngineWebhookPaths.Status, StringComparison.Ordinal)
+            ? status[..^EngineWebhookPaths.Status.Length]
+            : callback.GetLeftPart(UriPartial.Authority));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio account sync failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);

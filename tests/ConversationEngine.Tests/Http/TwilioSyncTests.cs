@@ -202,6 +202,23 @@ public sealed class TwilioSyncTests
     }
 
     [Fact]
+    public async Task The_engines_own_webhook_URL_is_recognised_under_a_base_path_too()
+    {
+        await using var twilio = await TwilioStandIn.StartAsync(EngineHost.AccountSid, EngineHost.AuthToken);
+        var mg = twilio.AddMessagingService("Support", inboundRequestUrl: "https://app.example.com/inbound");
+        var settings = Settings(twilio);
+        settings["Engine:PublicBaseUrl"] = "https://gateway.example.com/contact-center";
+        await using var host = await EngineHost.StartAsync(settings: settings);
+        await host.Client.PostAsync(Sync, null).ExpectAsync(HttpStatusCode.OK);
+
+        twilio.ChangeMessagingService(mg, s => s with { InboundRequestUrl = "https://gateway.example.com/contact-center/webhooks/twilio/messages" });
+        await host.Client.PostAsync(Sync, null).ExpectAsync(HttpStatusCode.OK);
+
+        var service = await host.Client.GetAsync($"/messaging/v1/Services/{mg}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("https://app.example.com/inbound", (string?)service["inbound_request_url"]);
+    }
+
+    [Fact]
     public async Task A_sync_that_cannot_read_the_account_changes_nothing_and_says_why()
     {
         await using var twilio = await TwilioStandIn.StartAsync(EngineHost.AccountSid, EngineHost.AuthToken);
