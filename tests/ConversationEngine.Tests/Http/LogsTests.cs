@@ -69,11 +69,16 @@ public sealed class LogsTests
 
         // Quiet: nothing from Orleans or ASP.NET below a warning, and no warnings at all in a healthy run.
         Assert.DoesNotContain(all, line => line.Level < LogLevel.Warning && (line.Category.StartsWith("Orleans", StringComparison.Ordinal) || line.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)));
-        var work = all.Skip(startup).Where(line => line.Category != "Microsoft.Hosting.Lifetime").ToList();
+        // The runtime's own health reports (a GC pause or a starved thread pool on a loaded test machine) are about the
+        // machine, not the engine's work; they stay at Warning for operators and are set aside here.
+        var work = all.Skip(startup).Where(line => line.Category != "Microsoft.Hosting.Lifetime" && !MachineHealth.Contains(line.Category)).ToList();
         Assert.True(work.All(line => line.Level <= LogLevel.Information), "warnings in a healthy run:\n" + string.Join("\n", work.Where(l => l.Level > LogLevel.Information)));
         // Eight requests that changed something, one inbound message, six webhooks delivered, one refusal: no line per request.
         Assert.True(work.Count <= 3, "more than the notable events:\n" + string.Join("\n", work));
     }
+
+    private static readonly HashSet<string> MachineHealth =
+        ["Orleans.Runtime.Watchdog", "Orleans.Runtime.MembershipService.LocalSiloHealthMonitor"];
 
     private sealed class CapturedLogs : ILoggerProvider
     {
