@@ -65,13 +65,13 @@ public sealed partial class TwilioErrorMiddleware(RequestDelegate next, ILogger<
         }
         catch (EngineException error)
         {
-            await WriteAsync(context, TwilioErrors.From(error, context.Request));
+            await WriteAsync(context, TwilioErrors.From(error, context.Request), endConnection: error.Kind == ErrorKind.PayloadTooLarge);
             return;
         }
         catch (BadHttpRequestException error)
         {
             var status = error.StatusCode is >= 400 and < 500 ? error.StatusCode : 400;
-            await WriteAsync(context, TwilioError.Create(status == 413 ? Errors.PayloadTooLarge : Errors.InvalidParameter, status, error.Message));
+            await WriteAsync(context, TwilioError.Create(status == 413 ? Errors.PayloadTooLarge : Errors.InvalidParameter, status, error.Message), endConnection: true);
             return;
         }
         catch (TimeoutException error) when (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
@@ -107,7 +107,13 @@ public sealed partial class TwilioErrorMiddleware(RequestDelegate next, ILogger<
     public const string OutcomeUnknown =
         "The outcome of this request is unknown: it timed out after it may have been carried out. Read the resource back before repeating it";
 
-    private static Task WriteAsync(HttpContext context, TwilioError error)
+    /// <param name="endConnection">
+    /// The body was refused part-way (too large, or malformed) and is left unread: Kestrel closes the
+    /// connection after the answer. Saying so (<c>Connection: close</c>, HTTP/1.x) keeps a client
+    /// from sending its next request on a connection that is going away, where it would see the
+    /// response end before it began instead of an answer.
+    /// </param>
+    private static Task WriteAsync(HttpContext context, TwilioError error, bool endConnection = false)
     {
         if (context.Response.HasStarted)
         {
@@ -115,6 +121,11 @@ public sealed partial class TwilioErrorMiddleware(RequestDelegate next, ILogger<
         }
 
         context.Response.Clear();
+        if (endConnection && (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
         return error.WriteAsync(context.Response);
     }
 

@@ -33,6 +33,30 @@ public sealed class UploadLimitTests
     }
 
     [Fact]
+    public async Task A_refused_stream_ends_its_connection_so_the_clients_next_request_is_answered()
+    {
+        await using var host = await EngineHost.StartAsync(settings: new Dictionary<string, string?> { ["Media:MaxUploadBytes"] = "1000000" });
+        var service = await host.Client.DefaultServiceAsync();
+
+        // The rest of a refused body is never read and Kestrel drops the connection after the answer; a
+        // client told nothing would send its next request on that connection and see no answer at all.
+        for (var i = 0; i < 10; i++)
+        {
+            var chunked = new StreamContent(new MemoryStream(MediaHttp.Bytes(3_000_000)));
+            chunked.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/Services/{service}/Media") { Content = chunked };
+            request.Headers.TransferEncodingChunked = true;
+            using var refused = await host.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+            Assert.True(refused.Headers.ConnectionClose);
+
+            await host.Client.UploadFormAsync(service, MediaHttp.Bytes(1_500_000), "image/jpeg", "big.jpg").ExpectErrorAsync(HttpStatusCode.RequestEntityTooLarge, 20413);
+        }
+
+        await host.Client.UploadedAsync(service, MediaHttp.Bytes(10), "image/jpeg");
+    }
+
+    [Fact]
     public async Task A_file_larger_than_kestrels_default_request_limit_uploads_under_the_media_limit()
     {
         await using var host = await EngineHost.StartAsync();
