@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using ConversationEngine.Grains.Hosting;
 using ConversationEngine.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -68,6 +69,7 @@ public static class TelemetryHostingExtensions
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();
+                ((IDeferredMeterProviderBuilder)metrics).Configure((services, provider) => provider.AddView(OwnMetersOnly(services.GetRequiredService<IMeterFactory>())));
                 if (options.Metrics.Enabled)
                 {
                     metrics.AddPrometheusExporter();
@@ -91,6 +93,16 @@ public static class TelemetryHostingExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// This host's meters and the process-wide ones, not another host's. A meter made by a host's
+    /// <see cref="IMeterFactory"/> carries that factory as its scope, and OpenTelemetry matches
+    /// meters by name across the process: with several hosts in one process (a test run, an
+    /// embedding application) every host would export, and keep until its next collection, a
+    /// series for each instrument of every other host, long after that host stopped.
+    /// </summary>
+    private static Func<Instrument, MetricStreamConfiguration?> OwnMetersOnly(IMeterFactory own) =>
+        instrument => instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop;
 
     /// <summary>
     /// <c>GET /metrics</c>, Prometheus' text format, when <c>Telemetry:Metrics:Enabled</c>: behind

@@ -5,8 +5,9 @@ using ConversationEngine.Tests.Support;
 namespace ConversationEngine.Tests.Telemetry;
 
 /// <summary>
-/// OpenTelemetry listens to meters by name across the process, so these tests run alone (after
-/// the parallel ones) on hosts of their own: the counts they read are their hosts' only.
+/// A host's provider takes its own meters and the process-wide ones (the runtime's); these tests
+/// still run alone (after the parallel ones) on hosts of their own, so the process-wide series
+/// they read move only with them.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class MeteredHosts
@@ -112,6 +113,33 @@ public sealed class MetricsTests
         Assert.True(scrape.Has("http_client_request_duration_seconds_count"), scrape.Text);
         Assert.Contains(scrape.Samples, s => s.Name.StartsWith("dotnet_", StringComparison.Ordinal));
         Assert.Contains(scrape.Samples, s => s.Name.StartsWith("orleans_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_hosts_metrics_are_its_own_when_other_hosts_share_its_process()
+    {
+        await using var quiet = await EngineHost.StartAsync();
+        for (var round = 0; round < 2; round++)
+        {
+            // Another host in the process, busy, then gone: its meters carry the same names as the quiet host's.
+            await using (var busy = await EngineHost.StartAsync())
+            {
+                var conversation = (string)(await busy.Client.PostFormAsync("/v1/Conversations").ExpectAsync(HttpStatusCode.Created))["sid"]!;
+                for (var i = 0; i < 3; i++)
+                {
+                    await busy.Client.PostFormAsync($"/v1/Conversations/{conversation}/Messages", ("Author", "agent-7"), ("Body", $"hello {i}")).ExpectAsync(HttpStatusCode.Created);
+                }
+
+                Assert.Equal(3, (await ScrapeAsync(busy.Client)).Sum("engine_messages_accepted_total"));
+                var beside = await ScrapeAsync(quiet.Client);
+                Assert.True(beside.Sum("engine_messages_accepted_total") is null, Engine(beside));
+                Assert.DoesNotContain(beside.Samples, s => s.Name == "http_server_request_duration_seconds_count" && s.Labels.Values.Any(v => v.Contains("/Messages", StringComparison.Ordinal)));
+            }
+        }
+
+        var after = await ScrapeAsync(quiet.Client);
+        Assert.True(after.Sum("engine_messages_accepted_total") is null, Engine(after));
+        Assert.True(after.Has("engine_outbox_pending"), Engine(after));
     }
 
     [Fact]
