@@ -1,4 +1,5 @@
 using ConversationEngine.Media;
+using ConversationEngine.Twilio.Http;
 using ConversationEngine.Twilio.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,7 +27,7 @@ public static class InboundMediaServices
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<InboundMediaFetcher>();
         var client = services.AddHttpClient(InboundMediaFetcher.HttpClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .WithLongLivedHandler(static handler => handler.AllowAutoRedirect = false);
         client.AddResilienceHandler("twilio-media", static (pipeline, context) =>
             {
                 var media = context.ServiceProvider.GetRequiredService<IOptions<MediaOptions>>().Value;

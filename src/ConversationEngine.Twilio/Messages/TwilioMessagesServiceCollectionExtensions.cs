@@ -1,3 +1,4 @@
+using ConversationEngine.Twilio.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -120,7 +121,7 @@ public static class TwilioMessagesServiceCollectionExtensions
         AddValidation(services);
         services.TryAddSingleton(TimeProvider.System);
 
-        var builder = services.AddHttpClient(HttpClientName, static client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan);
+        var builder = services.AddHttpClient(HttpClientName, static client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan).WithLongLivedHandler();
         builder.AddHttpMessageHandler(static provider => new TwilioBaseUrlHandler(provider.GetRequiredService<IOptions<TwilioMessagesOptions>>()));
         builder.AddResilienceHandler(PipelineName, static (pipeline, context) =>
         {
@@ -147,6 +148,7 @@ public static class TwilioMessagesServiceCollectionExtensions
         });
 
         services.AddHttpClient(SingleAttemptHttpClientName, static client => client.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
+            .WithLongLivedHandler()
             .AddHttpMessageHandler(static provider => new TwilioBaseUrlHandler(provider.GetRequiredService<IOptions<TwilioMessagesOptions>>()))
             .AddResilienceHandler(PipelineName + "-single-attempt", static (pipeline, context) =>
                 pipeline.AddTimeout(context.GetOptions<TwilioMessagesOptions>().Timeout));

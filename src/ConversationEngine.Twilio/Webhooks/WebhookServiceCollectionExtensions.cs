@@ -1,3 +1,4 @@
+using ConversationEngine.Twilio.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -27,13 +28,11 @@ public static class WebhookServiceCollectionExtensions
             // WebhookClient logs each call itself (without query or body); the factory's own request
             // logging would add four Information lines per webhook.
             .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+            .WithLongLivedHandler(static handler =>
             {
                 // A 3xx is the receiver's answer; following it could lead anywhere.
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                // Long-lived typed clients still see DNS changes of the receivers.
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                handler.AllowAutoRedirect = false;
+                handler.UseCookies = false;
             });
         services.AddTransient<PreActionHook>();
         return services;

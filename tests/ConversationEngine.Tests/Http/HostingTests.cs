@@ -14,6 +14,42 @@ namespace ConversationEngine.Tests.Http;
 public sealed class HostingTests
 {
     [Fact]
+    public async Task A_stopped_host_is_released_soon_after_its_outbound_clients_were_used()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var stopped = await RunAndStopAsync(receiver);
+
+        // Nothing of a stopped host stays reachable for long (the HTTP client factory's handler
+        // timers used to hold every host for two minutes and more).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (stopped.IsAlive && DateTime.UtcNow < deadline)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            if (stopped.IsAlive)
+            {
+                await Task.Delay(500);
+            }
+        }
+
+        Assert.False(stopped.IsAlive, "the stopped host's services are still reachable after 30 s");
+    }
+
+    /// <summary>A host that called out (a webhook), stopped; its services held only weakly.</summary>
+    private static async Task<WeakReference> RunAndStopAsync(WebhookReceiver receiver)
+    {
+        await using var host = await EngineHost.StartAsync();
+        await host.Client.PostFormAsync("/v1/Configuration/Webhooks",
+            ("PostWebhookUrl", receiver.Url("/events")), ("Method", "POST"), ("Target", "webhook"), ("Filters", "onConversationAdded")).ExpectAsync(System.Net.HttpStatusCode.OK);
+        using var loud = host.CreateClient(EngineHost.AccountSid, EngineHost.AuthToken);
+        loud.DefaultRequestHeaders.Add("X-Twilio-Webhook-Enabled", "true");
+        await loud.PostFormAsync("/v1/Conversations", ("FriendlyName", "called out")).ExpectAsync(System.Net.HttpStatusCode.Created);
+        await receiver.ReceivedAsync("/events");
+        return new WeakReference(host.Services);
+    }
+
+    [Fact]
     public async Task The_embedded_host_is_ready_without_credentials_and_the_probe_command_checks_readiness()
     {
         await using var host = await EngineHost.StartAsync();
