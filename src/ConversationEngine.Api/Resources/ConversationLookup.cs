@@ -38,9 +38,12 @@ public sealed class ConversationLookup(IGrainFactory grains, IOptions<Hosting.En
     public async Task<MessageSnapshot> MessageAsync(string sidOrUniqueName, string messageSid) =>
         await (await GrainAsync(sidOrUniqueName)).GetMessageAsync(messageSid) ?? throw Errors.Unknown("The resource");
 
-    /// <summary>The participant the path names (by SID or identity); 404 when there is none.</summary>
-    public async Task<ParticipantSnapshot> ParticipantAsync(string sidOrUniqueName, string sidOrIdentity) =>
-        await (await GrainAsync(sidOrUniqueName)).GetParticipantAsync(sidOrIdentity) ?? throw Errors.Unknown("The resource");
+    /// <summary>The participant the path names (by SID or identity), with its conversation's grain; 404 when there is none.</summary>
+    public async Task<(IConversationGrain Grain, ParticipantSnapshot Participant)> ParticipantAsync(string sidOrUniqueName, string sidOrIdentity)
+    {
+        var grain = await GrainAsync(sidOrUniqueName);
+        return (grain, await grain.GetParticipantAsync(sidOrIdentity) ?? throw Errors.Unknown("The resource"));
+    }
 
     /// <summary>
     /// The grain, with the conversation when finding it took reading it: a SID in a service's path

@@ -57,8 +57,8 @@ public static class ParticipantEndpoints
 
     public static async Task<Ok<ParticipantResource>> FetchAsync(string conversationSid, string sid, ConversationLookup lookup, ResourceLinks links, IGrainFactory grains)
     {
-        var participant = await lookup.ParticipantAsync(conversationSid, sid);
-        return TypedResults.Ok(links.Participant(participant, await ParticipantConsent.ReadAsync(grains, await lookup.GrainAsync(conversationSid), participant)));
+        var (grain, participant) = await lookup.ParticipantAsync(conversationSid, sid);
+        return TypedResults.Ok(links.Participant(participant, await ParticipantConsent.ReadAsync(grains, grain, participant)));
     }
 
     public static async Task<Ok<ParticipantResource>> UpdateAsync(string conversationSid, string sid, HttpRequest request, ConversationLookup lookup, ResourceLinks links, PreActionGate gate, IGrainFactory grains)
