@@ -146,6 +146,7 @@ public sealed class InboundMessageGrain(
             await contactChannel.RecordInboundAsync(time.GetUtcNow());
         }
 
+        var answeredByTwilio = AnsweredByTwilio(match, policy);
         outcome = outcome with
         {
             Keyword = new KeywordActionResult
@@ -154,9 +155,9 @@ public sealed class InboundMessageGrain(
                 OptedOut = keyword == KeywordAction.None ? null : contact.OptedOut,
                 Keyword = match?.Keyword,
                 Language = match?.Rule?.Language,
-                AnsweredByTwilio = AnsweredByTwilio(match, policy),
+                AnsweredByTwilio = answeredByTwilio,
             },
-            Reply = Reply(match, policy),
+            Reply = Reply(match, answeredByTwilio),
         };
 
         var command = new AddMessage
@@ -377,20 +378,17 @@ public sealed class InboundMessageGrain(
     }
 
     /// <summary>
-    /// The TwiML answer. Twilio answers its own default keywords before the webhook reaches the
-    /// engine when the account is Twilio's: the engine then stays silent on them (no double reply);
-    /// in the sandbox it answers them itself. A service's own keywords are answered with their
-    /// language's reply unless the service turned the engine's replies off (Twilio's Advanced
-    /// Opt-Out then answers them).
+    /// The TwiML answer: none to a keyword Twilio answered (<see cref="AnsweredByTwilio"/>), a
+    /// service's own keyword with its language's reply, Twilio's defaults with the engine's.
     /// </summary>
-    private string? Reply(KeywordMatch? match, ConsentPolicy? policy)
+    private string? Reply(KeywordMatch? match, bool answeredByTwilio)
     {
         if (match is null)
         {
             return NullIfEmpty(options.Value.AutoReply);
         }
 
-        if (AnsweredByTwilio(match, policy))
+        if (answeredByTwilio)
         {
             return null;
         }
@@ -409,6 +407,12 @@ public sealed class InboundMessageGrain(
         };
     }
 
+    /// <summary>
+    /// Twilio answers its own default keywords before the webhook reaches the engine when the
+    /// account is Twilio's: the engine then stays silent on them (no double reply); in the sandbox
+    /// it answers them itself. A service's own keywords are Twilio's to answer only when the service
+    /// turned the engine's replies off (Twilio's Advanced Opt-Out then answers them).
+    /// </summary>
     private bool AnsweredByTwilio(KeywordMatch? match, ConsentPolicy? policy) => match switch
     {
         null => false,
