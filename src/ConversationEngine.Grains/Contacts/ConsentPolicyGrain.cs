@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ConversationEngine.Grains.Persistence;
+using ConversationEngine.Rules;
 
 namespace ConversationEngine.Contacts;
 
@@ -96,7 +97,7 @@ public sealed partial class ConsentPolicyGrain(
             }
 
             var reply = string.IsNullOrEmpty(rule.Reply) ? null : rule.Reply;
-            if (reply is not null && (reply.Length > ConsentPolicyLimits.ReplyLength || reply.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t')))
+            if (reply is not null && (reply.Length > ConsentPolicyLimits.ReplyLength || FieldRules.HasControlCharacters(reply)))
             {
                 throw Errors.Invalid("Keywords", $"the {language} {kind} reply is at most {ConsentPolicyLimits.ReplyLength} characters, without control characters");
             }

@@ -158,7 +158,7 @@ public sealed class ContactChannelGrain(
             throw Errors.Invalid(parameter, $"at most {limit} characters");
         }
 
-        if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
+        if (FieldRules.HasControlCharacters(text))
         {
             throw Errors.Invalid(parameter, "control characters are not allowed");
         }

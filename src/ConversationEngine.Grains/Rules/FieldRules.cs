@@ -21,6 +21,13 @@ public static class FieldRules
 
     public const string EmptyAttributes = "{}";
 
+    /// <summary>Whether free text (which may span lines) holds a control character other than a line break or a tab.</summary>
+    public static bool HasControlCharacters(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t');
+    }
+
     /// <summary>Returns the attributes to store: the text as given when it is structurally valid JSON.</summary>
     public static string Attributes(string? value, int maxBytes, string? current = null)
     {
