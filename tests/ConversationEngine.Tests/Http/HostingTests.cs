@@ -21,19 +21,18 @@ public sealed class HostingTests
 
         // Nothing of a stopped host stays reachable for long (the HTTP client factory's handler
         // timers used to hold every host for two minutes and more).
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (stopped.IsAlive && DateTime.UtcNow < deadline)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            if (stopped.IsAlive)
+        var alive = await Eventually.ValueAsync(
+            () =>
             {
-                await Task.Delay(500);
-            }
-        }
-
-        Assert.False(stopped.IsAlive, "the stopped host's services are still reachable after 30 s");
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                return stopped.IsAlive;
+            },
+            isAlive => !isAlive,
+            TimeSpan.FromSeconds(30),
+            "the stopped host's services to be released");
+        Assert.False(alive);
     }
 
     /// <summary>A host that called out (a webhook), stopped; its services held only weakly.</summary>
